@@ -1,0 +1,52 @@
+# The two commands of the README: `make run` and `make test`. Each sets up what it
+# needs on a fresh machine that has only Python 3.11+.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DECK := fixtures/innovation-on-track.json
+
+# `make run` is a local install over plain HTTP: no TLS redirect or secure-only cookies.
+export SECURE_SSL_REDIRECT ?= false
+export SECURE_COOKIES ?= false
+export SECURE_HSTS_SECONDS ?= 0
+
+.PHONY: run test setup install lint format bench clean
+
+run: setup
+	@$(PY) manage.py collectstatic --noinput -v 0
+	@$(PY) manage.py local_welcome --host $(HOST) --port $(PORT)
+	@$(VENV)/bin/daphne -b $(HOST) -p $(PORT) innovation_track.asgi:application
+
+test: install
+	$(PY) -m pytest
+	$(PY) -m tests.services postgres
+
+setup: install
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py import_deck $(DECK) --skip-existing
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $@
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: install
+	$(PY) tests/benchmarks/bench_engine.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,3 @@
+"""WebSocket routes. The live game consumers are added here."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,33 @@
+import pytest
+from django.test import Client
+
+from tests import services
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def plain_http_settings(settings):
+    """Tests talk plain HTTP and render templates without running collectstatic first."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """A reachable Redis, or a skip (a failure where REQUIRE_SERVICES=1)."""
+    reason = services.unreachable_reason(services.REDIS_URL)
+    if reason:
+        if services.required():
+            pytest.fail(f"Redis is required here, but {reason}")
+        pytest.skip(reason)
+    return services.REDIS_URL
+
+
+@pytest.fixture
+def admin_client_logged_in(db) -> Client:
+    client = Client()
+    client.force_login(UserFactory(username="ada", is_staff=True, is_superuser=True))
+    return client
