@@ -1,0 +1,176 @@
+"""Bots that fill empty seats. A bot decides from a SeatView only, the same projection a
+human player gets, so it cannot see another hand: `choose(view, rng) -> Ask`.
+
+Levels (RULES.md, "Bots"):
+- easy: a random legal card of a random legal player.
+- smart: first a card it knows a player holds, deduced from the public log (see
+  `deduce`); otherwise the card and player with the highest estimated chance of a hit.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from game.engine.state import Ask
+from game.engine.views import SeatView
+
+Bot = Callable[[SeatView, random.Random], Ask]
+
+
+def easy(view: SeatView, rng: random.Random) -> Ask:
+    """A random legal card of a random legal player."""
+    targets, cards = _options(view)
+    return Ask(view.seat, rng.choice(targets), rng.choice(cards))
+
+
+@dataclass(slots=True)
+class Knowledge:
+    """What one seat can know about every hand, from the public log and its own hand.
+
+    holds[p]: cards p certainly holds. Exact: cards only move by public hits.
+    lacks[p]: cards p certainly does not hold (they asked for it, or missed it when
+        asked, or gave it away, or their known cards fill their whole hand).
+    claims[p]: theme indexes p proved to hold at least one card of by asking from it,
+        not since made doubtful (by p giving a card of it away).
+    """
+
+    holds: list[set[str]]
+    lacks: list[set[str]]
+    claims: list[set[int]]
+
+
+def deduce(view: SeatView) -> Knowledge:
+    """Replay the public log into Knowledge, then add what the own hand and card counts
+    imply (elimination: a card only one player can hold is theirs)."""
+    seats = view.seats
+    theme_of = view.deck.theme_of
+    holds: list[set[str]] = [set() for _ in range(seats)]
+    lacks: list[set[str]] = [set() for _ in range(seats)]
+    claims: list[set[int]] = [set() for _ in range(seats)]
+    laid: set[str] = set()
+    for event in view.log:
+        kind = event.type
+        if kind == "asked":
+            lacks[event.seat].add(event.card)  # nobody may ask for a card they hold
+            claims[event.seat].add(theme_of[event.card])
+        elif kind == "hit":
+            holds[event.target].discard(event.card)
+            lacks[event.target].add(event.card)
+            claims[event.target].discard(theme_of[event.card])
+            holds[event.seat].add(event.card)
+            lacks[event.seat].discard(event.card)
+        elif kind == "miss":
+            lacks[event.target].add(event.card)
+        elif kind == "quartet_laid":
+            cards = set(event.cards)
+            laid |= cards
+            index = theme_of[event.cards[0]]
+            for seat in range(seats):
+                holds[seat] -= cards
+                claims[seat].discard(index)
+        elif kind == "player_out":
+            holds[event.seat].clear()
+            claims[event.seat].clear()
+
+    me = view.seat
+    hand = set(view.hand)
+    holds[me] = hand
+    for seat in range(seats):
+        if seat != me:
+            lacks[seat] |= hand
+    sizes = view.hand_sizes
+    placed = laid.union(*holds)
+    unknown = [card for card in view.deck.cards if card not in placed]
+    changed = True
+    while changed and unknown:
+        changed = False
+        for seat in range(seats):
+            if seat != me and sizes[seat] and len(holds[seat]) >= sizes[seat]:
+                lacks[seat].update(unknown)  # their hand is fully known
+        still_unknown = []
+        for card in unknown:
+            possible = [p for p in range(seats) if p != me and sizes[p] and card not in lacks[p]]
+            if len(possible) == 1:
+                holds[possible[0]].add(card)
+                changed = True
+            else:
+                still_unknown.append(card)
+        unknown = still_unknown
+    return Knowledge(holds=holds, lacks=lacks, claims=claims)
+
+
+def smart(view: SeatView, rng: random.Random) -> Ask:
+    """A card it knows a player holds; otherwise the likeliest hit. Ties go to the theme
+    it holds most of (closest to a quartet), then to chance."""
+    targets, cards = _options(view)
+    knowledge = deduce(view)
+    holds, lacks, claims = knowledge.holds, knowledge.lacks, knowledge.claims
+    theme_of = view.deck.theme_of
+    sizes = view.hand_sizes
+    mine: dict[int, int] = {}
+    for card in view.hand:
+        mine[theme_of[card]] = mine.get(theme_of[card], 0) + 1
+    free = {p: sizes[p] - len(holds[p]) for p in targets}
+    placed = set().union(*holds)
+
+    best: list[Ask] = []
+    best_score: tuple[float, int] = (-1.0, 0)
+    for card in cards:
+        index = theme_of[card]
+        known = [p for p in targets if card in holds[p]]
+        if known:
+            chances = {known[0]: 1.0}
+        else:
+            possible = [p for p in targets if free[p] > 0 and card not in lacks[p]]
+            total = sum(free[p] for p in possible)
+            chances = {}
+            for p in possible:
+                chance = free[p] / total
+                if index in claims[p] and not any(theme_of[c] == index for c in holds[p]):
+                    # p asked from this theme, so holds one of its cards we cannot place.
+                    open_cards = sum(
+                        1
+                        for c in view.deck.themes[index].cards
+                        if c not in lacks[p] and c not in placed
+                    )
+                    chance = max(chance, 1 / open_cards)
+                chances[p] = chance
+        for target, chance in chances.items():
+            score = (chance, mine[index])
+            if score > best_score:
+                best_score, best = score, [Ask(view.seat, target, card)]
+            elif score == best_score:
+                best.append(Ask(view.seat, target, card))
+    if not best:  # cannot happen with a consistent log; never refuse to move
+        return easy(view, rng)
+    return rng.choice(best)
+
+
+BOTS: dict[str, Bot] = {"easy": easy, "smart": smart}
+LEVELS = tuple(BOTS)
+
+
+def bot_choose(level: str, view: SeatView, rng: random.Random) -> Ask:
+    """The ask of a bot of `level` ("easy" or "smart") for the seat whose view this is."""
+    try:
+        bot = BOTS[level]
+    except KeyError:
+        raise ValueError(f"unknown bot level {level!r}; choose from {', '.join(LEVELS)}") from None
+    return bot(view, rng)
+
+
+def _options(view: SeatView) -> tuple[list[int], list[str]]:
+    """The legal targets and the legal cards (any legal card may be asked of any legal
+    target). Raises TypeError for anything but a SeatView, ValueError off turn."""
+    if not isinstance(view, SeatView):
+        raise TypeError(f"a bot decides from a SeatView, not a {type(view).__name__}")
+    if view.turn != view.seat:
+        raise ValueError(f"seat {view.seat} cannot move: it is not its turn")
+    theme_of = view.deck.theme_of
+    held = set(view.hand)
+    themes = sorted({theme_of[c] for c in view.hand})
+    cards = [c for t in themes for c in view.deck.themes[t].cards if c not in held]
+    targets = [p for p, size in enumerate(view.hand_sizes) if size and p != view.seat]
+    return targets, cards
