@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "innovation_track.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -180,7 +180,25 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "host:home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Cache: per process by default; shared through Redis when REDIS_URL is set, so the
+# join rate limit holds across several server processes.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# The live game.
+GAME_TICKER = envbool("GAME_TICKER", "true")  # bots and pause timers in this process
+GAME_TICK_SECONDS = float(envint("GAME_TICK_MS", "250")) / 1000
+BOT_DELAY_SECONDS = float(envint("BOT_DELAY_MS", "1200")) / 1000  # a human-like pause
+WS_RATE_PER_SECOND = envint("WS_RATE_PER_SECOND", "5")
+WS_RATE_BURST = envint("WS_RATE_BURST", "20")
+JOIN_ATTEMPTS_PER_MINUTE = envint("JOIN_ATTEMPTS_PER_MINUTE", "20")
 
 # Production hardening; each can be overridden for a plain-HTTP local install.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")

@@ -66,3 +66,22 @@ def playable_deck(*, themes: int = 5, **deck_fields) -> Deck:
         for number in range(1, 5):
             CardFactory(theme=theme, number=number, title=f"Thema {order} kaart {number}")
     return deck
+
+
+def facilitator(username: str = "fenna"):
+    """A user who may host sessions (member of the Facilitators group)."""
+    from game.services import facilitator_group
+
+    user = UserFactory(username=username)
+    user.groups.add(facilitator_group())
+    return type(user).objects.get(pk=user.pk)  # fresh: permission caches are per instance
+
+
+def client_speaking(language: str, **defaults):
+    """A test client that chose ``language`` with the language button."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client(**defaults)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client

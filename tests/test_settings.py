@@ -94,4 +94,4 @@ def test_websockets_are_wrapped_in_the_origin_check():
 
     from innovation_track.asgi import application
 
-    assert isinstance(application.application_mapping["websocket"], OriginValidator)
+    assert isinstance(application.app.application_mapping["websocket"], OriginValidator)

@@ -50,9 +50,8 @@ def test_the_deck_list_shows_whether_each_deck_is_playable(admin_client_logged_i
     geld = ThemeFactory(deck=broken, name="Geld", slug="geld")
     for number in (1, 2, 3):
         CardFactory(theme=geld, number=number)
-    page = admin_client_logged_in.get(
-        reverse("admin:cards_deck_changelist"), HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
+    admin_client_logged_in.cookies["django_language"] = "en"
+    page = admin_client_logged_in.get(reverse("admin:cards_deck_changelist")).content.decode()
     assert "Yes" in page
     assert "No: Geld has 3 cards instead of 4." in page
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import CardLinkFactory, playable_deck
+from tests.factories import CardLinkFactory, client_speaking, playable_deck
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def deck():
 
 
 def get(url: str, language: str = "nl"):
-    return Client(headers={"accept-language": language}).get(url, follow=True)
+    return client_speaking(language).get(url, follow=True)
 
 
 def test_the_deck_page_shows_each_theme_in_its_colour_with_four_cards(deck):
@@ -46,6 +46,12 @@ def test_the_deck_page_speaks_english_when_asked(deck):
     page = get(reverse("cards:deck", kwargs={"deck": deck.slug}), "en").content.decode()
     assert "<h1>The cards</h1>" in page
     assert '<html lang="en">' in page
+
+
+def test_a_browser_set_to_english_still_gets_dutch_until_english_is_chosen(deck):
+    client = Client(headers={"accept-language": "en-GB,en;q=0.9"})
+    page = client.get(reverse("cards:deck", kwargs={"deck": deck.slug})).content.decode()
+    assert "<h1>De kaarten</h1>" in page
 
 
 def test_the_language_switch_remembers_english(deck):

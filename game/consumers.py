@@ -1,0 +1,349 @@
+"""WebSocket consumers: thin. Parse, authorise every message, call a service, reply.
+
+The message protocol is documented in game/PROTOCOL.md.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.core import signing
+
+from game import live, services
+from game.errors import Refused
+from game.models import Player, Table, TableEvent, Workshop
+from innovation_track.middleware import chosen_language
+
+log = logging.getLogger(__name__)
+
+PLAYER_COOKIE = "player"
+PLAYER_COOKIE_SALT = "game.player"
+MAX_MESSAGE_BYTES = 4096
+MAX_ACTION_ID = 64
+CATCH_UP_LIMIT = 200  # more missed events than this: a fresh view is simpler
+
+
+def _player_signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=PLAYER_COOKIE_SALT)
+
+
+def sign_player_token(token: str) -> str:
+    """The player cookie's value: the token, signed with the site's SECRET_KEY."""
+    return _player_signer().sign(token)
+
+
+def player_token(cookies: dict[str, str]) -> str:
+    """The token in the player's signed cookie, or "" when absent or tampered with."""
+    value = cookies.get(PLAYER_COOKIE, "")
+    try:
+        return _player_signer().unsign(value) if value else ""
+    except signing.BadSignature:
+        return ""
+
+
+class RateLimit:
+    """A token bucket per connection: ``rate`` messages a second, bursts of ``burst``."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens, self.stamp = float(burst), time.monotonic()
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+class JsonConsumer(AsyncWebsocketConsumer):
+    """Size limit, JSON parsing, rate limit and error replies, shared by both sockets.
+    Bad input gets an error with a code; the socket stays open unless it is abused."""
+
+    handlers: dict[str, str] = {}
+    abuse_limit = 50  # refused messages before the connection is closed
+
+    async def connect(self) -> None:
+        self.language = chosen_language(self.scope.get("cookies", {}))
+        self.limit = RateLimit(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST)
+        self.strikes = 0
+        await self.accept()
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
+        if not self.limit.allow():
+            await self.refuse(Refused("rate_limited"), strike=True)
+            return
+        if text_data is None or len(text_data.encode()) > MAX_MESSAGE_BYTES:
+            if text_data is None:
+                await self.refuse(Refused("bad_message", detail="send JSON text"), strike=True)
+            else:
+                await self.refuse(Refused("too_large", limit=MAX_MESSAGE_BYTES), strike=True)
+            return
+        try:
+            message = json.loads(text_data)
+        except ValueError:
+            await self.refuse(Refused("bad_json"), strike=True)
+            return
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            await self.refuse(Refused("bad_message", detail="an object with a type"))
+            return
+        handler = self.handlers.get(message["type"])
+        if handler is None:
+            await self.refuse(Refused("unknown_type", kind=message["type"][:40]))
+            return
+        try:
+            await getattr(self, handler)(message)
+        except Refused as refusal:
+            await self.refuse(refusal, action_id=message.get("id"))
+
+    async def refuse(self, refusal: Refused, *, action_id: Any = None, strike: bool = False):
+        reply: dict[str, Any] = {
+            "type": "error",
+            "code": refusal.code,
+            "message": refusal.message(self.language),
+        }
+        if isinstance(action_id, str):
+            reply["id"] = action_id[:MAX_ACTION_ID]
+        await self.send_json(reply)
+        if strike:
+            self.strikes += 1
+            if self.strikes >= self.abuse_limit:
+                await self.close(code=4008)
+
+    async def send_json(self, content: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(content, separators=(",", ":")))
+
+    async def on_ping(self, message: dict[str, Any]) -> None:
+        await self.send_json({"type": "pong"})
+
+
+# --- the player's socket -----------------------------------------------------------------
+
+
+@database_sync_to_async
+def load_player(token: str) -> Player | None:
+    return services.player_by_token(token)
+
+
+@database_sync_to_async
+def current_table_id(player_id: int) -> int | None:
+    return Player.objects.filter(pk=player_id).values_list("table_id", flat=True).first()
+
+
+@database_sync_to_async
+def load_seat(player_id: int, since: int | None) -> dict[str, Any]:
+    """Everything a player's page needs, read in one go after joining the groups."""
+    player = Player.objects.select_related("workshop__deck", "table").get(pk=player_id)
+    workshop, table = player.workshop, player.table
+    result: dict[str, Any] = {
+        "player": player,
+        "table_id": table.pk if table else None,
+        "seq": table.seq if table else 0,
+    }
+    if table is not None and since is not None and 0 <= table.seq - since <= CATCH_UP_LIMIT:
+        missed = TableEvent.objects.filter(table=table, seq__gt=since, seq__lte=table.seq).order_by(
+            "seq"
+        )
+        result["missed"] = [event.data for event in missed]
+    seat = None if player.is_bot and not player.replaced else player.seat
+    members = list(table.players.filter(removed=False).order_by("seat")) if table else []
+    result["view"] = {
+        "type": "view",
+        "seq": result["seq"],
+        "workshop": {
+            "code": workshop.code,
+            "name": workshop.name,
+            "status": workshop.status,
+            "paused": workshop.paused,
+        },
+        "you": {
+            "player": player.pk,
+            "name": player.name,
+            "seat": seat,
+            "replaced": player.replaced,
+        },
+        "table": None
+        if table is None
+        else {"id": table.pk, "number": table.number, "status": table.status},
+        "players": [{"seat": m.seat, "name": m.name, "bot": m.bot_level or None} for m in members],
+        "deck": live.deck_json(workshop.deck),
+        "state": live.state_block(table, seat) if table else None,
+        "log": [
+            event.data
+            for event in reversed(
+                TableEvent.objects.filter(table=table).order_by("-seq")[: live.LOG_TAIL]
+            )
+        ]
+        if table
+        else [],
+    }
+    return result
+
+
+class PlayConsumer(JsonConsumer):
+    """One player's page. It hears its table's public events and keeps its own seat's
+    state block up to date from them."""
+
+    handlers = {"ask": "on_ask", "sync": "on_sync", "ping": "on_ping"}
+
+    async def connect(self) -> None:
+        await super().connect()
+        self.player = await load_player(player_token(self.scope.get("cookies", {})))
+        if self.player is None:
+            await self.refuse(Refused("not_a_player"))
+            await self.close(code=4003)
+            return
+        self.table_id: int | None = None
+        self.seq = 0
+        self.state: dict[str, Any] | None = None
+        await self.channel_layer.group_add(
+            live.seating_group(self.player.workshop_id), self.channel_name
+        )
+        since_table, since = _since(self.scope)
+        table_id = await current_table_id(self.player.pk)
+        await self.send_view(since=since if since_table == table_id else None)
+
+    async def disconnect(self, code: int) -> None:
+        player = getattr(self, "player", None)
+        if player is None:
+            return
+        await self.channel_layer.group_discard(
+            live.seating_group(player.workshop_id), self.channel_name
+        )
+        if self.table_id is not None:
+            await self.channel_layer.group_discard(
+                live.table_group(self.table_id), self.channel_name
+            )
+
+    async def send_view(self, since: int | None = None) -> None:
+        """Join the table's group first, then read: an event that lands in between
+        arrives twice and is dropped by its seq, never lost."""
+        table_id = await current_table_id(self.player.pk)
+        if table_id != self.table_id:
+            if self.table_id is not None:
+                await self.channel_layer.group_discard(
+                    live.table_group(self.table_id), self.channel_name
+                )
+            if table_id is not None:
+                await self.channel_layer.group_add(live.table_group(table_id), self.channel_name)
+            self.table_id = table_id
+        seat = await load_seat(self.player.pk, since)
+        if seat["table_id"] != table_id:  # moved to another table meanwhile
+            await self.send_view()
+            return
+        self.player = seat["player"]
+        view = seat["view"]
+        self.seq, self.state = view["seq"], view["state"]
+        self.order = {
+            card["key"]: n
+            for n, card in enumerate(c for t in view["deck"]["themes"] for c in t["cards"])
+        }
+        if "missed" in seat:
+            await self.send_json(
+                {"type": "events", "seq": self.seq, "events": seat["missed"], "state": self.state}
+            )
+        else:
+            await self.send_json(view)
+
+    async def on_sync(self, message: dict[str, Any]) -> None:
+        since = message.get("since")
+        if since is not None and (not isinstance(since, int) or isinstance(since, bool)):
+            raise Refused("bad_message", detail="since must be a whole number")
+        await self.send_view(since=since)
+
+    async def on_ask(self, message: dict[str, Any]) -> None:
+        action_id, target, card = message.get("id"), message.get("target"), message.get("card")
+        if not isinstance(action_id, str) or not 1 <= len(action_id) <= MAX_ACTION_ID:
+            raise Refused("bad_message", detail=f"id must be text of 1-{MAX_ACTION_ID} characters")
+        if not isinstance(target, int) or isinstance(target, bool):
+            raise Refused("bad_message", detail="target must be a seat number")
+        if not isinstance(card, str) or len(card) > 100:
+            raise Refused("bad_message", detail="card must be a card key")
+        change = await database_sync_to_async(services.table_ask)(
+            player=self.player, target=target, card=card, action_id=action_id
+        )
+        await self.send_json(
+            {"type": "ack", "id": action_id, "seq": change.seq, "duplicate": change.duplicate}
+        )
+
+    async def table_events(self, message: dict[str, Any]) -> None:
+        if message["table"] != self.table_id or message["seq"] <= self.seq:
+            return  # an old table's, or already in the view we sent
+        events = [event for event in message["events"] if event["seq"] > self.seq]
+        seat = self.state_seat()
+        if events[0]["seq"] != self.seq + 1 or not live.apply_events(
+            self.state, events, seat, self.order
+        ):
+            await self.send_view()  # a gap (a lost message) or a new deal: reload
+            return
+        self.seq = message["seq"]
+        await self.send_json(
+            {"type": "events", "seq": self.seq, "events": events, "state": self.state}
+        )
+
+    async def seating_changed(self, message: dict[str, Any]) -> None:
+        await self.send_view()
+
+    def state_seat(self) -> int | None:
+        player = self.player
+        return None if player.is_bot and not player.replaced else player.seat
+
+
+def _since(scope: dict[str, Any]) -> tuple[int | None, int | None]:
+    """A reconnecting page says which table and event it saw last: ?table=3&since=17."""
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    numbers = [query.get(name, [""])[0] for name in ("table", "since")]
+    table, since = (int(value) if value.isdigit() else None for value in numbers)
+    return table, since
+
+
+# --- the facilitator's dashboard -----------------------------------------------------------
+
+
+@database_sync_to_async
+def load_workshop_for(user, code: str) -> Workshop | None:
+    workshop = Workshop.objects.filter(code=code).first()
+    if workshop is None or not services.can_run(user, workshop):
+        return None
+    return workshop
+
+
+@database_sync_to_async
+def table_seqs(workshop_id: int) -> dict[int, int]:
+    return dict(Table.objects.filter(workshop_id=workshop_id).values_list("pk", "seq"))
+
+
+class HostConsumer(JsonConsumer):
+    """The facilitator's dashboard: every table's public events and the arrivals."""
+
+    handlers = {"ping": "on_ping"}
+
+    async def connect(self) -> None:
+        await super().connect()
+        code = self.scope["url_route"]["kwargs"]["code"]
+        self.workshop = await load_workshop_for(self.scope.get("user"), code)
+        if self.workshop is None:
+            await self.refuse(Refused("forbidden"))
+            await self.close(code=4003)
+            return
+        await self.channel_layer.group_add(live.workshop_group(self.workshop.pk), self.channel_name)
+        await self.send_json({"type": "hello", "tables": await table_seqs(self.workshop.pk)})
+
+    async def disconnect(self, code: int) -> None:
+        workshop = getattr(self, "workshop", None)
+        if workshop is not None:
+            await self.channel_layer.group_discard(
+                live.workshop_group(workshop.pk), self.channel_name
+            )
+
+    async def workshop_update(self, message: dict[str, Any]) -> None:
+        await self.send_json({**message, "type": "update"})

@@ -1,0 +1,111 @@
+"""Refusals of the live layer, with a stable code and a Dutch and English message.
+
+The engine's own refusals (game.engine.IllegalAction) carry the same three things;
+`Refused.from_engine` wraps one so that callers handle a single type.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import get_language
+
+from game.engine import EngineError
+from game.engine.errors import MESSAGES as ENGINE_MESSAGES
+
+# code -> (English, Dutch). Codes are an API (see game/PROTOCOL.md): they never change.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "bad_json": ("That message is not valid JSON.", "Dat bericht is geen geldige JSON."),
+    "bad_message": (
+        "That message is not understood: {detail}",
+        "Dat bericht wordt niet begrepen: {detail}",
+    ),
+    "unknown_type": ("Unknown message type {kind!r}.", "Onbekend berichttype {kind!r}."),
+    "too_large": (
+        "That message is too large (at most {limit} bytes).",
+        "Dat bericht is te groot (hoogstens {limit} bytes).",
+    ),
+    "rate_limited": (
+        "Too many messages; wait a moment.",
+        "Te veel berichten; wacht even.",
+    ),
+    "wrong_code": (
+        "There is no open session with code {code}. Check the code on the screen.",
+        "Er is geen open sessie met code {code}. Kijk de code na op het scherm.",
+    ),
+    "session_ended": ("This session has ended.", "Deze sessie is afgelopen."),
+    "bad_name": (
+        "Give a name of 1 to 30 characters.",
+        "Geef een naam van 1 tot 30 tekens.",
+    ),
+    "name_taken": (
+        "Someone in this session is already called {name}; choose another name.",
+        "Iemand in deze sessie heet al {name}; kies een andere naam.",
+    ),
+    "too_many_attempts": (
+        "Too many attempts; try again in a minute.",
+        "Te veel pogingen; probeer het over een minuut opnieuw.",
+    ),
+    "not_a_player": (
+        "You are not a player in this session; join with the code first.",
+        "Je speelt niet mee in deze sessie; doe eerst mee met de code.",
+    ),
+    "not_seated": ("You are not at a table yet.", "Je zit nog niet aan een tafel."),
+    "not_started": (
+        "The game at this table has not started.",
+        "Het spel aan deze tafel is nog niet begonnen.",
+    ),
+    "game_running": (
+        "The game at this table is running; that can only be done before it starts.",
+        "Het spel aan deze tafel loopt al; dat kan alleen voor het begint.",
+    ),
+    "paused": ("The game is paused.", "Het spel is gepauzeerd."),
+    "not_paused": ("The game is not paused.", "Het spel is niet gepauzeerd."),
+    "seat_taken_over": (
+        "A bot has taken over your seat.",
+        "Een bot heeft je plaats overgenomen.",
+    ),
+    "table_full": ("That table is full (6 seats).", "Die tafel is vol (6 plaatsen)."),
+    "too_few_players": (
+        "A table needs at least 2 players to start.",
+        "Een tafel heeft minstens 2 spelers nodig om te beginnen.",
+    ),
+    "deck_not_playable": (
+        "This deck cannot be played: {reasons}",
+        "Met dit spel kan niet gespeeld worden: {reasons}",
+    ),
+    "not_a_bot": ("That player is not a bot.", "Die speler is geen bot."),
+    "not_found": ("That does not exist in this session.", "Dat bestaat niet in deze sessie."),
+    "forbidden": (
+        "Only the session's facilitator may do that.",
+        "Alleen de begeleider van deze sessie mag dat.",
+    ),
+    "conflict": (
+        "Someone else changed the table at the same moment; try again.",
+        "Iemand anders veranderde de tafel op hetzelfde moment; probeer het opnieuw.",
+    ),
+}
+
+
+class Refused(Exception):
+    """An action that is not allowed. Nothing was changed."""
+
+    def __init__(self, code: str, /, **params: Any) -> None:
+        english, dutch = MESSAGES.get(code) or ENGINE_MESSAGES[code]
+        self.code = code
+        self.params = params
+        self.message_en = english.format(**params)
+        self.message_nl = dutch.format(**params)
+        super().__init__(f"{code}: {self.message_en}")
+
+    @classmethod
+    def from_engine(cls, error: EngineError) -> Refused:
+        refused = cls.__new__(cls)
+        Exception.__init__(refused, str(error))
+        refused.code, refused.params = error.code, error.params
+        refused.message_en, refused.message_nl = error.message_en, error.message_nl
+        return refused
+
+    def message(self, language: str | None = None) -> str:
+        language = language or get_language() or "nl"
+        return self.message_en if language.startswith("en") else self.message_nl

@@ -1,0 +1,146 @@
+"""What travels to the browsers: seat views, public event batches, and the groups.
+
+Groups (one message per change; no message ever carries a hand):
+- ``table-<id>``: the players of one table get its public events.
+- ``workshop-<id>``: the facilitator's dashboard gets every table's events and arrivals.
+- ``seating-<id>``: every player of a session hears that the seating changed.
+
+A player's consumer keeps its seat's small state (``SeatState``) and updates it from
+the public events, so a move costs no query per recipient. On a gap in the sequence
+it reloads the view from the database instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from game import engine
+
+LOG_TAIL = 30  # events sent with a fresh view; older ones stay in the database
+
+
+def table_group(table_id: int) -> str:
+    return f"table-{table_id}"
+
+
+def workshop_group(workshop_id: int) -> str:
+    return f"workshop-{workshop_id}"
+
+
+def seating_group(workshop_id: int) -> str:
+    return f"seating-{workshop_id}"
+
+
+def _send(group: str, message: dict[str, Any]) -> None:
+    async_to_sync(get_channel_layer().group_send)(group, message)
+
+
+def publish_table(table, events: tuple[dict[str, Any], ...]) -> None:
+    message = {
+        "type": "table.events",
+        "table": table.pk,
+        "seq": events[-1]["seq"],
+        "events": list(events),
+    }
+    _send(table_group(table.pk), message)
+    _send(workshop_group(table.workshop_id), {**message, "type": "workshop.update"})
+
+
+def publish_seating(workshop_id: int) -> None:
+    _send(seating_group(workshop_id), {"type": "seating.changed"})
+    _send(workshop_group(workshop_id), {"type": "workshop.update", "table": None})
+
+
+def publish_arrival(workshop, player) -> None:
+    _send(
+        workshop_group(workshop.pk), {"type": "workshop.update", "table": None, "player": player.pk}
+    )
+
+
+# --- the state block a player's page renders --------------------------------------------
+
+
+def deck_json(deck) -> dict[str, Any]:
+    """The deck's names, colours and titles: public, the same for everyone."""
+    return {
+        "themes": [
+            {
+                "key": theme.slug,
+                "name": theme.name,
+                "colour": theme.colour,
+                "cards": [
+                    {"key": card.key, "number": card.number, "title": card.title}
+                    for card in theme.cards.all()
+                ],
+            }
+            for theme in deck.themes.prefetch_related("cards")
+        ]
+    }
+
+
+def state_block(table, seat: int | None) -> dict[str, Any]:
+    """The game as ``seat`` may see it (None: no hand, as the projector sees it)."""
+    block: dict[str, Any] = {
+        "status": table.status,
+        "paused": table.paused or table.workshop.paused,
+        "pause_until": table.pause_until.isoformat() if table.pause_until else None,
+        "hand": [],
+        "counts": [],
+        "laid": [],
+        "turn": None,
+        "winners": [],
+    }
+    if table.state is None:
+        return block
+    state = engine.state_from_json(table.state)
+    view = engine.public_view(state) if seat is None else engine.seat_view(state, seat)
+    block.update(
+        hand=list(view.hand) if seat is not None else [],
+        counts=list(view.hand_sizes),
+        laid=[list(themes) for themes in view.laid],
+        turn=view.turn,
+        winners=list(view.winners),
+    )
+    return block
+
+
+def apply_events(
+    block: dict[str, Any], events: list[dict[str, Any]], seat: int | None, order: dict[str, int]
+) -> bool:
+    """Update ``block`` in place from public events. ``order`` gives each card's place in
+    the deck, to keep the hand sorted. Returns False when the events need a fresh view
+    from the database (a new deal, a changed seat)."""
+    hand, counts, laid = block["hand"], block["counts"], block["laid"]
+    for event in events:
+        kind = event["type"]
+        if kind in ("game_started", "seat_taken_over"):
+            return False
+        if kind == "hit":
+            counts[event["seat"]] += 1
+            counts[event["target"]] -= 1
+            if event["seat"] == seat:
+                hand.append(event["card"])
+                hand.sort(key=order.__getitem__)
+            elif event["target"] == seat:
+                hand.remove(event["card"])
+        elif kind == "quartet_laid":
+            laid[event["seat"]].append(event["theme"])
+            counts[event["seat"]] -= len(event["cards"])
+            if event["seat"] == seat:
+                hand[:] = [card for card in hand if card not in event["cards"]]
+        elif kind == "turn_passed":
+            block["turn"] = event["seat"]
+        elif kind == "game_over":
+            block.update(turn=None, winners=event["winners"], status="over")
+        elif kind == "pause_due":
+            block["pause_seconds"] = event["seconds"]
+        elif kind == "paused":
+            block["paused"] = True
+        elif kind == "resumed":
+            block.update(paused=False, pause_until=None, pause_seconds=None)
+        elif kind == "session_ended":
+            block.update(status="ended", turn=None)
+    return True

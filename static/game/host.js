@@ -1,0 +1,53 @@
+/* The facilitator's dashboard: the panel is re-fetched (at most once a second) when
+   the socket says something changed; buttons post without leaving the page. */
+"use strict";
+
+(function () {
+  const panel = document.getElementById("panel");
+  const status = document.getElementById("live-status");
+  let pending = null;
+  let lastFetch = 0;
+
+  async function refresh() {
+    pending = null;
+    lastFetch = Date.now();
+    const response = await fetch(panel.dataset.url, { credentials: "same-origin" });
+    if (response.ok) panel.innerHTML = await response.text();
+  }
+
+  function scheduleRefresh() {
+    if (pending) return;
+    pending = setTimeout(refresh, Math.max(0, 1000 - (Date.now() - lastFetch)));
+  }
+
+  panel.addEventListener("submit", async (event) => {
+    const form = event.target;
+    const button = event.submitter;
+    if (button && button.dataset.confirm && !window.confirm(button.dataset.confirm)) {
+      event.preventDefault();
+      return;
+    }
+    event.preventDefault();
+    const data = new FormData(form);
+    if (button && button.name) data.set(button.name, button.value);
+    // form.action would be the button named "action"; read the attribute.
+    const response = await fetch(form.getAttribute("action"), {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    });
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({ message: response.statusText }));
+      window.alert(body.message);
+    }
+    refresh();
+  });
+
+  liveSocket(panel.dataset.socket, {
+    onMessage: scheduleRefresh,
+    onStatus: (online) => {
+      status.textContent = online ? status.dataset.online : status.dataset.offline;
+      status.classList.toggle("offline", !online);
+      if (online) scheduleRefresh();
+    },
+  });
+})();

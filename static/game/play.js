@@ -1,0 +1,234 @@
+/* The player's page: renders the seat view the server sends, applies event batches,
+   and asks for cards in three taps. The server is the referee: this page only offers
+   legal choices for convenience, and shows the server's answer. */
+"use strict";
+
+(function () {
+  const T = JSON.parse(document.getElementById("strings").textContent);
+  const $ = (id) => document.getElementById(id);
+  const fmt = (text, params) => text.replace(/%\((\w+)\)s/g, (_, key) => (key in params ? params[key] : ""));
+
+  let view = null;   // the last full view: workshop, you, table, players, deck
+  let state = null;  // the state block: hand, counts, laid, turn, winners, status, paused
+  let seq = 0;
+  let log = [];
+  let cards = {}, themes = {}, themeOf = {};
+  let choice = { theme: null, card: null, target: null };
+  let pendingId = null;
+
+  const socket = liveSocket($("game").dataset.socket, {
+    query: () => (view && view.table ? `table=${view.table.id}&since=${seq}` : ""),
+    onMessage: receive,
+    onStatus: (online) => {
+      $("live-status").textContent = online ? T.online : T.offline;
+      $("live-status").classList.toggle("offline", !online);
+    },
+    onForbidden: () => { location.href = "/join/"; },
+  });
+
+  function receive(message) {
+    if (message.type === "view") {
+      view = message;
+      state = message.state;
+      seq = message.seq;
+      log = message.log.slice();
+      indexDeck();
+      render();
+    } else if (message.type === "events") {
+      if (!view) return;
+      const fresh = message.events.filter((e) => e.seq > seq);
+      if (fresh.length && fresh[0].seq !== seq + 1) {
+        socket.send({ type: "sync", since: seq });  // a gap: ask for what we missed
+        return;
+      }
+      log = log.concat(fresh).slice(-60);
+      state = message.state;
+      seq = message.seq;
+      if (fresh.some((e) => e.type === "turn_passed" && e.seat === view.you.seat) && navigator.vibrate) {
+        navigator.vibrate(120);
+      }
+      render();
+    } else if (message.type === "ack") {
+      pendingId = null;
+      choice.card = null;
+      renderAsk();
+    } else if (message.type === "error") {
+      pendingId = null;
+      showError(message.message);
+      renderAsk();
+    }
+  }
+
+  function indexDeck() {
+    cards = {}; themes = {}; themeOf = {};
+    for (const theme of view.deck.themes) {
+      themes[theme.key] = theme;
+      for (const card of theme.cards) { cards[card.key] = card; themeOf[card.key] = theme.key; }
+    }
+  }
+
+  function nameOf(seat) {
+    const player = view.players.find((p) => p.seat === seat);
+    if (!player) return "?";
+    return seat === view.you.seat ? `${player.name} (${T.you})` : player.name;
+  }
+
+  function plainName(seat) {
+    const player = view.players.find((p) => p.seat === seat);
+    return player ? player.name : "?";
+  }
+
+  function describe(event) {
+    const text = T.events[event.type];
+    if (!text) return event.type;
+    return fmt(text, {
+      seat: nameOf(event.seat),
+      target: nameOf(event.target),
+      card: event.card && cards[event.card] ? cards[event.card].title : "",
+      theme: event.theme && themes[event.theme] ? themes[event.theme].name : "",
+    });
+  }
+
+  function showError(text) {
+    const box = $("error");
+    box.textContent = text;
+    box.hidden = false;
+    clearTimeout(showError.timer);
+    showError.timer = setTimeout(() => { box.hidden = true; }, 6000);
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (key === "class") node.className = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value === true ? "" : value);
+    }
+    for (const child of children) node.append(child);
+    return node;
+  }
+
+  function render() {
+    const seated = view.table && view.table.status !== "waiting" && state;
+    $("lobby").hidden = !!seated;
+    $("table").hidden = !seated;
+    if (!seated) { renderLobby(); return; }
+    renderBanner();
+    renderPlayers();
+    renderHand();
+    renderAsk();
+    renderRanking();
+    renderLog();
+  }
+
+  function renderLobby() {
+    $("lobby-title").textContent = fmt(T.welcome, { name: view.you.name });
+    if (view.workshop.status === "ended") { $("lobby-text").textContent = T.ended; return; }
+    if (!view.table) { $("lobby-text").textContent = T.unseated; return; }
+    const others = view.players.filter((p) => p.seat !== view.you.seat).map((p) => p.name);
+    $("lobby-text").textContent = others.length
+      ? fmt(T.seated, { number: view.table.number, others: others.length > 1 ? others.slice(0, -1).join(", ") + " " + T.and + " " + others.at(-1) : others[0] })
+      : fmt(T.seated_alone, { number: view.table.number });
+  }
+
+  function myTurn() {
+    return state.turn !== null && state.turn === view.you.seat && !state.paused && state.status === "playing" && !view.you.replaced;
+  }
+
+  function renderBanner() {
+    const banner = $("turn-banner");
+    let text;
+    if (state.status === "ended") text = T.ended;
+    else if (state.status === "over") text = T.over;
+    else if (state.paused) text = T.paused;
+    else if (view.you.replaced) text = T.taken_over;
+    else if (myTurn()) text = T.your_turn;
+    else text = fmt(T.their_turn, { name: plainName(state.turn) });
+    banner.textContent = text;
+    banner.classList.toggle("mine", myTurn());
+  }
+
+  function renderPlayers() {
+    $("players").replaceChildren(...view.players.map((p) => el("li", { class: state.turn === p.seat ? "turn" : "" },
+      el("span", { class: "player-name" }, nameOf(p.seat) + (p.bot ? ` (${T.bot})` : "")),
+      el("span", { class: "player-count" }, fmt(T.cards, { count: state.counts[p.seat] ?? 0 })),
+      el("span", { class: "player-quartets" }, (state.laid[p.seat] || []).map((key) => themes[key] ? themes[key].name : key).join(", ")),
+    )));
+  }
+
+  function handByTheme() {
+    const groups = new Map();
+    for (const key of state.hand) {
+      const theme = themeOf[key];
+      if (!groups.has(theme)) groups.set(theme, []);
+      groups.get(theme).push(key);
+    }
+    return groups;
+  }
+
+  function renderHand() {
+    const groups = handByTheme();
+    if (!groups.size) { $("hand").replaceChildren(el("p", {}, T.no_cards)); return; }
+    $("hand").replaceChildren(...[...groups].map(([themeKey, keys]) => {
+      const theme = themes[themeKey];
+      return el("div", { class: "hand-theme", style: `--theme: ${theme.colour}` },
+        el("h3", {}, theme.name),
+        el("ul", {}, ...keys.map((key) => el("li", { class: "hand-card" },
+          el("span", { class: "card-number" }, String(cards[key].number)), " ", cards[key].title))));
+    }));
+  }
+
+  function legalTargets() {
+    return view.players.filter((p) => p.seat !== view.you.seat && (state.counts[p.seat] || 0) > 0);
+  }
+
+  function choiceButton(label, selected, onclick, colour) {
+    return el("button", { type: "button", class: "choice" + (selected ? " selected" : ""), "aria-pressed": selected ? "true" : "false", style: colour ? `--theme: ${colour}` : null, onclick }, label);
+  }
+
+  function renderAsk() {
+    const section = $("ask");
+    section.hidden = !myTurn();
+    if (section.hidden) return;
+    const groups = handByTheme();
+    if (choice.theme && !groups.has(choice.theme)) choice.theme = null;
+    if (!choice.theme && groups.size === 1) choice.theme = [...groups.keys()][0];
+    const targets = legalTargets();
+    if (choice.target !== null && !targets.some((p) => p.seat === choice.target)) choice.target = null;
+    if (choice.target === null && targets.length === 1) choice.target = targets[0].seat;
+    $("ask-themes").replaceChildren(...[...groups.keys()].map((key) => choiceButton(themes[key].name, choice.theme === key, () => { choice.theme = key; choice.card = null; renderAsk(); }, themes[key].colour)));
+    const lacking = choice.theme ? themes[choice.theme].cards.filter((c) => !state.hand.includes(c.key)) : [];
+    if (choice.card && !lacking.some((c) => c.key === choice.card)) choice.card = null;
+    $("ask-cards").replaceChildren(...lacking.map((c) => choiceButton(`${c.number} ${c.title}`, choice.card === c.key, () => { choice.card = c.key; renderAsk(); })));
+    $("ask-targets").replaceChildren(...targets.map((p) => choiceButton(p.name, choice.target === p.seat, () => { choice.target = p.seat; renderAsk(); })));
+    const ready = choice.theme && choice.card && choice.target !== null;
+    const send = $("ask-send");
+    send.disabled = !ready || pendingId !== null;
+    send.textContent = ready
+      ? fmt(T.ask, { target: nameOf(choice.target), theme: themes[choice.theme].name, card: cards[choice.card].title })
+      : T.ask_pick;
+  }
+
+  $("ask-send").addEventListener("click", () => {
+    if (pendingId !== null) return;
+    pendingId = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
+    const message = { type: "ask", id: pendingId, target: choice.target, card: choice.card };
+    if (!socket.send(message)) { pendingId = null; showError(T.offline); }
+    renderAsk();
+  });
+
+  function renderRanking() {
+    const over = state.status === "over";
+    $("ranking").hidden = !over;
+    if (!over) return;
+    const rows = view.players.map((p) => ({ p, score: (state.laid[p.seat] || []).length }))
+      .sort((a, b) => b.score - a.score);
+    $("ranking-list").replaceChildren(...rows.map(({ p, score }) => el("li", { class: state.winners.includes(p.seat) ? "winner" : "" },
+      `${nameOf(p.seat)}: ${fmt(T.quartets, { count: score })}` + (state.winners.includes(p.seat) ? ` — ${T.winner}` : ""))));
+  }
+
+  function renderLog() {
+    const shown = log.filter((e) => e.type !== "turn_passed" || e.reason !== "start").slice(-12).reverse();
+    $("log").replaceChildren(...shown.map((e) => el("li", { class: "log-" + e.type }, describe(e))));
+  }
+})();

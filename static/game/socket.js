@@ -1,0 +1,67 @@
+/* A WebSocket that comes back: reconnects with backoff and jitter (so a room of
+   phones does not reconnect in the same millisecond), on visibility/pageshow, and
+   when a heartbeat goes unanswered (sleeping phones keep dead sockets "open"). */
+"use strict";
+
+function liveSocket(path, handlers) {
+  let ws = null;
+  let attempt = 0;
+  let timer = null;
+  let heartbeat = null;
+  let lastSeen = Date.now();
+  const url = () => {
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    const query = handlers.query ? handlers.query() : "";
+    return scheme + location.host + path + (query ? "?" + query : "");
+  };
+
+  function connect() {
+    clearTimeout(timer);
+    if (ws && (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)) return;
+    ws = new WebSocket(url());
+    ws.onopen = () => {
+      attempt = 0;
+      lastSeen = Date.now();
+      handlers.onStatus && handlers.onStatus(true);
+    };
+    ws.onmessage = (event) => {
+      lastSeen = Date.now();
+      let message;
+      try { message = JSON.parse(event.data); } catch (e) { return; }
+      if (message.type !== "pong") handlers.onMessage(message);
+    };
+    ws.onclose = (event) => {
+      handlers.onStatus && handlers.onStatus(false);
+      if (event.code === 4003) { handlers.onForbidden && handlers.onForbidden(); return; }
+      const delay = Math.min(15000, 500 * 2 ** attempt) * (0.5 + Math.random());
+      attempt += 1;
+      timer = setTimeout(connect, delay);
+    };
+  }
+
+  function send(message) {
+    if (ws && ws.readyState === WebSocket.OPEN) { ws.send(JSON.stringify(message)); return true; }
+    return false;
+  }
+
+  heartbeat = setInterval(() => {
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    if (Date.now() - lastSeen > 45000) { ws.close(); return; }  // dead but "open"
+    send({ type: "ping" });
+  }, 20000);
+
+  function wake() {
+    if (document.visibilityState === "hidden") return;
+    if (!ws || ws.readyState === WebSocket.CLOSED || ws.readyState === WebSocket.CLOSING) {
+      attempt = 0;
+      connect();
+    } else {
+      send({ type: "ping" });
+    }
+  }
+  document.addEventListener("visibilitychange", wake);
+  window.addEventListener("pageshow", wake);
+  window.addEventListener("online", wake);
+  connect();
+  return { send, reconnect: () => { if (ws) ws.close(); }, get socket() { return ws; } };
+}

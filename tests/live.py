@@ -1,0 +1,52 @@
+"""Helpers for tests of the live game: a session with seated players, a started
+table, and WebSocket communicators that carry a player's cookie."""
+
+from __future__ import annotations
+
+from channels.testing import WebsocketCommunicator
+
+from game import engine, services
+from game.consumers import PLAYER_COOKIE, sign_player_token
+from game.models import Player, Table, Workshop
+from innovation_track.asgi import application
+from tests.factories import facilitator, playable_deck
+
+ORIGIN = (b"origin", b"http://127.0.0.1")
+
+
+def session_with_table(
+    names=("Anna", "Bob", "Cees"), *, themes: int = 3, seed: int = 7, start: bool = True, **options
+) -> tuple[Workshop, Table, list[Player]]:
+    """A session whose players all sit at one table (started with a fixed seed)."""
+    host = facilitator()
+    workshop = services.workshop_create(
+        facilitator=host, name="Regio Twente", deck=playable_deck(themes=themes), **options
+    )
+    players = [services.player_join(code=workshop.code, name=name) for name in names]
+    table = services.tables_arrange(workshop=workshop, by=host)[0]
+    if start:
+        services.table_start(table=table, by=host, seed=seed)
+    table.refresh_from_db()
+    return workshop, table, [Player.objects.get(pk=p.pk) for p in players]
+
+
+def game_state(table: Table) -> engine.GameState:
+    table.refresh_from_db()
+    return engine.state_from_json(table.state)
+
+
+def cookie_for(player: Player) -> bytes:
+    return f"{PLAYER_COOKIE}={sign_player_token(player.token)}".encode()
+
+
+def player_socket(
+    player: Player | None, query: str = "", *, language: str | None = None
+) -> WebsocketCommunicator:
+    headers = [ORIGIN, (b"host", b"127.0.0.1")]
+    cookies = [cookie_for(player)] if player is not None else []
+    if language:
+        cookies.append(f"django_language={language}".encode())
+    if cookies:
+        headers.append((b"cookie", b"; ".join(cookies)))
+    path = "/ws/play/" + (f"?{query}" if query else "")
+    return WebsocketCommunicator(application, path, headers=headers)
