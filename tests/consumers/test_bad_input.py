@@ -10,7 +10,7 @@ from django.test import override_settings
 from game import services
 from game.consumers import MAX_MESSAGE_BYTES
 from game.models import Player
-from tests.live import game_state, player_socket, session_with_table
+from tests.tables import game_state, player_socket, session_with_table
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -267,7 +267,7 @@ async def test_a_connection_from_another_origin_is_refused(game):
     from channels.testing import WebsocketCommunicator
 
     from innovation_track.asgi import application
-    from tests.live import cookie_for
+    from tests.tables import cookie_for
 
     _, _, players = game
     socket = WebsocketCommunicator(

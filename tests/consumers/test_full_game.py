@@ -8,7 +8,7 @@ from channels.db import database_sync_to_async as db
 from django.test import override_settings
 
 from game import engine
-from tests.live import game_state, player_socket, session_with_table
+from tests.tables import game_state, player_socket, session_with_table
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from game import engine, services
 from innovation_track.asgi import application
 from tests.factories import UserFactory, facilitator
-from tests.live import ORIGIN, game_state, session_with_table
+from tests.tables import ORIGIN, game_state, session_with_table
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

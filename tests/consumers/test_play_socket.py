@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from game import engine
 from game.models import TableEvent
-from tests.live import game_state, player_socket, session_with_table
+from tests.tables import game_state, player_socket, session_with_table
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

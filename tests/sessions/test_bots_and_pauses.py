@@ -8,7 +8,7 @@ from django.utils import timezone
 from game import engine, services, ticker
 from game.errors import Refused
 from game.models import Player, Table
-from tests.live import game_state, session_with_table
+from tests.tables import game_state, session_with_table
 
 pytestmark = pytest.mark.django_db
 

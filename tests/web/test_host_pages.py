@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from game.models import Player, Table, Workshop
 from tests.factories import UserFactory, facilitator, playable_deck
-from tests.live import session_with_table
+from tests.tables import session_with_table
 
 pytestmark = pytest.mark.django_db
 
