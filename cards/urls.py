@@ -9,5 +9,6 @@ urlpatterns = [
     path("kaarten/", views.deck_default, name="deck_default"),
     path("kaarten/<slug:deck>/", views.deck_detail, name="deck"),
     path("kaarten/<slug:deck>/over/", views.deck_about, name="about"),
+    path("kaarten/<slug:deck>/<slug:theme>/", views.theme_detail, name="theme"),
     path("kaarten/<slug:deck>/<slug:theme>/<int:number>/", views.card_detail, name="card"),
 ]

@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 
-from cards.models import Card, Deck
+from cards.models import Card, Deck, Theme
 
 DEFAULT_DECK = "innovation-on-track"
 
@@ -42,6 +42,13 @@ def card_detail(request: HttpRequest, deck: str, theme: str, number: int) -> Htt
         number=number,
     )
     siblings = card.theme.cards.all()
-    return render(
-        request, "cards/card.html", {"card": card, "theme": card.theme, "siblings": siblings}
-    )
+    # ?fragment: just the card, for the game page's card dialog.
+    template = "cards/_card.html" if "fragment" in request.GET else "cards/card.html"
+    return render(request, template, {"card": card, "theme": card.theme, "siblings": siblings})
+
+
+def theme_detail(request: HttpRequest, deck: str, theme: str) -> HttpResponse:
+    """A quartet: its four cards' calls to action, to talk about at the table."""
+    theme_obj = get_object_or_404(Theme.objects.select_related("deck"), deck__slug=deck, slug=theme)
+    template = "cards/_quartet.html" if "fragment" in request.GET else "cards/theme.html"
+    return render(request, template, {"theme": theme_obj, "cards": theme_obj.cards.all()})

@@ -66,6 +66,7 @@ def publish_arrival(workshop, player) -> None:
 def deck_json(deck) -> dict[str, Any]:
     """The deck's names, colours and titles: public, the same for everyone."""
     return {
+        "slug": deck.slug,
         "themes": [
             {
                 "key": theme.slug,
@@ -77,7 +78,7 @@ def deck_json(deck) -> dict[str, Any]:
                 ],
             }
             for theme in deck.themes.prefetch_related("cards")
-        ]
+        ],
     }
 
 

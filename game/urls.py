@@ -7,6 +7,8 @@ host_patterns = [
     path("<str:code>/", views.host_session, name="session"),
     path("<str:code>/panel/", views.host_panel, name="panel"),
     path("<str:code>/qr.svg", views.host_qr, name="qr"),
+    path("<str:code>/projector/", views.projector, name="projector"),
+    path("<str:code>/projector/panel/", views.projector_panel, name="projector_panel"),
     path("<str:code>/do/", views.host_action, name="action"),
 ]
 

@@ -22,7 +22,7 @@ from game import services
 from game.consumers import PLAYER_COOKIE, player_token, sign_player_token
 from game.describe import EVENT_TEXTS, describe
 from game.errors import Refused
-from game.models import BotLevel, MissPassesTo, Player, Table, Workshop
+from game.models import BotLevel, MissPassesTo, Player, Table, TableEvent, Workshop
 
 PLAYER_COOKIE_AGE = 24 * 3600
 
@@ -119,6 +119,11 @@ PLAY_TEXTS = {
     "quartets": _("%(count)s quartets"),
     "no_cards": _("You have no cards left."),
     "and": _("and"),
+    "quartet_one": _("%(count)s quartet"),
+    "quartet": _("Quartet!"),
+    "quartet_by": _("%(name)s lays the quartet %(theme)s"),
+    "none_yet": _("None yet."),
+    "card": _("Card"),
 }
 
 
@@ -213,6 +218,89 @@ def host_qr(request: HttpRequest, code: str) -> HttpResponse:
     svg = io.BytesIO()
     qr.save(svg, kind="svg", scale=8, border=2, dark="#1c1c24", light="#ffffff", xmldecl=False)
     return HttpResponse(svg.getvalue(), content_type="image/svg+xml")
+
+
+@_host_only
+def projector(request: HttpRequest, code: str) -> HttpResponse:
+    """The big screen: join code and names, then every table, then the ranking."""
+    workshop = _workshop_for(request, code)
+    themes = {
+        theme.slug: {
+            "name": theme.name,
+            "colour": theme.colour,
+            "cards": [
+                {"number": c.number, "title": c.title, "cta": c.call_to_action}
+                for c in theme.cards.all()
+            ],
+        }
+        for theme in workshop.deck.themes.prefetch_related("cards")
+    }
+    strings = {key: str(text) for key, text in PROJECTOR_TEXTS.items()}
+    context = {
+        "workshop": workshop,
+        "join_url": _join_url(request, workshop),
+        "themes": themes,
+        "tables_by_id": {row["table"].pk: row["table"].number for row in _panel(workshop)["rows"]},
+        "strings": strings,
+        **_projector(workshop),
+    }
+    return render(request, "game/projector.html", context)
+
+
+@_host_only
+def projector_panel(request: HttpRequest, code: str) -> HttpResponse:
+    workshop = _workshop_for(request, code)
+    context = {
+        "workshop": workshop,
+        "join_url": _join_url(request, workshop),
+        **_projector(workshop),
+    }
+    return render(request, "game/projector_panel.html", context)
+
+
+PROJECTOR_TEXTS = {
+    "quartet": _("Table %(table)s lays the quartet %(theme)s"),
+}
+
+
+def _projector(workshop: Workshop) -> dict:
+    panel = _panel(workshop)
+    rows = panel["rows"]
+    started = [row for row in rows if row["table"].status != Table.Status.WAITING]
+    over = bool(started) and all(row["table"].status == Table.Status.OVER for row in started)
+    phase = "before" if not started else ("after" if over or not workshop.is_open else "during")
+    room = sorted(
+        (
+            {"name": m["player"].name, "table": row["table"].number, "score": len(m["quartets"])}
+            for row in started
+            for m in row["members"]
+        ),
+        key=lambda entry: (-entry["score"], entry["table"], entry["name"]),
+    )
+    for row in started:
+        row["ranked"] = sorted(row["members"], key=lambda m: -len(m["quartets"]))
+    top = room[0]["score"] if room else 0
+    for entry in room:
+        entry["first"] = entry["score"] == top and top > 0
+    titles = {theme.slug: theme.name for theme in workshop.deck.themes.all()}
+    feed = [
+        {
+            "table": event.table.number,
+            "theme": titles.get(event.data["theme"], event.data["theme"]),
+            "seat": event.data["seat"],
+        }
+        for event in TableEvent.objects.filter(table__workshop=workshop, data__type="quartet_laid")
+        .select_related("table")
+        .order_by("-created", "-seq")[:8]
+    ]
+    names = {
+        (row["table"].number, m["player"].seat): m["player"].name
+        for row in rows
+        for m in row["members"]
+    }
+    for item in feed:
+        item["name"] = names.get((item["table"], item["seat"]), "?")
+    return {**panel, "phase": phase, "started": started, "room": room, "feed": feed}
 
 
 def _panel(workshop: Workshop) -> dict:

@@ -4,20 +4,22 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.utils import translation
 
-PO = Path(settings.BASE_DIR) / "locale" / "nl" / "LC_MESSAGES" / "django.po"
+LOCALE = Path(settings.BASE_DIR) / "locale"
 
 
 def unquote(lines: str) -> str:
     return "".join(ast.literal_eval(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', lines))
 
 
-def catalogue() -> list[tuple[str, list[str], bool]]:
+def catalogue(language: str) -> list[tuple[str, list[str], bool]]:
     """(msgid, translations, fuzzy) for every entry but the header."""
     found = []
-    for block in PO.read_text(encoding="utf-8").split("\n\n"):
+    po = LOCALE / language / "LC_MESSAGES" / "django.po"
+    for block in po.read_text(encoding="utf-8").split("\n\n"):
         match = re.search(r"^msgid (.*?)(?=^msgid_plural|^msgstr)", block, re.M | re.S)
         if not match:
             continue
@@ -29,17 +31,19 @@ def catalogue() -> list[tuple[str, list[str], bool]]:
     return found
 
 
-def test_the_dutch_catalogue_is_complete():
-    entries = catalogue()
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_catalogue_is_complete(language):
+    entries = catalogue(language)
     assert len(entries) > 100
     missing = [msgid for msgid, strs, fuzzy in entries if fuzzy or not all(strs)]
     assert missing == []
 
 
-def test_the_compiled_dutch_catalogue_matches_its_source():
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_compiled_catalogue_matches_its_source(language):
     stale = []
-    with translation.override("nl"):
-        for msgid, strs, _fuzzy in catalogue():
+    with translation.override(language):
+        for msgid, strs, _fuzzy in catalogue(language):
             if len(strs) == 1 and translation.gettext(msgid) != strs[0]:
                 stale.append(msgid)
     assert stale == [], "run: python manage.py compilemessages"

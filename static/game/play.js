@@ -15,6 +15,8 @@
   let cards = {}, themes = {}, themeOf = {};
   let choice = { theme: null, card: null, target: null };
   let pendingId = null;
+  let arrived = new Set();  // cards that just came in: they fly into the hand
+  const fragments = new Map();
 
   const socket = liveSocket($("game").dataset.socket, {
     query: () => (view && view.table ? `table=${view.table.id}&since=${seq}` : ""),
@@ -44,10 +46,12 @@
       log = log.concat(fresh).slice(-60);
       state = message.state;
       seq = message.seq;
+      arrived = new Set(fresh.filter((e) => e.type === "hit" && e.seat === view.you.seat).map((e) => e.card));
       if (fresh.some((e) => e.type === "turn_passed" && e.seat === view.you.seat) && navigator.vibrate) {
         navigator.vibrate(120);
       }
       render();
+      announce(fresh);
     } else if (message.type === "ack") {
       pendingId = null;
       choice.card = null;
@@ -152,7 +156,7 @@
     $("players").replaceChildren(...view.players.map((p) => el("li", { class: state.turn === p.seat ? "turn" : "" },
       el("span", { class: "player-name" }, nameOf(p.seat) + (p.bot ? ` (${T.bot})` : "")),
       el("span", { class: "player-count" }, fmt(T.cards, { count: state.counts[p.seat] ?? 0 })),
-      el("span", { class: "player-quartets" }, (state.laid[p.seat] || []).map((key) => themes[key] ? themes[key].name : key).join(", ")),
+      el("span", { class: "player-quartets" }, ...(state.laid[p.seat] || []).map((key) => quartetButton(key))),
     )));
   }
 
@@ -173,8 +177,9 @@
       const theme = themes[themeKey];
       return el("div", { class: "hand-theme", style: `--theme: ${theme.colour}` },
         el("h3", {}, theme.name),
-        el("ul", {}, ...keys.map((key) => el("li", { class: "hand-card" },
-          el("span", { class: "card-number" }, String(cards[key].number)), " ", cards[key].title))));
+        el("ul", {}, ...keys.map((key) => el("li", {},
+          el("button", { type: "button", class: "hand-card" + (arrived.has(key) ? " arrived" : ""), onclick: () => openCard(key) },
+            el("span", { class: "card-number" }, String(cards[key].number)), " ", cards[key].title)))));
     }));
   }
 
@@ -224,7 +229,64 @@
     const rows = view.players.map((p) => ({ p, score: (state.laid[p.seat] || []).length }))
       .sort((a, b) => b.score - a.score);
     $("ranking-list").replaceChildren(...rows.map(({ p, score }) => el("li", { class: state.winners.includes(p.seat) ? "winner" : "" },
-      `${nameOf(p.seat)}: ${fmt(T.quartets, { count: score })}` + (state.winners.includes(p.seat) ? ` — ${T.winner}` : ""))));
+      `${nameOf(p.seat)}: ${fmt(score === 1 ? T.quartet_one : T.quartets, { count: score })}` + (state.winners.includes(p.seat) ? ` — ${T.winner}` : ""))));
+    const mine = state.laid[view.you.seat] || [];
+    $("my-quartets").replaceChildren(...(mine.length ? mine.map((key) => quartetButton(key)) : [el("p", {}, T.none_yet)]));
+    $("browse").href = `/kaarten/${view.deck.slug}/`;
+  }
+
+  function quartetButton(key) {
+    const theme = themes[key];
+    return el("button", { type: "button", class: "quartet-chip", style: `--theme: ${theme ? theme.colour : "#555"}`, onclick: () => openQuartet(key) }, theme ? theme.name : key);
+  }
+
+  async function fragment(url) {
+    if (!fragments.has(url)) {
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (!response.ok) throw new Error(response.statusText);
+      fragments.set(url, await response.text());
+    }
+    return fragments.get(url);
+  }
+
+  async function openDialog(title, url, lead) {
+    const dialog = $("dialog");
+    $("dialog-title").textContent = title;
+    $("dialog-body").replaceChildren(...(lead ? [el("p", { class: "dialog-lead" }, lead)] : []));
+    if (!dialog.open) dialog.showModal();
+    try {
+      const html = await fragment(url);
+      const holder = document.createElement("div");
+      holder.innerHTML = html;  // our own server's card text, escaped by its templates
+      $("dialog-body").append(...holder.childNodes);
+    } catch (error) {
+      $("dialog-body").append(el("p", { class: "errors" }, T.offline));
+    }
+  }
+
+  function openCard(key) {
+    const card = cards[key];
+    openDialog(`${card.number} ${card.title}`, `/kaarten/${view.deck.slug}/${themeOf[key]}/${card.number}/?fragment=1`);
+  }
+
+  function openQuartet(key, lead) {
+    openDialog(themes[key].name, `/kaarten/${view.deck.slug}/${key}/?fragment=1`, lead);
+  }
+
+  function announce(events) {
+    const answer = events.filter((e) => e.type === "hit" || e.type === "miss").at(-1);
+    if (answer) {
+      const box = $("answer");
+      box.textContent = describe(answer);  // "Ja! ..." or "Nee, helaas: ..."
+      box.className = "answer " + answer.type;
+      box.hidden = false;
+      clearTimeout(announce.timer);
+      announce.timer = setTimeout(() => { box.hidden = true; }, 3500);
+    }
+    const quartet = events.find((e) => e.type === "quartet_laid" && !e.dealt);
+    if (quartet) {
+      openQuartet(quartet.theme, `${T.quartet} ` + fmt(T.quartet_by, { name: plainName(quartet.seat), theme: themes[quartet.theme].name }));
+    }
   }
 
   function renderLog() {

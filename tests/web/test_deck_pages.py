@@ -103,3 +103,19 @@ def test_the_about_page_renders_the_introduction(deck):
     page = get(reverse("cards:about", kwargs={"deck": deck.slug})).content.decode()
     assert "<h2>1 + 1 = 4</h2>" in page
     assert "<strong>veel</strong>" in page
+
+
+def test_a_quartet_page_shows_the_four_calls_to_action(deck):
+    theme = deck.themes.first()
+    page = get(reverse("cards:theme", kwargs={"deck": deck.slug, "theme": theme.slug}))
+    text = page.content.decode()
+    assert page.status_code == 200
+    for card in theme.cards.all():
+        assert card.call_to_action in text
+
+
+def test_a_card_fragment_is_just_the_card_for_the_game_dialog(deck):
+    card = deck.themes.first().cards.get(number=3)
+    text = get(card.get_absolute_url() + "?fragment=1").content.decode()
+    assert text.lstrip().startswith("<article")
+    assert "Less is more" in text and "<html" not in text

@@ -1,0 +1,65 @@
+/* The projector: re-reads its panel when something changes, and puts every quartet
+   laid in the spotlight for a moment with the theme's four calls to action. */
+"use strict";
+
+(function () {
+  const root = document.getElementById("projector");
+  const panel = document.getElementById("projector-panel");
+  const spotlight = document.getElementById("spotlight");
+  const themes = JSON.parse(document.getElementById("themes").textContent);
+  const tables = JSON.parse(document.getElementById("tables").textContent);
+  const T = JSON.parse(document.getElementById("strings").textContent);
+  const queue = [];
+  let showing = false;
+  let pending = null;
+  let lastFetch = 0;
+  const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  async function refresh() {
+    pending = null;
+    lastFetch = Date.now();
+    const response = await fetch(root.dataset.url, { credentials: "same-origin" });
+    if (response.ok) panel.innerHTML = await response.text();
+  }
+
+  function scheduleRefresh() {
+    if (!pending) pending = setTimeout(refresh, Math.max(0, 1500 - (Date.now() - lastFetch)));
+  }
+
+  function show() {
+    if (showing || !queue.length) return;
+    showing = true;
+    const { table, theme } = queue.shift();
+    const data = themes[theme];
+    spotlight.style.setProperty("--theme", data.colour);
+    spotlight.replaceChildren();
+    const title = document.createElement("h2");
+    title.textContent = T.quartet.replace("%(table)s", tables[table] || "?").replace("%(theme)s", data.name);
+    const list = document.createElement("ol");
+    for (const card of data.cards) {
+      const item = document.createElement("li");
+      const strong = document.createElement("strong");
+      strong.textContent = `${card.number} ${card.title}`;
+      const text = document.createElement("p");
+      text.textContent = card.cta;
+      item.append(strong, text);
+      list.append(item);
+    }
+    spotlight.append(title, list);
+    spotlight.hidden = false;
+    spotlight.classList.toggle("animate", !reduced);
+    setTimeout(() => { spotlight.hidden = true; showing = false; show(); }, 9000);
+  }
+
+  liveSocket(root.dataset.socket, {
+    onMessage: (message) => {
+      if (message.type === "update" && message.events) {
+        for (const event of message.events) {
+          if (event.type === "quartet_laid" && !event.dealt) queue.push({ table: message.table, theme: event.theme });
+        }
+        show();
+      }
+      scheduleRefresh();
+    },
+  });
+})();

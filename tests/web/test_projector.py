@@ -1,0 +1,70 @@
+"""The projector: the join code and names before, the tables during, the ranking after."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from game import engine, services
+from tests.factories import facilitator
+from tests.tables import game_state, session_with_table
+
+pytestmark = pytest.mark.django_db
+
+
+def projector(workshop) -> str:
+    client = Client()
+    client.force_login(workshop.facilitator)
+    return client.get(reverse("host:projector", kwargs={"code": workshop.code})).content.decode()
+
+
+def test_before_the_game_it_shows_the_code_the_qr_and_the_names():
+    workshop, _, _ = session_with_table(start=False)
+    page = projector(workshop)
+    assert 'class="pj-code">' + workshop.code in page
+    assert reverse("host:qr", kwargs={"code": workshop.code}) in page
+    for name in ("Anna", "Bob", "Cees"):
+        assert f'<li class="chip">{name}</li>' in page
+
+
+def test_during_the_game_it_shows_every_table_and_the_quartets_laid():
+    workshop, table, players = session_with_table(themes=3, seed=2)
+    state = game_state(table)
+    for move in range(300):
+        options = engine.legal_actions(state, state.turn)
+        ask = max(options, key=lambda a: a.card in state.hands[a.target])
+        change = services.table_ask(
+            player=players[ask.seat], target=ask.target, card=ask.card, action_id=str(move)
+        )
+        state = game_state(table)
+        if any(e["type"] == "quartet_laid" for e in change.events) and state.turn is not None:
+            break
+    page = projector(workshop)
+    assert "Tafel 1" in page
+    assert "Gelegde kwartetten" in page
+    laid = next(e for e in change.events if e["type"] == "quartet_laid")
+    name = players[laid["seat"]].name
+    assert f"Tafel 1: {name} legt {laid['name']}" in page
+
+
+def test_after_the_game_it_shows_the_ranking_of_each_table_and_the_room():
+    workshop, table, players = session_with_table(("Anna", "Bob"), themes=2, seed=3)
+    state = game_state(table)
+    while state.turn is not None:
+        ask = engine.legal_actions(state, state.turn)[0]
+        services.table_ask(
+            player=players[ask.seat], target=ask.target, card=ask.card, action_id=str(state.seq)
+        )
+        state = game_state(table)
+    page = projector(workshop)
+    assert "Uitslag" in page and "De zaal" in page
+    best = players[engine.winners(state)[0]].name
+    assert f'<li class="winner"><span class="pj-name">{best}</span>' in page
+
+
+def test_the_projector_is_for_the_sessions_facilitator_only():
+    workshop, _, _ = session_with_table(start=False)
+    other = Client()
+    other.force_login(facilitator("otto"))
+    url = reverse("host:projector", kwargs={"code": workshop.code})
+    assert other.get(url).status_code == 404
+    assert Client().get(url).status_code == 302
