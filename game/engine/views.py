@@ -41,31 +41,11 @@ class PublicView:
 
 
 @dataclass(frozen=True, slots=True)
-class SeatView:
+class SeatView(PublicView):
     """What the player at `seat` sees: the public view plus their own hand."""
 
     seat: int
     hand: tuple[str, ...]
-    deck: Deck
-    settings: Settings
-    hand_sizes: tuple[int, ...]
-    laid: tuple[tuple[str, ...], ...]
-    turn: int | None
-    over: bool
-    winners: tuple[int, ...]
-    scores: tuple[int, ...]
-    moves: int
-    turn_number: int
-    pause_due: int
-    log: tuple[Event, ...] = field(repr=False)
-
-    @property
-    def seats(self) -> int:
-        return len(self.hand_sizes)
-
-    @property
-    def seq(self) -> int:
-        return len(self.log)
 
     @property
     def my_turn(self) -> bool:
@@ -78,41 +58,29 @@ class SeatView:
         return asks_for(self.deck, self.seat, self.hand, self.hand_sizes)
 
 
-def public_view(state: GameState) -> PublicView:
+def _public_fields(state: GameState) -> dict:
     over = state.turn is None
-    return PublicView(
-        deck=state.deck,
-        settings=state.settings,
-        hand_sizes=tuple(map(len, state.hands)),
-        laid=state.laid,
-        turn=state.turn,
-        over=over,
-        winners=winners_of(state.laid) if over else (),
-        scores=tuple(map(len, state.laid)),
-        moves=state.moves,
-        turn_number=state.turn_number,
-        pause_due=state.pause_due,
-        log=state.log,
-    )
+    return {
+        "deck": state.deck,
+        "settings": state.settings,
+        "hand_sizes": tuple(map(len, state.hands)),
+        "laid": state.laid,
+        "turn": state.turn,
+        "over": over,
+        "winners": winners_of(state.laid) if over else (),
+        "scores": tuple(map(len, state.laid)),
+        "moves": state.moves,
+        "turn_number": state.turn_number,
+        "pause_due": state.pause_due,
+        "log": state.log,
+    }
+
+
+def public_view(state: GameState) -> PublicView:
+    return PublicView(**_public_fields(state))
 
 
 def seat_view(state: GameState, seat: int) -> SeatView:
     if not 0 <= seat < len(state.hands):
         raise ValueError(f"no seat {seat} at a table of {len(state.hands)}")
-    over = state.turn is None
-    return SeatView(
-        seat=seat,
-        hand=state.hands[seat],
-        deck=state.deck,
-        settings=state.settings,
-        hand_sizes=tuple(map(len, state.hands)),
-        laid=state.laid,
-        turn=state.turn,
-        over=over,
-        winners=winners_of(state.laid) if over else (),
-        scores=tuple(map(len, state.laid)),
-        moves=state.moves,
-        turn_number=state.turn_number,
-        pause_due=state.pause_due,
-        log=state.log,
-    )
+    return SeatView(seat=seat, hand=state.hands[seat], **_public_fields(state))

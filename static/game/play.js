@@ -289,8 +289,14 @@
     }
   }
 
+  // Only new entries are added (newest first), so screen readers announce just those.
   function renderLog() {
-    const shown = log.filter((e) => e.type !== "turn_passed" || e.reason !== "start").slice(-12).reverse();
-    $("log").replaceChildren(...shown.map((e) => el("li", { class: "log-" + e.type }, describe(e))));
+    const list = $("log");
+    const shownSeq = Number(list.dataset.seq || 0);
+    const fresh = log.filter((e) => e.seq > shownSeq && !(e.type === "turn_passed" && e.reason === "start"));
+    if (log.length && log[0].seq > shownSeq + 1 && shownSeq) list.replaceChildren();  // a fresh view
+    for (const event of fresh) list.prepend(el("li", { class: "log-" + event.type }, describe(event)));
+    while (list.children.length > 12) list.lastElementChild.remove();
+    if (log.length) list.dataset.seq = String(log.at(-1).seq);
   }
 })();
