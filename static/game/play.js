@@ -204,7 +204,7 @@
     $("ask-themes").replaceChildren(...[...groups.keys()].map((key) => choiceButton(themes[key].name, choice.theme === key, () => { choice.theme = key; choice.card = null; renderAsk(); }, themes[key].colour)));
     const lacking = choice.theme ? themes[choice.theme].cards.filter((c) => !state.hand.includes(c.key)) : [];
     if (choice.card && !lacking.some((c) => c.key === choice.card)) choice.card = null;
-    $("ask-cards").replaceChildren(...lacking.map((c) => choiceButton(`${c.number} ${c.title}`, choice.card === c.key, () => { choice.card = c.key; renderAsk(); })));
+    $("ask-cards").replaceChildren(...lacking.map((c) => choiceButton(`${c.number} ${c.title}`, choice.card === c.key, () => { choice.card = c.key; renderAsk(); }, themes[choice.theme].colour)));
     $("ask-targets").replaceChildren(...targets.map((p) => choiceButton(p.name, choice.target === p.seat, () => { choice.target = p.seat; renderAsk(); })));
     const ready = choice.theme && choice.card && choice.target !== null;
     const send = $("ask-send");
