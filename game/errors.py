@@ -80,6 +80,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Only the session's facilitator may do that.",
         "Alleen de begeleider van deze sessie mag dat.",
     ),
+    "plan_too_long": (
+        "A plan holds at most {most} cards.",
+        "Een plan bevat hoogstens {most} kaarten.",
+    ),
+    "plan_card_twice": (
+        "{card} is already in your plan.",
+        "{card} staat al in je plan.",
+    ),
     "conflict": (
         "Someone else changed the table at the same moment; try again.",
         "Iemand anders veranderde de tafel op hetzelfde moment; probeer het opnieuw.",

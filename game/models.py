@@ -202,3 +202,98 @@ class ActionReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.player} {self.action_id}"
+
+
+# --- from game to action: plans and polls -------------------------------------------------
+
+MAX_PLAN_ITEMS = 5
+
+
+class Sector(models.TextChoices):
+    ENTREPRENEUR = "ondernemer", _("entrepreneur")
+    GOVERNMENT = "overheid", _("government")
+    EDUCATION = "onderwijs", _("education / knowledge institution")
+    INTERMEDIARY = "intermediair", _("intermediary")
+    OTHER = "anders", _("other")
+
+
+class PlanItem(models.Model):
+    """One building block of a player's regional action plan: a card, what they will
+    do with it, with whom and by when."""
+
+    player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="plan")
+    card = models.ForeignKey("cards.Card", on_delete=models.PROTECT, verbose_name=_("card"))
+    position = models.PositiveSmallIntegerField(_("position"))
+    action = models.TextField(_("what I will do"), max_length=1000, blank=True)
+    sector = models.CharField(_("with whom"), max_length=12, choices=Sector.choices, blank=True)
+    by_when = models.CharField(_("by when"), max_length=60, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["player", "position"]
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+        constraints = [
+            models.UniqueConstraint(fields=["player", "card"], name="plan_card_once"),
+            models.CheckConstraint(
+                condition=models.Q(position__gte=1, position__lte=MAX_PLAN_ITEMS),
+                name="plan_at_most_five",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.player}: {self.card}"
+
+
+class PollTemplate(models.Model):
+    """A ready poll from the source material, offered to every facilitator."""
+
+    question = models.CharField(_("question"), max_length=200)
+    answers = models.TextField(_("answers"), help_text=_("One answer a line, 2 to 6 lines."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("ready poll")
+        verbose_name_plural = _("ready polls")
+
+    def __str__(self) -> str:
+        return self.question
+
+    def answer_list(self) -> list[str]:
+        return [line.strip() for line in self.answers.splitlines() if line.strip()]
+
+
+class Poll(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="polls")
+    question = models.CharField(_("question"), max_length=200)
+    answers = models.JSONField(_("answers"))
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.DRAFT)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["workshop", "created", "id"]
+        verbose_name = _("poll")
+        verbose_name_plural = _("polls")
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class Vote(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
+    player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="votes")
+    answer = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "player"], name="one_vote_per_phone")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.player} → {self.answer}"

@@ -4,6 +4,7 @@ session pages. Thin: forms in, a service call, a redirect or a page out."""
 from __future__ import annotations
 
 import io
+import json
 
 import segno
 from django import forms
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,11 +20,20 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cards.models import Card, Deck
-from game import services
+from game import live, plans, services
 from game.consumers import PLAYER_COOKIE, player_token, sign_player_token
 from game.describe import EVENT_TEXTS, describe
 from game.errors import Refused
-from game.models import BotLevel, MissPassesTo, Player, Table, TableEvent, Workshop
+from game.models import (
+    MAX_PLAN_ITEMS,
+    BotLevel,
+    MissPassesTo,
+    Player,
+    Sector,
+    Table,
+    TableEvent,
+    Workshop,
+)
 
 PLAYER_COOKIE_AGE = 24 * 3600
 
@@ -357,6 +368,7 @@ ACTIONS = {
     "pause_all": lambda w, by, d: services.workshop_pause(workshop=w, by=by, paused=True),
     "resume_all": lambda w, by, d: services.workshop_pause(workshop=w, by=by, paused=False),
     "end": lambda w, by, d: services.workshop_end(workshop=w, by=by),
+    "forget_people": lambda w, by, d: plans.workshop_forget_people(workshop=w, by=by),
     "start": lambda w, by, d: services.table_start(table=d.table(), by=by),
     "pause": lambda w, by, d: services.table_pause(table=d.table(), by=by, paused=True),
     "resume": lambda w, by, d: services.table_pause(table=d.table(), by=by, paused=False),
@@ -417,3 +429,126 @@ def host_action(request: HttpRequest, code: str) -> HttpResponse:
         if wants_json:
             return JsonResponse({"ok": True})
     return redirect("host:session", code=workshop.code)
+
+
+# --- from game to action ---------------------------------------------------------------------
+
+
+def plan_page(request: HttpRequest) -> HttpResponse:
+    """The plan editor: up to 5 cards, collected ones first, saved as you type."""
+    player = current_player(request)
+    if player is None:
+        return redirect("join")
+    workshop = player.workshop
+    collected = _collected_themes(player)
+    themes = []
+    for theme in workshop.deck.themes.prefetch_related("cards"):
+        themes.append(
+            {
+                "key": theme.slug,
+                "name": theme.name,
+                "colour": theme.colour,
+                "collected": theme.slug in collected,
+                "cards": [
+                    {"key": c.key, "number": c.number, "title": c.title, "cta": c.call_to_action}
+                    for c in theme.cards.all()
+                ],
+            }
+        )
+    themes.sort(key=lambda theme: not theme["collected"])  # collected quartets first
+    items = [
+        {"card": i.card.key, "action": i.action, "sector": i.sector, "by_when": i.by_when}
+        for i in plans.plan_of(player)
+    ]
+    data = {
+        "themes": themes,
+        "items": items,
+        "sectors": [[value, str(label)] for value, label in Sector.choices],
+        "editable": workshop.is_open,
+        "max": MAX_PLAN_ITEMS,
+        "texts": {key: str(text) for key, text in PLAN_TEXTS.items()},
+    }
+    return render(request, "game/plan.html", {"player": player, "data": data})
+
+
+PLAN_TEXTS = {
+    "saved": _("Saved"),
+    "saving": _("Saving…"),
+    "offline": _("Not saved yet: no connection. Your text is kept on this phone."),
+    "full": _("Your plan holds 5 cards: remove one to add another."),
+    "remove": _("Remove"),
+    "up": _("Move up"),
+    "down": _("Move down"),
+    "what": _("What will you do?"),
+    "with": _("With whom?"),
+    "when": _("By when?"),
+    "choose": _("Choose…"),
+    "add": _("Add to my plan"),
+    "added": _("In my plan"),
+    "closed": _("The session is closed: your plan can no longer change."),
+}
+
+
+def _collected_themes(player: Player) -> set[str]:
+    from game.live import state_block
+
+    if player.table is None or player.seat is None:
+        return set()
+    block = state_block(player.table, None)
+    return set(block["laid"][player.seat]) if block["laid"] else set()
+
+
+@require_POST
+def plan_save(request: HttpRequest) -> HttpResponse:
+    player = current_player(request)
+    if player is None:
+        return JsonResponse(
+            {"code": "not_a_player", "message": Refused("not_a_player").message()}, status=403
+        )
+    if len(request.body) > 32_000:
+        refusal = Refused("too_large", limit=32_000)
+        return JsonResponse({"code": refusal.code, "message": refusal.message()}, status=413)
+    try:
+        items = json.loads(request.body or b"null")
+        saved = plans.plan_save(player=player, items=items)
+    except ValueError:
+        refusal = Refused("bad_json")
+        return JsonResponse({"code": refusal.code, "message": refusal.message()}, status=400)
+    except Refused as refusal:
+        return JsonResponse({"code": refusal.code, "message": refusal.message()}, status=400)
+    transaction.on_commit(lambda: live.publish_arrival(player.workshop, player))
+    return JsonResponse({"ok": True, "count": len(saved)})
+
+
+def plan_print(request: HttpRequest) -> HttpResponse:
+    player = current_player(request)
+    if player is None:
+        return redirect("join")
+    return render(
+        request, "game/plan_print.html", {"player": player, "items": plans.plan_of(player)}
+    )
+
+
+def plan_download(request: HttpRequest) -> HttpResponse:
+    player = current_player(request)
+    if player is None:
+        return redirect("join")
+    response = HttpResponse(
+        plans.plan_markdown(player), content_type="text/markdown; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mijn-actieplan.md"'
+    return response
+
+
+@_host_only
+def host_results(request: HttpRequest, code: str) -> HttpResponse:
+    workshop = _workshop_for(request, code)
+    return render(request, "game/results.html", {"workshop": workshop, **plans.results(workshop)})
+
+
+@_host_only
+def host_results_csv(request: HttpRequest, code: str) -> HttpResponse:
+    workshop = _workshop_for(request, code)
+    response = HttpResponse(plans.results_csv(workshop), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="actieplannen-{workshop.code}.csv"'
+    return response

@@ -1,0 +1,118 @@
+/* The plan editor: every change is kept on the phone at once and saved to the server
+   shortly after, so nothing is lost when the phone sleeps or the page reloads. */
+"use strict";
+
+(function () {
+  const data = JSON.parse(document.getElementById("plan-data").textContent);
+  const T = data.texts;
+  const form = document.getElementById("plan");
+  const status = document.getElementById("plan-status");
+  const csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  const draftKey = "plan-draft:" + location.pathname;
+  const cards = {};
+  const themeOf = {};
+  for (const theme of data.themes) for (const card of theme.cards) { cards[card.key] = card; themeOf[card.key] = theme; }
+
+  // A draft on this phone that never reached the server wins over the server's copy.
+  let items = data.items;
+  try {
+    const draft = JSON.parse(localStorage.getItem(draftKey) || "null");
+    if (draft && draft.unsaved) items = draft.items;
+  } catch (e) { /* no storage: the server's copy it is */ }
+  let timer = null;
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (key === "class") node.className = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value === true ? "" : value);
+    }
+    for (const child of children) node.append(child);
+    return node;
+  }
+
+  function keep(unsaved) {
+    try { localStorage.setItem(draftKey, JSON.stringify({ items, unsaved })); } catch (e) { /* full or private */ }
+  }
+
+  function changed() {
+    keep(true);
+    status.textContent = T.saving;
+    clearTimeout(timer);
+    timer = setTimeout(save, 700);
+  }
+
+  async function save() {
+    if (!data.editable) return;
+    try {
+      const response = await fetch(form.dataset.save, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+        body: JSON.stringify(items),
+      });
+      const body = await response.json();
+      if (!response.ok) { status.textContent = body.message; return; }
+      keep(false);
+      status.textContent = T.saved;
+    } catch (e) {
+      status.textContent = T.offline;
+    }
+  }
+
+  function renderItems() {
+    const list = document.getElementById("plan-items");
+    list.replaceChildren(...items.map((item, index) => {
+      const card = cards[item.card];
+      const theme = themeOf[item.card];
+      const id = `item-${index}`;
+      const field = (name, control) => { control.addEventListener("input", () => { item[name] = control.value; changed(); }); return control; };
+      const sector = el("select", { id: `${id}-sector`, disabled: !data.editable },
+        el("option", { value: "" }, T.choose), ...data.sectors.map(([value, label]) => el("option", { value, selected: item.sector === value }, label)));
+      return el("li", { class: "plan-item", style: `--theme: ${theme.colour}` },
+        el("h3", {}, el("span", { class: "card-number" }, String(card.number)), " ", card.title, " ", el("small", {}, theme.name)),
+        el("p", { class: "plan-cta", lang: "nl" }, card.cta),
+        el("label", { for: `${id}-action` }, T.what),
+        field("action", el("textarea", { id: `${id}-action`, rows: "3", maxlength: "1000", disabled: !data.editable }, item.action || "")),
+        el("label", { for: `${id}-sector` }, T.with),
+        field("sector", sector),
+        el("label", { for: `${id}-when` }, T.when),
+        field("by_when", el("input", { id: `${id}-when`, value: item.by_when || "", maxlength: "60", disabled: !data.editable })),
+        data.editable ? el("div", { class: "button-row" },
+          el("button", { type: "button", class: "btn btn-outline", disabled: index === 0, onclick: () => move(index, -1) }, "↑ " + T.up),
+          el("button", { type: "button", class: "btn btn-outline", disabled: index === items.length - 1, onclick: () => move(index, 1) }, "↓ " + T.down),
+          el("button", { type: "button", class: "btn btn-danger", onclick: () => { items.splice(index, 1); changed(); render(); } }, T.remove)) : "");
+    }));
+  }
+
+  function move(index, step) {
+    const [item] = items.splice(index, 1);
+    items.splice(index + step, 0, item);
+    changed();
+    render();
+  }
+
+  function renderCards() {
+    const inPlan = new Set(items.map((item) => item.card));
+    const full = items.length >= data.max;
+    document.getElementById("plan-cards").replaceChildren(
+      ...(full && data.editable ? [el("p", { class: "notice" }, T.full)] : []),
+      ...data.themes.map((theme) => el("section", { class: "plan-theme", style: `--theme: ${theme.colour}` },
+        el("h3", {}, theme.name + (theme.collected ? " ★" : "")),
+        el("ul", {}, ...theme.cards.map((card) => el("li", {},
+          el("button", {
+            type: "button", class: "plan-add", disabled: !data.editable || full || inPlan.has(card.key),
+            onclick: () => { items.push({ card: card.key, action: "", sector: "", by_when: "" }); changed(); render(); },
+          }, el("span", { class: "card-number" }, String(card.number)), " ", card.title, " — ", inPlan.has(card.key) ? T.added : T.add)))))));
+  }
+
+  function render() {
+    renderItems();
+    renderCards();
+  }
+
+  if (!data.editable) status.textContent = T.closed;
+  render();
+  if (items !== data.items) changed();  // push the phone's unsaved draft
+  window.addEventListener("pagehide", () => { if (timer) { clearTimeout(timer); save(); } });
+})();
