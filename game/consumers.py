@@ -16,7 +16,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core import signing
 
-from game import live, services
+from game import live, polls, services
 from game.errors import Refused
 from game.models import Player, Table, TableEvent, Workshop
 from innovation_track.middleware import chosen_language
@@ -176,6 +176,7 @@ def load_seat(player_id: int, since: int | None) -> dict[str, Any]:
         else {"id": table.pk, "number": table.number, "status": table.status},
         "players": [{"seat": m.seat, "name": m.name, "bot": m.bot_level or None} for m in members],
         "deck": live.deck_json(workshop.deck),
+        "poll": polls.open_poll_for(player),
         "state": live.state_block(table, seat) if table else None,
         "log": [
             event.data
@@ -193,7 +194,7 @@ class PlayConsumer(JsonConsumer):
     """One player's page. It hears its table's public events and keeps its own seat's
     state block up to date from them."""
 
-    handlers = {"ask": "on_ask", "sync": "on_sync", "ping": "on_ping"}
+    handlers = {"ask": "on_ask", "sync": "on_sync", "vote": "on_vote", "ping": "on_ping"}
 
     async def connect(self) -> None:
         await super().connect()
@@ -251,6 +252,7 @@ class PlayConsumer(JsonConsumer):
             await self.send_json(
                 {"type": "events", "seq": self.seq, "events": seat["missed"], "state": self.state}
             )
+            await self.send_json({"type": "poll", "poll": view["poll"]})
         else:
             await self.send_json(view)
 
@@ -274,6 +276,16 @@ class PlayConsumer(JsonConsumer):
         await self.send_json(
             {"type": "ack", "id": action_id, "seq": change.seq, "duplicate": change.duplicate}
         )
+
+    async def on_vote(self, message: dict[str, Any]) -> None:
+        await database_sync_to_async(polls.poll_vote)(
+            player=self.player, poll_id=message.get("poll"), answer=message.get("answer")
+        )
+        await self.send_json({"type": "voted", "poll": message["poll"]})
+
+    async def poll_changed(self, message: dict[str, Any]) -> None:
+        poll = await database_sync_to_async(polls.open_poll_for)(self.player)
+        await self.send_json({"type": "poll", "poll": poll})
 
     async def table_events(self, message: dict[str, Any]) -> None:
         if message["table"] != self.table_id or message["seq"] <= self.seq:

@@ -88,6 +88,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{card} is already in your plan.",
         "{card} staat al in je plan.",
     ),
+    "bad_poll": (
+        "A poll needs a question (at most 200 characters) and 2 to 6 answers "
+        "(at most 120 characters each).",
+        "Een peiling heeft een vraag (hoogstens 200 tekens) en 2 tot 6 antwoorden "
+        "(elk hoogstens 120 tekens) nodig.",
+    ),
+    "poll_closed": ("This poll is closed.", "Deze peiling is gesloten."),
+    "already_voted": ("You have already voted.", "Je hebt al gestemd."),
     "conflict": (
         "Someone else changed the table at the same moment; try again.",
         "Iemand anders veranderde de tafel op hetzelfde moment; probeer het opnieuw.",

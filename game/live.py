@@ -54,6 +54,12 @@ def publish_seating(workshop_id: int) -> None:
     _send(workshop_group(workshop_id), {"type": "workshop.update", "table": None})
 
 
+def publish_poll(workshop_id: int) -> None:
+    """A poll opened, closed or got a vote: phones and the projector look again."""
+    _send(seating_group(workshop_id), {"type": "poll.changed"})
+    _send(workshop_group(workshop_id), {"type": "workshop.update", "table": None, "poll": True})
+
+
 def publish_arrival(workshop, player) -> None:
     _send(
         workshop_group(workshop.pk), {"type": "workshop.update", "table": None, "player": player.pk}

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cards.models import Card, Deck
-from game import live, plans, services
+from game import live, plans, polls, services
 from game.consumers import PLAYER_COOKIE, player_token, sign_player_token
 from game.describe import EVENT_TEXTS, describe
 from game.errors import Refused
@@ -29,6 +29,8 @@ from game.models import (
     BotLevel,
     MissPassesTo,
     Player,
+    Poll,
+    PollTemplate,
     Sector,
     Table,
     TableEvent,
@@ -352,7 +354,14 @@ def _panel(workshop: Workshop) -> dict:
             }
         )
     unseated = workshop.players.filter(removed=False, table__isnull=True, bot_level="")
+    workshop_polls = [
+        {"poll": poll, "rows": list(zip(poll.answers, polls.poll_counts(poll), strict=True))}
+        for poll in workshop.polls.prefetch_related("votes")
+    ]
     return {
+        "polls": workshop_polls,
+        "open_poll": next((p for p in workshop_polls if p["poll"].status == "open"), None),
+        "ready_polls": PollTemplate.objects.all(),
         "rows": rows,
         "tables": tables,
         "unseated": list(unseated),
@@ -369,6 +378,17 @@ ACTIONS = {
     "resume_all": lambda w, by, d: services.workshop_pause(workshop=w, by=by, paused=False),
     "end": lambda w, by, d: services.workshop_end(workshop=w, by=by),
     "forget_people": lambda w, by, d: plans.workshop_forget_people(workshop=w, by=by),
+    "poll_ready": lambda w, by, d: polls.poll_open(
+        poll=polls.poll_from_template(workshop=w, by=by, template=d.template()), by=by
+    ),
+    "poll_new": lambda w, by, d: polls.poll_open(
+        poll=polls.poll_create(
+            workshop=w, by=by, question=d.get("question"), answers=d.get("answers").splitlines()
+        ),
+        by=by,
+    ),
+    "poll_open": lambda w, by, d: polls.poll_open(poll=d.poll(), by=by),
+    "poll_close": lambda w, by, d: polls.poll_close(poll=d.poll(), by=by),
     "start": lambda w, by, d: services.table_start(table=d.table(), by=by),
     "pause": lambda w, by, d: services.table_pause(table=d.table(), by=by, paused=True),
     "resume": lambda w, by, d: services.table_pause(table=d.table(), by=by, paused=False),
@@ -402,6 +422,19 @@ class ActionData:
             raise Refused("not_found")
         table.workshop = self.workshop
         return table
+
+    def poll(self) -> Poll:
+        poll = Poll.objects.filter(workshop=self.workshop, pk=self._id("poll")).first()
+        if poll is None:
+            raise Refused("not_found")
+        poll.workshop = self.workshop
+        return poll
+
+    def template(self) -> PollTemplate:
+        template = PollTemplate.objects.filter(pk=self._id("template")).first()
+        if template is None:
+            raise Refused("not_found")
+        return template
 
     def player(self) -> Player:
         player = Player.objects.filter(workshop=self.workshop, pk=self._id("player")).first()

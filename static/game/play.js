@@ -29,6 +29,8 @@
   });
 
   function receive(message) {
+    if (message.type === "poll" || message.type === "view") renderPoll(message.poll);
+    if (message.type === "voted") renderPoll(Object.assign({}, currentPoll, { voted: votedAnswer }));
     if (message.type === "view") {
       view = message;
       state = message.state;
@@ -290,6 +292,24 @@
   }
 
   // Only new entries are added (newest first), so screen readers announce just those.
+  let currentPoll = null;
+  let votedAnswer = null;
+
+  function renderPoll(poll) {
+    currentPoll = poll || null;
+    const section = $("poll");
+    section.hidden = !currentPoll;
+    if (!currentPoll) return;
+    const voted = currentPoll.voted !== null && currentPoll.voted !== undefined;
+    $("poll-question").textContent = currentPoll.question;
+    $("poll-answers").replaceChildren(...currentPoll.answers.map((answer, index) => el("button", {
+      type: "button", class: "choice" + (voted && currentPoll.voted === index ? " selected" : ""),
+      "aria-pressed": voted && currentPoll.voted === index ? "true" : "false", disabled: voted,
+      onclick: () => { votedAnswer = index; socket.send({ type: "vote", poll: currentPoll.id, answer: index }); },
+    }, answer)));
+    $("poll-thanks").hidden = !voted;
+  }
+
   function renderLog() {
     const list = $("log");
     const shownSeq = Number(list.dataset.seq || 0);

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from game.models import Player, Table, Workshop
+from game.models import Player, Poll, Table, Workshop
 from tests.factories import UserFactory, facilitator, playable_deck
 from tests.tables import session_with_table
 
@@ -101,6 +101,8 @@ ACTIONS = [
     ("end", None),
     ("pause_all", None),
     ("remove", "player"),
+    ("poll_new", None),
+    ("forget_people", None),
 ]
 
 
@@ -117,7 +119,7 @@ def outsiders():
 def test_everyone_but_the_facilitator_is_refused_every_action(game, who, action, target):
     workshop, table, players = game
     client = outsiders()[who]()
-    data = {"action": action, "level": "easy"}
+    data = {"action": action, "level": "easy", "question": "Stiekem?", "answers": "Ja\nNee"}
     if target == "table":
         data["table"] = table.pk
     elif target == "player":
@@ -131,10 +133,13 @@ def test_everyone_but_the_facilitator_is_refused_every_action(game, who, action,
     assert table.status == Table.Status.WAITING
     assert workshop.is_open and not workshop.paused
     assert Player.objects.filter(removed=False).count() == 3
+    assert not Poll.objects.exists()
 
 
 @pytest.mark.parametrize("who", list(outsiders()))
-@pytest.mark.parametrize("page", ["host:session", "host:panel", "host:qr"])
+@pytest.mark.parametrize(
+    "page", ["host:session", "host:panel", "host:qr", "host:projector", "host:results"]
+)
 def test_everyone_but_the_facilitator_is_refused_the_pages(game, who, page):
     workshop, _, _ = game
     response = outsiders()[who]().get(reverse(page, kwargs={"code": workshop.code}))
