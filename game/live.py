@@ -60,6 +60,11 @@ def publish_poll(workshop_id: int) -> None:
     _send(workshop_group(workshop_id), {"type": "workshop.update", "table": None, "poll": True})
 
 
+def publish_plans(workshop_id: int) -> None:
+    """A plan changed: the projector's top ideas and the results may change."""
+    _send(workshop_group(workshop_id), {"type": "workshop.update", "table": None, "plans": True})
+
+
 def publish_arrival(workshop, player) -> None:
     _send(
         workshop_group(workshop.pk), {"type": "workshop.update", "table": None, "player": player.pk}

@@ -157,6 +157,22 @@ def results(workshop: Workshop) -> dict[str, Any]:
     }
 
 
+def top_ideas(workshop: Workshop, limit: int = 5) -> list[dict[str, Any]]:
+    """The cards the room chose most often for its action plans, most chosen first."""
+    counts = Counter(
+        PlanItem.objects.filter(player__workshop=workshop, player__removed=False).values_list(
+            "card_id", flat=True
+        )
+    )
+    cards = Card.objects.select_related("theme").in_bulk(
+        [card_id for card_id, _ in counts.most_common(limit)]
+    )
+    return [
+        {"card": cards[card_id], "theme": cards[card_id].theme, "count": count}
+        for card_id, count in counts.most_common(limit)
+    ]
+
+
 CSV_COLUMNS = ["player", "table", "position", "theme", "card", "action", "with_whom", "by_when"]
 
 

@@ -313,7 +313,14 @@ def _projector(workshop: Workshop) -> dict:
     }
     for item in feed:
         item["name"] = names.get((item["table"], item["seat"]), "?")
-    return {**panel, "phase": phase, "started": started, "room": room, "feed": feed}
+    return {
+        **panel,
+        "phase": phase,
+        "started": started,
+        "room": room,
+        "feed": feed,
+        "top_ideas": plans.top_ideas(workshop),
+    }
 
 
 def _panel(workshop: Workshop) -> dict:
@@ -549,7 +556,7 @@ def plan_save(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"code": refusal.code, "message": refusal.message()}, status=400)
     except Refused as refusal:
         return JsonResponse({"code": refusal.code, "message": refusal.message()}, status=400)
-    transaction.on_commit(lambda: live.publish_arrival(player.workshop, player))
+    transaction.on_commit(lambda: live.publish_plans(player.workshop_id))
     return JsonResponse({"ok": True, "count": len(saved)})
 
 

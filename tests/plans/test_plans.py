@@ -275,3 +275,18 @@ def test_old_sessions_are_purged_completely(game):
     assert not Table.objects.filter(workshop_id=workshop.pk).exists()
     assert personal_rows(workshop) == 0
     assert Workshop.objects.filter(pk=recent.pk).exists()
+
+
+def test_the_projector_shows_the_top_ideas_of_the_room(game):
+    workshop, _, players = game
+    plans.plan_save(player=players[0], items=[item("thema-2-3"), item("thema-1-1")])
+    plans.plan_save(player=players[1], items=[item("thema-2-3")])
+    ideas = plans.top_ideas(workshop)
+    assert [(idea["card"].key, idea["count"]) for idea in ideas] == [
+        ("thema-2-3", 2),
+        ("thema-1-1", 1),
+    ]
+    page = host_client(workshop).get(reverse("host:projector", kwargs={"code": workshop.code}))
+    text = page.content.decode()
+    assert "Topideeën van de zaal" in text
+    assert text.index("Thema 2 kaart 3") < text.index("Thema 1 kaart 1")
