@@ -134,7 +134,9 @@ PLAY_TEXTS = {
     "and": _("and"),
     "quartet_one": _("%(count)s quartet"),
     "quartet": _("Quartet!"),
-    "quartet_by": _("%(name)s lays the quartet %(theme)s"),
+    "quartet_by": _("%(name)s lays the quartet %(theme)s."),
+    "winner_is": _("Winner: %(names)s"),
+    "winners_are": _("Winners: %(names)s"),
     "none_yet": _("None yet."),
     "card": _("Card"),
 }
@@ -371,6 +373,7 @@ def _panel(workshop: Workshop) -> dict:
         "ready_polls": PollTemplate.objects.all(),
         "rows": rows,
         "tables": tables,
+        "waiting_tables": [t for t in tables if t.status == Table.Status.WAITING],
         "unseated": list(unseated),
         "players_count": workshop.players.filter(removed=False, bot_level="").count(),
         "bot_levels": BotLevel.choices,

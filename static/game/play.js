@@ -145,7 +145,10 @@
     const banner = $("turn-banner");
     let text;
     if (state.status === "ended") text = T.ended;
-    else if (state.status === "over") text = T.over;
+    else if (state.status === "over") {
+      const names = state.winners.map(plainName);
+      text = T.over + " " + fmt(names.length > 1 ? T.winners_are : T.winner_is, { names: names.join(" & ") });
+    }
     else if (state.paused) text = T.paused;
     else if (view.you.replaced) text = T.taken_over;
     else if (myTurn()) text = T.your_turn;
@@ -208,6 +211,7 @@
     if (choice.card && !lacking.some((c) => c.key === choice.card)) choice.card = null;
     $("ask-cards").replaceChildren(...lacking.map((c) => choiceButton(`${c.number} ${c.title}`, choice.card === c.key, () => { choice.card = c.key; renderAsk(); }, themes[choice.theme].colour)));
     $("ask-targets").replaceChildren(...targets.map((p) => choiceButton(p.name, choice.target === p.seat, () => { choice.target = p.seat; renderAsk(); })));
+    $("ask-cards").closest("fieldset").hidden = !choice.theme;
     const ready = choice.theme && choice.card && choice.target !== null;
     const send = $("ask-send");
     send.disabled = !ready || pendingId !== null;
@@ -233,6 +237,7 @@
     $("ranking-list").replaceChildren(...rows.map(({ p, score }) => el("li", { class: state.winners.includes(p.seat) ? "winner" : "" },
       `${nameOf(p.seat)}: ${fmt(score === 1 ? T.quartet_one : T.quartets, { count: score })}` + (state.winners.includes(p.seat) ? ` — ${T.winner}` : ""))));
     const mine = state.laid[view.you.seat] || [];
+    $("my-quartets").className = mine.length ? "choices" : "";
     $("my-quartets").replaceChildren(...(mine.length ? mine.map((key) => quartetButton(key)) : [el("p", {}, T.none_yet)]));
     $("browse").href = `/kaarten/${view.deck.slug}/`;
   }
@@ -271,8 +276,8 @@
     openDialog(`${card.number} ${card.title}`, `/kaarten/${view.deck.slug}/${themeOf[key]}/${card.number}/?fragment=1`);
   }
 
-  function openQuartet(key, lead) {
-    openDialog(themes[key].name, `/kaarten/${view.deck.slug}/${key}/?fragment=1`, lead);
+  function openQuartet(key, lead, title) {
+    openDialog(title || themes[key].name, `/kaarten/${view.deck.slug}/${key}/?fragment=1`, lead);
   }
 
   function announce(events) {
@@ -287,7 +292,7 @@
     }
     const quartet = events.find((e) => e.type === "quartet_laid" && !e.dealt);
     if (quartet) {
-      openQuartet(quartet.theme, `${T.quartet} ` + fmt(T.quartet_by, { name: plainName(quartet.seat), theme: themes[quartet.theme].name }));
+      openQuartet(quartet.theme, fmt(T.quartet_by, { name: plainName(quartet.seat), theme: themes[quartet.theme].name }), T.quartet);
     }
   }
 
