@@ -199,6 +199,8 @@ BOT_DELAY_SECONDS = float(envint("BOT_DELAY_MS", "1200")) / 1000  # a human-like
 WS_RATE_PER_SECOND = envint("WS_RATE_PER_SECOND", "5")
 WS_RATE_BURST = envint("WS_RATE_BURST", "20")
 JOIN_ATTEMPTS_PER_MINUTE = envint("JOIN_ATTEMPTS_PER_MINUTE", "20")
+# `make run` keeps the local facilitator's generated password here (owner-only).
+LOCAL_FACILITATOR_PASSWORD_FILE = BASE_DIR / "var" / "local-facilitator-password"
 # `manage.py purge_sessions` deletes sessions (with all their personal data) older than this.
 SESSION_RETENTION_DAYS = envint("SESSION_RETENTION_DAYS", "90")
 

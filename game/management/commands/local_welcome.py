@@ -17,7 +17,7 @@ LOCAL_FACILITATOR = "facilitator"
 def local_facilitator_password() -> str:
     """A fresh install gets a facilitator account with a random password, kept beside
     the SQLite database (owner-only) so the start-up message can repeat it."""
-    path = Path(settings.BASE_DIR) / "var" / "local-facilitator-password"
+    path = Path(settings.LOCAL_FACILITATOR_PASSWORD_FILE)
     user = get_user_model().objects.filter(username=LOCAL_FACILITATOR).first()
     if path.exists() and user is not None and user.check_password(path.read_text().strip()):
         return path.read_text().strip()
