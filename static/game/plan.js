@@ -21,17 +21,6 @@
   } catch (e) { /* no storage: the server's copy it is */ }
   let timer = null;
 
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (key === "class") node.className = value;
-      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value === true ? "" : value);
-    }
-    for (const child of children) node.append(child);
-    return node;
-  }
-
   function keep(unsaved) {
     try { localStorage.setItem(draftKey, JSON.stringify({ items, unsaved })); } catch (e) { /* full or private */ }
   }

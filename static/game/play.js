@@ -103,17 +103,6 @@
     showError.timer = setTimeout(() => { box.hidden = true; }, 6000);
   }
 
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (key === "class") node.className = value;
-      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value === true ? "" : value);
-    }
-    for (const child of children) node.append(child);
-    return node;
-  }
-
   function render() {
     const seated = view.table && view.table.status !== "waiting" && state;
     $("lobby").hidden = !!seated;

@@ -1,0 +1,14 @@
+/* Small DOM helpers shared by the player's pages. */
+"use strict";
+
+/* el("button", {class: "x", onclick: fn, disabled: true}, "text", child) */
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
