@@ -95,3 +95,9 @@ def test_websockets_are_wrapped_in_the_origin_check():
     from innovation_track.asgi import application
 
     assert isinstance(application.app.application_mapping["websocket"], OriginValidator)
+
+
+def test_check_deploy_warns_about_an_in_memory_layer_beside_a_shared_database():
+    env = {key: value for key, value in PRODUCTION.items() if key != "REDIS_URL"}
+    result = run_django("check", "--deploy", env=env)
+    assert "game.W001" in result.stdout + result.stderr
