@@ -34,3 +34,15 @@ def admin_client_logged_in(db) -> Client:
     client = Client()
     client.force_login(UserFactory(username="ada", is_staff=True, is_superuser=True))
     return client
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_the_database_threads_connections(django_db_setup, django_db_blocker):
+    """Consumers reach the database from asgiref's worker thread, whose persistent
+    connection would otherwise keep PostgreSQL from dropping the test database."""
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        SyncToAsync.single_thread_executor.submit(connections.close_all).result()
