@@ -42,6 +42,7 @@ def publish_table(table, events: tuple[dict[str, Any], ...]) -> None:
     message = {
         "type": "table.events",
         "table": table.pk,
+        "number": table.number,
         "seq": events[-1]["seq"],
         "events": list(events),
     }

@@ -255,7 +255,6 @@ def projector(request: HttpRequest, code: str) -> HttpResponse:
         "workshop": workshop,
         "join_url": _join_url(request, workshop),
         "themes": themes,
-        "tables_by_id": {row["table"].pk: row["table"].number for row in _panel(workshop)["rows"]},
         "strings": strings,
         **_projector(workshop),
     }

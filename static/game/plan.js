@@ -59,7 +59,7 @@
       const sector = el("select", { id: `${id}-sector`, disabled: !data.editable },
         el("option", { value: "" }, T.choose), ...data.sectors.map(([value, label]) => el("option", { value, selected: item.sector === value }, label)));
       return el("li", { class: "plan-item", style: `--theme: ${theme.colour}` },
-        el("h3", {}, el("span", { class: "card-number" }, String(card.number)), " ", card.title, " ", el("small", {}, theme.name)),
+        el("h2", {}, el("span", { class: "card-number" }, String(card.number)), " ", card.title, " ", el("small", {}, theme.name)),
         el("p", { class: "plan-cta", lang: "nl" }, card.cta),
         el("label", { for: `${id}-action` }, T.what),
         field("action", el("textarea", { id: `${id}-action`, rows: "3", maxlength: "1000", disabled: !data.editable }, item.action || "")),

@@ -262,7 +262,7 @@
 
   function openCard(key) {
     const card = cards[key];
-    openDialog(`${card.number} ${card.title}`, `/kaarten/${view.deck.slug}/${themeOf[key]}/${card.number}/?fragment=1`);
+    openDialog(themes[themeOf[key]].name, `/kaarten/${view.deck.slug}/${themeOf[key]}/${card.number}/?fragment=1`);
   }
 
   function openQuartet(key, lead, title) {

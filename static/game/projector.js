@@ -7,7 +7,6 @@
   const panel = document.getElementById("projector-panel");
   const spotlight = document.getElementById("spotlight");
   const themes = JSON.parse(document.getElementById("themes").textContent);
-  const tables = JSON.parse(document.getElementById("tables").textContent);
   const T = JSON.parse(document.getElementById("strings").textContent);
   const queue = [];
   let showing = false;
@@ -34,7 +33,7 @@
     spotlight.style.setProperty("--theme", data.colour);
     spotlight.replaceChildren();
     const title = document.createElement("h2");
-    title.textContent = T.quartet.replace("%(table)s", tables[table] || "?").replace("%(theme)s", data.name);
+    title.textContent = T.quartet.replace("%(table)s", table).replace("%(theme)s", data.name);
     const list = document.createElement("ol");
     for (const card of data.cards) {
       const item = document.createElement("li");
@@ -48,15 +47,16 @@
     spotlight.append(title, list);
     spotlight.hidden = false;
     spotlight.classList.toggle("animate", !reduced);
-    setTimeout(() => { spotlight.hidden = true; showing = false; show(); }, 9000);
+    setTimeout(() => { spotlight.hidden = true; showing = false; show(); }, 7000);
   }
 
   liveSocket(root.dataset.socket, {
     onMessage: (message) => {
       if (message.type === "update" && message.events) {
         for (const event of message.events) {
-          if (event.type === "quartet_laid" && !event.dealt) queue.push({ table: message.table, theme: event.theme });
+          if (event.type === "quartet_laid" && !event.dealt) queue.push({ table: message.number, theme: event.theme });
         }
+        queue.splice(0, Math.max(0, queue.length - 2));  // a burst of quartets: show the latest two
         show();
       }
       scheduleRefresh();

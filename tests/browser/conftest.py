@@ -52,6 +52,7 @@ START_TIMEOUT = 30.0
 DEFAULT_TIMEOUT_MS = 10_000  # Playwright's waits; the game loop has its own bound
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+BIG_SCREEN = {"viewport": {"width": 1920, "height": 1080}, "reduced_motion": "reduce"}
 PHONE = {
     "viewport": {"width": 360, "height": 640},
     "device_scale_factor": 2,
@@ -351,3 +352,19 @@ def phones(request, browser, server) -> Iterator[Callable[[], Page]]:
             return context.new_page()
 
         yield phone
+
+
+@pytest.fixture
+def projector(request, browser, server, facilitator_page) -> Iterator[Callable[[str], Page]]:
+    """Opens a session's projector screen on a 1920x1080 screen, logged in as the
+    facilitator of `facilitator_page` (its cookies). Reduced motion, so a screenshot
+    never catches the spotlight half faded in."""
+    with _contexts(request, browser, server, "projector", **BIG_SCREEN) as new_context:
+
+        def open_projector(code: str) -> Page:
+            context = new_context(storage_state=facilitator_page.context.storage_state())
+            page = context.new_page()
+            page.goto(f"/host/{code}/projector/")
+            return page
+
+        yield open_projector
