@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests import services
+from tests.processes import free_port, stop
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -143,12 +144,6 @@ class LiveServer:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 def _server_env(tmp: Path) -> dict[str, str]:
     # The embedded default even in the PostgreSQL run: no DATABASE_URL or REDIS_URL.
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
@@ -218,17 +213,6 @@ def _wait_for_port(proc: subprocess.Popen, port: int, log: Path) -> None:
     pytest.fail(f"daphne did not listen on {port} in {START_TIMEOUT:.0f} s:\n{log.read_text()}")
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """daphne on a free port over a fresh SQLite database with the deck loaded, the
@@ -242,7 +226,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     match = re.search(r"^Password: (\S+)$", printed, re.MULTILINE)
     assert match, f"create_facilitator printed no password:\n{printed}"
 
-    port = _free_port()
+    port = free_port(HOST)
     log = tmp / "daphne.log"
     with log.open("ab") as out:
         proc = subprocess.Popen(
@@ -259,7 +243,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
             url=f"http://{HOST}:{port}", username=FACILITATOR, password=match[1], log=log
         )
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 @pytest.fixture(autouse=True)

@@ -30,6 +30,7 @@ from django.db import connection
 from game import engine
 from game.models import Table, TableEvent
 from game.services import _engine_settings
+from tests.processes import free_port, stop
 from tests.tables import cookie_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,12 +62,6 @@ def database_url() -> str:
 def redis_db_url(redis_url: str, number: int = REDIS_DB) -> str:
     parts = urlsplit(redis_url)
     return urlunsplit((parts.scheme, parts.netloc, f"/{number}", parts.query, parts.fragment))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 # --- server processes ----------------------------------------------------------------------
@@ -125,14 +120,7 @@ class Server:
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc)
 
     def get(self, path: str) -> int:
         """One plain HTTP GET (no proxy); returns the status."""
