@@ -131,14 +131,10 @@ def player_join(*, code: str, name: str) -> Player:
 def player_by_token(token: str) -> Player | None:
     if not token:
         return None
+    # A person whose seat a bot took over can still follow their table.
     return (
         Player.objects.select_related("workshop", "table")
-        .filter(token=token, removed=False, bot_level="")
-        .first()
-    ) or (
-        # A person whose seat a bot took over can still follow their table.
-        Player.objects.select_related("workshop", "table")
-        .filter(token=token, removed=False, replaced=True)
+        .filter(Q(bot_level="") | Q(replaced=True), token=token, removed=False)
         .first()
     )
 
@@ -328,11 +324,7 @@ def _event_data(event: engine.Event) -> dict[str, Any]:
 
 
 def _bot_seats(table: Table) -> set[int]:
-    return set(
-        table.players.filter(removed=False)
-        .filter(Q(bot_level__gt=""))
-        .values_list("seat", flat=True)
-    )
+    return set(table.players.filter(removed=False, bot_level__gt="").values_list("seat", flat=True))
 
 
 def _record(
@@ -558,9 +550,9 @@ def tables_due(now=None) -> tuple[list[int], list[int]]:
         status=Table.Status.PLAYING, paused=False, workshop__paused=False
     )
     bots = list(
-        playing.filter(bot_turn=True, updated__lte=quiet)
-        .filter(Q(pause_until__isnull=True))
-        .values_list("pk", flat=True)
+        playing.filter(bot_turn=True, updated__lte=quiet, pause_until__isnull=True).values_list(
+            "pk", flat=True
+        )
     )
     pauses = list(playing.filter(pause_until__lte=now).values_list("pk", flat=True))
     return bots, pauses
