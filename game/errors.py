@@ -6,8 +6,6 @@ The engine's own refusals (game.engine.IllegalAction) carry the same three thing
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import get_language
 
 from game.engine import EngineError
@@ -103,24 +101,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-class Refused(Exception):
+class Refused(EngineError):
     """An action that is not allowed. Nothing was changed."""
 
-    def __init__(self, code: str, /, **params: Any) -> None:
-        english, dutch = MESSAGES.get(code) or ENGINE_MESSAGES[code]
-        self.code = code
-        self.params = params
-        self.message_en = english.format(**params)
-        self.message_nl = dutch.format(**params)
-        super().__init__(f"{code}: {self.message_en}")
+    messages = {**ENGINE_MESSAGES, **MESSAGES}
 
     @classmethod
     def from_engine(cls, error: EngineError) -> Refused:
-        refused = cls.__new__(cls)
-        Exception.__init__(refused, str(error))
-        refused.code, refused.params = error.code, error.params
-        refused.message_en, refused.message_nl = error.message_en, error.message_nl
-        return refused
+        return cls(error.code, **error.params)
 
     def message(self, language: str | None = None) -> str:
         language = language or get_language() or "nl"

@@ -40,6 +40,11 @@ from game.models import (
 PLAYER_COOKIE_AGE = 24 * 3600
 
 
+def refused_json(refusal: Refused, status: int = 400) -> JsonResponse:
+    """A refusal for a page's script: its code and the message in the page's language."""
+    return JsonResponse({"code": refusal.code, "message": refusal.message()}, status=status)
+
+
 # --- players ----------------------------------------------------------------------------
 
 
@@ -465,7 +470,7 @@ def host_action(request: HttpRequest, code: str) -> HttpResponse:
         action(workshop, request.user, ActionData(workshop, request.POST))
     except Refused as refusal:
         if wants_json:
-            return JsonResponse({"code": refusal.code, "message": refusal.message()}, status=400)
+            return refused_json(refusal)
         messages.error(request, refusal.message())
     else:
         if wants_json:
@@ -544,20 +549,16 @@ def _collected_themes(player: Player) -> set[str]:
 def plan_save(request: HttpRequest) -> HttpResponse:
     player = current_player(request)
     if player is None:
-        return JsonResponse(
-            {"code": "not_a_player", "message": Refused("not_a_player").message()}, status=403
-        )
+        return refused_json(Refused("not_a_player"), status=403)
     if len(request.body) > 32_000:
-        refusal = Refused("too_large", limit=32_000)
-        return JsonResponse({"code": refusal.code, "message": refusal.message()}, status=413)
+        return refused_json(Refused("too_large", limit=32_000), status=413)
     try:
         items = json.loads(request.body or b"null")
         saved = plans.plan_save(player=player, items=items)
     except ValueError:
-        refusal = Refused("bad_json")
-        return JsonResponse({"code": refusal.code, "message": refusal.message()}, status=400)
+        return refused_json(Refused("bad_json"))
     except Refused as refusal:
-        return JsonResponse({"code": refusal.code, "message": refusal.message()}, status=400)
+        return refused_json(refusal)
     transaction.on_commit(lambda: live.publish_plans(player.workshop_id))
     return JsonResponse({"ok": True, "count": len(saved)})
 

@@ -83,10 +83,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 class EngineError(Exception):
-    """Base of the engine's refusals: `.code` for machines, `.message_nl`/`.message_en`."""
+    """Base of the engine's refusals: `.code` for machines, `.message_nl`/`.message_en`.
+    A subclass may look its texts up in a larger `messages` table."""
 
-    def __init__(self, code: str, **params: Any) -> None:
-        english, dutch = MESSAGES[code]
+    messages: dict[str, tuple[str, str]] = MESSAGES
+
+    def __init__(self, code: str, /, **params: Any) -> None:
+        english, dutch = self.messages[code]
         self.code = code
         self.params = params
         self.message_en = english.format(**params)

@@ -5,20 +5,7 @@
 (function () {
   const panel = document.getElementById("panel");
   const status = document.getElementById("live-status");
-  let pending = null;
-  let lastFetch = 0;
-
-  async function refresh() {
-    pending = null;
-    lastFetch = Date.now();
-    const response = await fetch(panel.dataset.url, { credentials: "same-origin" });
-    if (response.ok) panel.innerHTML = await response.text();
-  }
-
-  function scheduleRefresh() {
-    if (pending) return;
-    pending = setTimeout(refresh, Math.max(0, 1000 - (Date.now() - lastFetch)));
-  }
+  const { refresh, schedule: scheduleRefresh } = fragmentRefresher(panel, panel.dataset.url, 1000);
 
   panel.addEventListener("submit", async (event) => {
     const form = event.target;

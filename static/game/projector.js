@@ -10,20 +10,9 @@
   const T = JSON.parse(document.getElementById("strings").textContent);
   const queue = [];
   let showing = false;
-  let pending = null;
-  let lastFetch = 0;
   const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
-  async function refresh() {
-    pending = null;
-    lastFetch = Date.now();
-    const response = await fetch(root.dataset.url, { credentials: "same-origin" });
-    if (response.ok) panel.innerHTML = await response.text();
-  }
-
-  function scheduleRefresh() {
-    if (!pending) pending = setTimeout(refresh, Math.max(0, 1500 - (Date.now() - lastFetch)));
-  }
+  const { schedule: scheduleRefresh } = fragmentRefresher(panel, root.dataset.url, 1500);
 
   function show() {
     if (showing || !queue.length) return;

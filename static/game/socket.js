@@ -3,6 +3,25 @@
    when a heartbeat goes unanswered (sleeping phones keep dead sockets "open"). */
 "use strict";
 
+/* Re-read a page fragment into `element`, at most once every `gap` ms however often
+   it is asked for: a busy room sends many updates, the server renders once a while. */
+function fragmentRefresher(element, url, gap) {
+  let pending = null;
+  let lastFetch = 0;
+  async function refresh() {
+    pending = null;
+    lastFetch = Date.now();
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (response.ok) element.innerHTML = await response.text();
+  }
+  return {
+    refresh,
+    schedule() {
+      if (!pending) pending = setTimeout(refresh, Math.max(0, gap - (Date.now() - lastFetch)));
+    },
+  };
+}
+
 function liveSocket(path, handlers) {
   let ws = null;
   let attempt = 0;
