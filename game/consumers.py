@@ -14,38 +14,18 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.core import signing
 
-from game import live, polls, services
+from game import live, play, polls
+from game.accounts import can_run, player_token
 from game.errors import Refused
-from game.models import Player, Table, TableEvent, Workshop
+from game.models import Player, Table, Workshop
+from game.sessions import player_by_token
 from innovation_track.middleware import chosen_language
 
 log = logging.getLogger(__name__)
 
-PLAYER_COOKIE = "player"
-PLAYER_COOKIE_SALT = "game.player"
 MAX_MESSAGE_BYTES = 4096
 MAX_ACTION_ID = 64
-CATCH_UP_LIMIT = 200  # more missed events than this: a fresh view is simpler
-
-
-def _player_signer() -> signing.TimestampSigner:
-    return signing.TimestampSigner(salt=PLAYER_COOKIE_SALT)
-
-
-def sign_player_token(token: str) -> str:
-    """The player cookie's value: the token, signed with the site's SECRET_KEY."""
-    return _player_signer().sign(token)
-
-
-def player_token(cookies: dict[str, str]) -> str:
-    """The token in the player's signed cookie, or "" when absent or tampered with."""
-    value = cookies.get(PLAYER_COOKIE, "")
-    try:
-        return _player_signer().unsign(value) if value else ""
-    except signing.BadSignature:
-        return ""
 
 
 class RateLimit:
@@ -131,7 +111,7 @@ class JsonConsumer(AsyncWebsocketConsumer):
 
 @database_sync_to_async
 def load_player(token: str) -> Player | None:
-    return services.player_by_token(token)
+    return player_by_token(token)
 
 
 @database_sync_to_async
@@ -139,55 +119,7 @@ def current_table_id(player_id: int) -> int | None:
     return Player.objects.filter(pk=player_id).values_list("table_id", flat=True).first()
 
 
-@database_sync_to_async
-def load_seat(player_id: int, since: int | None) -> dict[str, Any]:
-    """Everything a player's page needs, read in one go after joining the groups."""
-    player = Player.objects.select_related("workshop__deck", "table").get(pk=player_id)
-    workshop, table = player.workshop, player.table
-    result: dict[str, Any] = {
-        "player": player,
-        "table_id": table.pk if table else None,
-        "seq": table.seq if table else 0,
-    }
-    if table is not None and since is not None and 0 <= table.seq - since <= CATCH_UP_LIMIT:
-        missed = TableEvent.objects.filter(table=table, seq__gt=since, seq__lte=table.seq).order_by(
-            "seq"
-        )
-        result["missed"] = [event.data for event in missed]
-    seat = None if player.is_bot and not player.replaced else player.seat
-    members = list(table.players.filter(removed=False).order_by("seat")) if table else []
-    result["view"] = {
-        "type": "view",
-        "seq": result["seq"],
-        "workshop": {
-            "code": workshop.code,
-            "name": workshop.name,
-            "status": workshop.status,
-            "paused": workshop.paused,
-        },
-        "you": {
-            "player": player.pk,
-            "name": player.name,
-            "seat": seat,
-            "replaced": player.replaced,
-        },
-        "table": None
-        if table is None
-        else {"id": table.pk, "number": table.number, "status": table.status},
-        "players": [{"seat": m.seat, "name": m.name, "bot": m.bot_level or None} for m in members],
-        "deck": live.deck_json(workshop.deck),
-        "poll": polls.open_poll_for(player),
-        "state": live.state_block(table, seat) if table else None,
-        "log": [
-            event.data
-            for event in reversed(
-                TableEvent.objects.filter(table=table).order_by("-seq")[: live.LOG_TAIL]
-            )
-        ]
-        if table
-        else [],
-    }
-    return result
+load_seat = database_sync_to_async(live.seat_snapshot)
 
 
 class PlayConsumer(JsonConsumer):
@@ -270,7 +202,7 @@ class PlayConsumer(JsonConsumer):
             raise Refused("bad_message", detail="target must be a seat number")
         if not isinstance(card, str) or len(card) > 100:
             raise Refused("bad_message", detail="card must be a card key")
-        change = await database_sync_to_async(services.table_ask)(
+        change = await database_sync_to_async(play.table_ask)(
             player=self.player, target=target, card=card, action_id=action_id
         )
         await self.send_json(
@@ -324,7 +256,7 @@ def _since(scope: dict[str, Any]) -> tuple[int | None, int | None]:
 @database_sync_to_async
 def load_workshop_for(user, code: str) -> Workshop | None:
     workshop = Workshop.objects.filter(code=code).first()
-    if workshop is None or not services.can_run(user, workshop):
+    if workshop is None or not can_run(user, workshop):
         return None
     return workshop
 

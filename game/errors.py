@@ -41,8 +41,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Iemand in deze sessie heet al {name}; kies een andere naam.",
     ),
     "too_many_attempts": (
-        "Too many attempts; try again in a minute.",
-        "Te veel pogingen; probeer het over een minuut opnieuw.",
+        "Too many wrong codes from this network. Check the code on the screen and try "
+        "again in {minutes} min.",
+        "Te veel verkeerde codes vanaf dit netwerk. Kijk de code na op het scherm en "
+        "probeer het over {minutes} min. opnieuw.",
     ),
     "not_a_player": (
         "You are not a player in this session; join with the code first.",

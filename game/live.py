@@ -18,8 +18,10 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from game import engine
+from game.models import Player, TableEvent
 
 LOG_TAIL = 30  # events sent with a fresh view; older ones stay in the database
+CATCH_UP_LIMIT = 200  # more missed events than this: a fresh view is simpler
 
 
 def table_group(table_id: int) -> str:
@@ -157,3 +159,54 @@ def apply_events(
         elif kind == "session_ended":
             block.update(status="ended", turn=None)
     return True
+
+
+# --- what a player's page gets when it (re)connects ------------------------------------------
+
+
+def _seat_view(player, table, seat: int | None) -> dict[str, Any]:
+    """The whole ``view`` message: the session, the table, the seat's state, the log."""
+    from game.polls import open_poll_for  # polls publishes through this module
+
+    workshop = player.workshop
+    members = list(table.players.filter(removed=False).order_by("seat")) if table else []
+    log = TableEvent.objects.filter(table=table).order_by("-seq")[:LOG_TAIL] if table else []
+    return {
+        "type": "view",
+        "seq": table.seq if table else 0,
+        "workshop": {
+            "code": workshop.code,
+            "name": workshop.name,
+            "status": workshop.status,
+            "paused": workshop.paused,
+        },
+        "you": {
+            "player": player.pk,
+            "name": player.name,
+            "seat": seat,
+            "replaced": player.replaced,
+        },
+        "table": None
+        if table is None
+        else {"id": table.pk, "number": table.number, "status": table.status},
+        "players": [{"seat": m.seat, "name": m.name, "bot": m.bot_level or None} for m in members],
+        "deck": deck_json(workshop.deck),
+        "poll": open_poll_for(player),
+        "state": state_block(table, seat) if table else None,
+        "log": [event.data for event in reversed(log)],
+    }
+
+
+def seat_snapshot(player_id: int, since: int | None) -> dict[str, Any]:
+    """Everything a player's page needs, read in one go after joining the groups; with
+    ``since``, also the events after it (``missed``) when there are not too many."""
+    player = Player.objects.select_related("workshop__deck", "table").get(pk=player_id)
+    table = player.table
+    result: dict[str, Any] = {"player": player, "table_id": table.pk if table else None}
+    if table is not None and since is not None and 0 <= table.seq - since <= CATCH_UP_LIMIT:
+        missed = TableEvent.objects.filter(table=table, seq__gt=since, seq__lte=table.seq)
+        result["missed"] = [event.data for event in missed.order_by("seq")]
+    seat = None if player.is_bot and not player.replaced else player.seat
+    result["view"] = _seat_view(player, table, seat)
+    result["seq"] = result["view"]["seq"]
+    return result

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from game import live
+from game.accounts import check_runs
 from game.errors import Refused
 from game.models import Player, Poll, PollTemplate, Vote, Workshop
 
@@ -22,9 +23,7 @@ def _changed(workshop_id: int) -> None:
 def poll_create(
     *, workshop: Workshop, by: AbstractBaseUser, question: str, answers: list[str]
 ) -> Poll:
-    from game.services import _check_runs
-
-    _check_runs(by, workshop)
+    check_runs(by, workshop)
     question = " ".join(question.split())
     answers = [" ".join(answer.split()) for answer in answers if answer.strip()]
     if not 1 <= len(question) <= 200:
@@ -42,9 +41,7 @@ def poll_from_template(*, workshop: Workshop, by: AbstractBaseUser, template: Po
 
 def poll_open(*, poll: Poll, by: AbstractBaseUser) -> Poll:
     """Open a poll for voting; any other open poll of the session closes."""
-    from game.services import _check_runs
-
-    _check_runs(by, poll.workshop)
+    check_runs(by, poll.workshop)
     with transaction.atomic():
         Poll.objects.filter(workshop=poll.workshop, status=Poll.Status.OPEN).exclude(
             pk=poll.pk
@@ -56,9 +53,7 @@ def poll_open(*, poll: Poll, by: AbstractBaseUser) -> Poll:
 
 
 def poll_close(*, poll: Poll, by: AbstractBaseUser) -> Poll:
-    from game.services import _check_runs
-
-    _check_runs(by, poll.workshop)
+    check_runs(by, poll.workshop)
     with transaction.atomic():
         poll.status = Poll.Status.CLOSED
         poll.save(update_fields=["status"])

@@ -14,7 +14,7 @@ import logging
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from game import services
+from game import play
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +25,12 @@ _running: dict[int, asyncio.Task] = {}
 
 def tick() -> int:
     """Do what is due now; returns the number of changes made."""
-    bots, pauses = services.tables_due()
+    bots, pauses = play.tables_due()
     changes = 0
     for table_id in pauses:
-        changes += services.pause_over(table_id=table_id) is not None
+        changes += play.pause_over(table_id=table_id) is not None
     for table_id in bots:
-        changes += services.bot_move(table_id=table_id) is not None
+        changes += play.bot_move(table_id=table_id) is not None
     return changes
 
 

@@ -1,26 +1,26 @@
 from django.urls import include, path
 
-from game import views
+from game.views import host, phone, plan, projector, results
 
 host_patterns = [
-    path("", views.host_home, name="home"),
-    path("<str:code>/", views.host_session, name="session"),
-    path("<str:code>/panel/", views.host_panel, name="panel"),
-    path("<str:code>/qr.svg", views.host_qr, name="qr"),
-    path("<str:code>/projector/", views.projector, name="projector"),
-    path("<str:code>/projector/panel/", views.projector_panel, name="projector_panel"),
-    path("<str:code>/do/", views.host_action, name="action"),
-    path("<str:code>/results/", views.host_results, name="results"),
-    path("<str:code>/results.csv", views.host_results_csv, name="results_csv"),
+    path("", host.host_home, name="home"),
+    path("<str:code>/", host.host_session, name="session"),
+    path("<str:code>/panel/", host.host_panel, name="panel"),
+    path("<str:code>/qr.svg", host.host_qr, name="qr"),
+    path("<str:code>/do/", host.host_action, name="action"),
+    path("<str:code>/projector/", projector.projector, name="projector"),
+    path("<str:code>/projector/panel/", projector.projector_panel, name="projector_panel"),
+    path("<str:code>/results/", results.host_results, name="results"),
+    path("<str:code>/results.csv", results.host_results_csv, name="results_csv"),
 ]
 
 urlpatterns = [
-    path("join/", views.join, name="join"),
-    path("j/<str:code>/", views.join_short, name="join_short"),
-    path("play/", views.play, name="play"),
-    path("plan/", views.plan_page, name="plan"),
-    path("plan/save/", views.plan_save, name="plan_save"),
-    path("plan/print/", views.plan_print, name="plan_print"),
-    path("plan/mijn-actieplan.md", views.plan_download, name="plan_download"),
+    path("join/", phone.join, name="join"),
+    path("j/<str:code>/", phone.join_short, name="join_short"),
+    path("play/", phone.play, name="play"),
+    path("plan/", plan.plan_page, name="plan"),
+    path("plan/save/", plan.plan_save, name="plan_save"),
+    path("plan/print/", plan.plan_print, name="plan_print"),
+    path("plan/mijn-actieplan.md", plan.plan_download, name="plan_download"),
     path("host/", include((host_patterns, "host"))),
 ]

@@ -198,7 +198,18 @@ GAME_TICK_SECONDS = float(envint("GAME_TICK_MS", "250")) / 1000
 BOT_DELAY_SECONDS = float(envint("BOT_DELAY_MS", "1200")) / 1000  # a human-like pause
 WS_RATE_PER_SECOND = envint("WS_RATE_PER_SECOND", "5")
 WS_RATE_BURST = envint("WS_RATE_BURST", "20")
-JOIN_ATTEMPTS_PER_MINUTE = envint("JOIN_ATTEMPTS_PER_MINUTE", "20")
+# Joining: a whole room shares one Wi-Fi address, so joins to a session that exists are
+# never limited; wrong codes are, per address and for the whole server (README, "Joining").
+JOIN_WRONG_CODES_PER_ADDRESS = envint("JOIN_WRONG_CODES_PER_ADDRESS", "30")
+JOIN_WRONG_CODES_TOTAL = envint("JOIN_WRONG_CODES_TOTAL", "600")
+JOIN_WRONG_CODE_WINDOW_SECONDS = envint("JOIN_WRONG_CODE_WINDOW_SECONDS", "600")
+# The one base of every URL phones are given (join link, QR code, printed URLs), e.g.
+# https://kwartet.example.org or http://192.168.1.20:8000. Empty: the request's host.
+PUBLIC_URL = os.environ.get("PUBLIC_URL", "").strip().rstrip("/")
+if PUBLIC_URL and not PUBLIC_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"PUBLIC_URL must start with http:// or https://, got {PUBLIC_URL!r}"
+    )
 # `make run` keeps the local facilitator's generated password here (owner-only).
 LOCAL_FACILITATOR_PASSWORD_FILE = BASE_DIR / "var" / "local-facilitator-password"
 # `manage.py purge_sessions` deletes sessions (with all their personal data) older than this.

@@ -18,6 +18,16 @@ def plain_http_settings(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with no counted wrong join codes (they live in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def redis_url() -> str:
     """A reachable Redis, or a skip (a failure where REQUIRE_SERVICES=1)."""

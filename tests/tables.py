@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from channels.testing import WebsocketCommunicator
 
-from game import engine, services
-from game.consumers import PLAYER_COOKIE, sign_player_token
+from game import engine, play, seating, sessions
+from game.accounts import PLAYER_COOKIE, sign_player_token
 from game.models import Player, Table, Workshop
 from innovation_track.asgi import application
 from tests.factories import facilitator, playable_deck
@@ -19,13 +19,13 @@ def session_with_table(
 ) -> tuple[Workshop, Table, list[Player]]:
     """A session whose players all sit at one table (started with a fixed seed)."""
     host = facilitator()
-    workshop = services.workshop_create(
+    workshop = sessions.workshop_create(
         facilitator=host, name="Regio Twente", deck=playable_deck(themes=themes), **options
     )
-    players = [services.player_join(code=workshop.code, name=name) for name in names]
-    table = services.tables_arrange(workshop=workshop, by=host)[0]
+    players = [sessions.player_join(code=workshop.code, name=name) for name in names]
+    table = seating.tables_arrange(workshop=workshop, by=host)[0]
     if start:
-        services.table_start(table=table, by=host, seed=seed)
+        play.table_start(table=table, by=host, seed=seed)
     table.refresh_from_db()
     return workshop, table, [Player.objects.get(pk=p.pk) for p in players]
 

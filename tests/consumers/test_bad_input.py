@@ -7,7 +7,7 @@ import pytest
 from channels.db import database_sync_to_async as db
 from django.test import override_settings
 
-from game import services
+from game import play, sessions
 from game.consumers import MAX_MESSAGE_BYTES
 from game.models import Player
 from tests.tables import game_state, player_socket, session_with_table
@@ -184,7 +184,7 @@ async def test_asking_someone_out_of_turn_is_refused(game):
 
 async def test_an_ask_while_paused_is_refused(game):
     workshop, table, _players = game
-    await db(services.table_pause)(table=table, by=workshop.facilitator)
+    await db(play.table_pause)(table=table, by=workshop.facilitator)
     await engine_refusal(
         game, lambda s, seat: {"target": other(s, seat), "card": "thema-1-1"}, "paused"
     )
@@ -192,7 +192,7 @@ async def test_an_ask_while_paused_is_refused(game):
 
 async def test_an_ask_while_the_session_is_paused_is_refused(game):
     workshop, _, _ = game
-    await db(services.workshop_pause)(workshop=workshop, by=workshop.facilitator)
+    await db(play.workshop_pause)(workshop=workshop, by=workshop.facilitator)
     await engine_refusal(
         game, lambda s, seat: {"target": other(s, seat), "card": "thema-1-1"}, "paused"
     )
@@ -200,7 +200,7 @@ async def test_an_ask_while_the_session_is_paused_is_refused(game):
 
 async def test_an_ask_after_the_session_ended_is_refused(game):
     workshop, _, _ = game
-    await db(services.workshop_end)(workshop=workshop, by=workshop.facilitator)
+    await db(play.workshop_end)(workshop=workshop, by=workshop.facilitator)
     await engine_refusal(
         game, lambda s, seat: {"target": other(s, seat), "card": "thema-1-1"}, "session_ended"
     )
@@ -216,7 +216,7 @@ async def test_an_ask_before_the_game_starts_is_refused():
 
 async def test_an_ask_by_someone_not_seated_is_refused(game):
     workshop, _, _ = game
-    late = await db(services.player_join)(code=workshop.code, name="Laat")
+    late = await db(sessions.player_join)(code=workshop.code, name="Laat")
     socket = await connected(late)
     await socket.send_json_to({"type": "ask", "id": "s", "target": 1, "card": "thema-1-1"})
     assert (await socket.receive_json_from())["code"] == "not_seated"
@@ -226,7 +226,7 @@ async def test_an_ask_by_someone_not_seated_is_refused(game):
 async def test_an_ask_after_a_bot_took_over_is_refused(game):
     workshop, table, players = game
     state = await db(game_state)(table)
-    await db(services.player_replace_with_bot)(player=players[state.turn], by=workshop.facilitator)
+    await db(play.player_replace_with_bot)(player=players[state.turn], by=workshop.facilitator)
     replaced = await db(Player.objects.get)(pk=players[state.turn].pk)
     socket = await connected(replaced)
     await socket.send_json_to({"type": "ask", "id": "s", "target": 1, "card": "thema-1-1"})
@@ -241,7 +241,7 @@ async def test_an_ask_after_the_game_is_over_is_refused():
     state = await db(game_state)(table)
     while state.turn is not None:
         ask = engine.legal_actions(state, state.turn)[0]
-        await db(services.table_ask)(
+        await db(play.table_ask)(
             player=players[ask.seat], target=ask.target, card=ask.card, action_id=f"{state.seq}"
         )
         state = await db(game_state)(table)

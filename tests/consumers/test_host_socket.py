@@ -6,7 +6,7 @@ from channels.db import database_sync_to_async as db
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
 
-from game import engine, services
+from game import engine, play, sessions
 from innovation_track.asgi import application
 from tests.factories import UserFactory, facilitator
 from tests.tables import ORIGIN, game_state, session_with_table
@@ -30,7 +30,7 @@ async def test_the_facilitator_hears_every_table_move():
     assert hello == {"type": "hello", "tables": {str(table.pk): table.seq}}
     state = await db(game_state)(table)
     ask = engine.legal_actions(state, state.turn)[0]
-    await db(services.table_ask)(
+    await db(play.table_ask)(
         player=players[ask.seat], target=ask.target, card=ask.card, action_id="h1"
     )
     update = await socket.receive_json_from()
@@ -47,7 +47,7 @@ async def test_the_dashboard_hears_players_arrive():
     socket = host_socket(workshop.code, host)
     await socket.connect()
     await socket.receive_json_from()
-    player = await db(services.player_join)(code=workshop.code, name="Daan")
+    player = await db(sessions.player_join)(code=workshop.code, name="Daan")
     assert await socket.receive_json_from() == {
         "type": "update",
         "table": None,

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from game import services
+from game import play, seating, sessions
 from game.models import Player, Table
 from tests.factories import facilitator, playable_deck
 from tests.live.servers import (
@@ -74,13 +74,13 @@ def test_players_on_two_processes_see_every_event_once(redis_url, tmp_path):
 
 def test_a_table_of_bots_plays_to_the_end_without_a_browser(redis_url, tmp_path):
     host = facilitator()
-    workshop = services.workshop_create(
+    workshop = sessions.workshop_create(
         facilitator=host, name="Bots only", deck=playable_deck(themes=3)
     )
-    table = services.table_add(workshop=workshop, by=host)
+    table = seating.table_add(workshop=workshop, by=host)
     for level in ("smart", "easy", "smart"):
-        services.bot_add(table=table, level=level, by=host)
-    services.table_start(table=table, by=host, seed=8)
+        seating.bot_add(table=table, level=level, by=host)
+    play.table_start(table=table, by=host, seed=8)
     table.refresh_from_db()
     assert table.status == Table.Status.PLAYING
     assert Player.objects.filter(table=table, bot_level="").count() == 0

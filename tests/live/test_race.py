@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from game import engine, services
+from game import engine, play
 from game.errors import Refused
 from game.models import ActionReceipt, Player, Table, TableEvent
 from tests.live.servers import assert_state_matches, replay
@@ -52,7 +52,7 @@ def race(calls: list) -> list[Any]:
 
 
 def asker(player: Player, ask: engine.Ask, action_id: str):
-    return lambda: services.table_ask(
+    return lambda: play.table_ask(
         player=player, target=ask.target, card=ask.card, action_id=action_id
     )
 
@@ -83,9 +83,9 @@ def test_simultaneous_asks_apply_once_per_turn():
         seq_before = table.seq
         results = race([asker(player, ask, f"r{rounds}-t{n}") for n, ask in enumerate(asks)])
 
-        applied = [r for r in results if isinstance(r, services.Change)]
+        applied = [r for r in results if isinstance(r, play.Change)]
         refused = [(ask, r) for ask, r in zip(asks, results, strict=True) if isinstance(r, Refused)]
-        others = [r for r in results if not isinstance(r, services.Change | Refused)]
+        others = [r for r in results if not isinstance(r, play.Change | Refused)]
         assert not others, others
         assert len(applied) == 1, f"round {rounds}: {len(applied)} asks applied"
         assert not applied[0].duplicate
@@ -112,7 +112,7 @@ def test_the_same_action_id_from_many_threads_applies_once():
 
     results = race([asker(player, ask, "retry-me")] * THREADS)
 
-    assert all(isinstance(r, services.Change) for r in results), results
+    assert all(isinstance(r, play.Change) for r in results), results
     fresh = [r for r in results if not r.duplicate]
     assert len(fresh) == 1
     assert all(r.seq == fresh[0].seq and r.events == () for r in results if r.duplicate)
@@ -131,23 +131,23 @@ def test_a_stale_writer_gets_conflict_and_changes_nothing(monkeypatch):
     state = game_state(table)
     mover = next(p for p in players if p.seat == state.turn)
     ask = engine.legal_actions(state, state.turn)[0]
-    services.table_ask(player=mover, target=ask.target, card=ask.card, action_id="first")
+    play.table_ask(player=mover, target=ask.target, card=ask.card, action_id="first")
     table.refresh_from_db()
     snapshot = (table.seq, table.state, TableEvent.objects.count(), ActionReceipt.objects.count())
 
     # Straight at the guard: recording on top of the old seq.
     with pytest.raises(Refused) as refused, transaction.atomic():
-        services._record(stale, [{"type": "paused"}], paused=True)
+        play._record(stale, [{"type": "paused"}], paused=True)
     assert refused.value.code == "conflict"
 
     # Through the service, as if the lock had handed out the old row: an ask that is
     # legal in the stale state is refused, and neither its events nor its receipt stay.
-    monkeypatch.setattr(services, "_locked_table", lambda table_id: stale)
+    monkeypatch.setattr(play, "locked_table", lambda table_id: stale)
     stale_state = engine.state_from_json(stale.state)
     stale_mover = next(p for p in players if p.seat == stale_state.turn)
     stale_ask = engine.legal_actions(stale_state, stale_state.turn)[-1]
     with pytest.raises(Refused) as refused:
-        services.table_ask(
+        play.table_ask(
             player=stale_mover, target=stale_ask.target, card=stale_ask.card, action_id="late"
         )
     assert refused.value.code == "conflict"

@@ -11,7 +11,7 @@ import asyncio
 
 import pytest
 
-from game import engine, services
+from game import engine, play, seating
 from game.models import Player, Table
 from tests.factories import facilitator
 from tests.live.servers import (
@@ -64,7 +64,7 @@ def test_players_pick_up_where_they_were_after_a_restart(redis_url, tmp_path):
         state = game_state(table)
         mover = next(p for p in players if p.seat == state.turn)
         ask = engine.legal_actions(state, state.turn)[0]
-        services.table_ask(player=mover, target=ask.target, card=ask.card, action_id="offline")
+        play.table_ask(player=mover, target=ask.target, card=ask.card, action_id="offline")
         table.refresh_from_db()
         stored = replay(table)
 
@@ -111,8 +111,8 @@ def test_a_bots_turn_carries_on_after_a_restart(redis_url, tmp_path):
     workshop, table, _players = session_with_table(("Anna",), themes=3, start=False)
     host = facilitator()
     for level in ("smart", "easy"):
-        services.bot_add(table=table, level=level, by=host)
-    services.table_start(table=table, by=host, seed=12)
+        seating.bot_add(table=table, level=level, by=host)
+    play.table_start(table=table, by=host, seed=12)
     anna = Player.objects.get(workshop=workshop, name="Anna")
     client = Client(anna, seed=12)
     port = free_port()

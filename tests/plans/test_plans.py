@@ -1,45 +1,16 @@
 """Each player's action plan: at most 5 cards, sectors, editable until the session closes,
 only your own, saved as you type."""
 
-import csv
-import io
-import json
-from datetime import timedelta
-
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from game import plans, services
+from game import plans, play
 from game.errors import Refused
-from game.models import ActionReceipt, PlanItem, Player, Table, TableEvent, Vote, Workshop
-from tests.factories import facilitator
-from tests.tables import session_with_table
+from game.models import PlanItem
+from tests.plans.builders import item, phone_of, save
 
 pytestmark = pytest.mark.django_db
-
-
-def item(card, action="Regionale kroeg organiseren", sector="overheid", by_when="juni"):
-    return {"card": card, "action": action, "sector": sector, "by_when": by_when}
-
-
-def phone_of(player) -> Client:
-    from game.consumers import PLAYER_COOKIE, sign_player_token
-
-    client = Client()
-    client.cookies[PLAYER_COOKIE] = sign_player_token(player.token)
-    return client
-
-
-def save(client, items):
-    return client.post(reverse("plan_save"), json.dumps(items), content_type="application/json")
-
-
-@pytest.fixture
-def game():
-    return session_with_table(themes=3)
 
 
 def test_a_plan_keeps_its_cards_in_order(game):
@@ -107,7 +78,7 @@ def test_every_sector_of_the_booklet_is_offered(game):
 def test_a_plan_cannot_change_after_the_session_closes(game):
     workshop, _, players = game
     plans.plan_save(player=players[0], items=[item("thema-1-1")])
-    services.workshop_end(workshop=workshop, by=workshop.facilitator)
+    play.workshop_end(workshop=workshop, by=workshop.facilitator)
     with pytest.raises(Refused) as error:
         plans.plan_save(player=players[0], items=[])
     assert error.value.code == "session_ended"
@@ -161,7 +132,7 @@ def test_the_collected_quartets_come_first_in_the_editor(game):
         ask = max(
             engine.legal_actions(state, state.turn), key=lambda a: a.card in state.hands[a.target]
         )
-        services.table_ask(
+        play.table_ask(
             player=players[ask.seat], target=ask.target, card=ask.card, action_id=str(state.seq)
         )
         state = game_state(table)
@@ -169,124 +140,3 @@ def test_the_collected_quartets_come_first_in_the_editor(game):
     page = phone_of(players[seat]).get(reverse("plan"))
     themes = page.context["data"]["themes"]
     assert themes[0]["key"] == state.laid[seat][0] and themes[0]["collected"]
-
-
-# --- results ---------------------------------------------------------------------------------
-
-
-def host_client(workshop) -> Client:
-    client = Client()
-    client.force_login(workshop.facilitator)
-    return client
-
-
-def test_the_results_count_the_cards_chosen_per_theme(game):
-    workshop, _, players = game
-    plans.plan_save(player=players[0], items=[item("thema-1-1"), item("thema-2-1")])
-    plans.plan_save(player=players[1], items=[item("thema-1-1")])
-    data = plans.results(workshop)
-    counts = {entry["card"].key: entry["count"] for row in data["chart"] for entry in row["cards"]}
-    assert counts["thema-1-1"] == 2 and counts["thema-2-1"] == 1 and counts["thema-3-1"] == 0
-    assert [row["total"] for row in data["chart"]] == [2, 1, 0]
-    page = host_client(workshop).get(reverse("host:results", kwargs={"code": workshop.code}))
-    assert "Anna" in page.content.decode() and "Bob" in page.content.decode()
-
-
-def test_the_csv_has_a_row_per_plan_card(game):
-    workshop, _, players = game
-    plans.plan_save(player=players[0], items=[item("thema-1-1", action='Kroeg, met "quotes"')])
-    plans.plan_save(
-        player=players[2], items=[item("thema-2-1", sector="ondernemer", by_when="2027")]
-    )
-    response = host_client(workshop).get(
-        reverse("host:results_csv", kwargs={"code": workshop.code})
-    )
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == plans.CSV_COLUMNS
-    assert rows[1] == [
-        "Anna",
-        "1",
-        "1",
-        "Thema 1",
-        "Thema 1 kaart 1",
-        'Kroeg, met "quotes"',
-        "overheid",
-        "juni",
-    ]
-    assert rows[2][0] == "Cees" and rows[2][6] == "ondernemer" and rows[2][7] == "2027"
-    assert len(rows) == 3
-
-
-def test_results_are_for_the_sessions_facilitator_only(game):
-    workshop, _, _ = game
-    other = Client()
-    other.force_login(facilitator("otto"))
-    for name in ("host:results", "host:results_csv"):
-        url = reverse(name, kwargs={"code": workshop.code})
-        assert other.get(url).status_code == 404
-        assert Client().get(url).status_code == 302
-
-
-# --- personal data ---------------------------------------------------------------------------
-
-
-def personal_rows(workshop) -> int:
-    return (
-        Player.objects.filter(workshop=workshop).count()
-        + PlanItem.objects.filter(player__workshop=workshop).count()
-        + Vote.objects.filter(poll__workshop=workshop).count()
-        + ActionReceipt.objects.filter(player__workshop=workshop).count()
-    )
-
-
-def test_the_facilitator_deletes_every_name_plan_and_vote(game):
-    from game import engine
-    from tests.tables import game_state
-
-    workshop, table, players = game
-    state = game_state(table)
-    ask = engine.legal_actions(state, state.turn)[0]
-    services.table_ask(player=players[ask.seat], target=ask.target, card=ask.card, action_id="a")
-    plans.plan_save(player=players[0], items=[item("thema-1-1")])
-    other_workshop, _, other_players = session_with_table(("Zoë", "Yara"))
-    plans.plan_save(player=other_players[0], items=[item("thema-1-1")])
-    assert personal_rows(workshop) > 3
-
-    response = host_client(workshop).post(
-        reverse("host:action", kwargs={"code": workshop.code}), {"action": "forget_people"}
-    )
-    assert response.status_code == 302
-    assert personal_rows(workshop) == 0
-    names = {"Anna", "Bob", "Cees"}
-    leftovers = [e.data for e in TableEvent.objects.filter(table__workshop=workshop)]
-    assert not any(name in json.dumps(leftovers) for name in names)
-    assert personal_rows(other_workshop) == 3  # another session is untouched
-
-
-def test_old_sessions_are_purged_completely(game):
-    workshop, _, players = game
-    plans.plan_save(player=players[0], items=[item("thema-1-1")])
-    recent, _, _ = session_with_table(("Zoë",), start=False)
-    Workshop.objects.filter(pk=workshop.pk).update(created=timezone.now() - timedelta(days=31))
-    out = io.StringIO()
-    call_command("purge_sessions", "--days", "30", stdout=out)
-    assert "Deleted 1 session(s)" in out.getvalue()
-    assert not Workshop.objects.filter(pk=workshop.pk).exists()
-    assert not Table.objects.filter(workshop_id=workshop.pk).exists()
-    assert personal_rows(workshop) == 0
-    assert Workshop.objects.filter(pk=recent.pk).exists()
-
-
-def test_the_projector_shows_the_top_ideas_of_the_room(game):
-    workshop, _, players = game
-    plans.plan_save(player=players[0], items=[item("thema-2-3"), item("thema-1-1")])
-    plans.plan_save(player=players[1], items=[item("thema-2-3")])
-    ideas = plans.top_ideas(workshop)
-    assert [(idea["card"].key, idea["count"]) for idea in ideas] == [
-        ("thema-2-3", 2),
-        ("thema-1-1", 1),
-    ]
-    page = host_client(workshop).get(reverse("host:projector", kwargs={"code": workshop.code}))
-    text = page.content.decode()
-    assert "Topideeën van de zaal" in text
-    assert text.index("Thema 2 kaart 3") < text.index("Thema 1 kaart 1")

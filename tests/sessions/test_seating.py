@@ -2,7 +2,7 @@
 
 import pytest
 
-from game import services
+from game import play, seating, sessions
 from game.errors import Refused
 from game.models import Player, Table
 from tests.factories import facilitator, playable_deck
@@ -27,12 +27,12 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_tables_are_balanced_and_never_hold_one_person(players, most, sizes):
-    assert services.balanced_sizes(players, most) == sizes
+    assert seating.balanced_sizes(players, most) == sizes
 
 
 def test_with_at_least_three_people_tables_hold_three_to_five():
     for players in range(3, 200):
-        sizes = services.balanced_sizes(players, 5)
+        sizes = seating.balanced_sizes(players, 5)
         assert min(sizes) >= 3 and max(sizes) <= 5 and sum(sizes) == players
 
 
@@ -43,16 +43,16 @@ def host():
 
 @pytest.fixture
 def workshop(host):
-    return services.workshop_create(facilitator=host, name="Sessie", deck=playable_deck())
+    return sessions.workshop_create(facilitator=host, name="Sessie", deck=playable_deck())
 
 
 def join(workshop, *names):
-    return [services.player_join(code=workshop.code, name=name) for name in names]
+    return [sessions.player_join(code=workshop.code, name=name) for name in names]
 
 
 def test_arranging_seats_everyone_in_balanced_tables(workshop, host):
     join(workshop, *"ABCDEFG")
-    tables = services.tables_arrange(workshop=workshop, by=host)
+    tables = seating.tables_arrange(workshop=workshop, by=host)
     assert [t.players.count() for t in tables] == [4, 3]
     for table in tables:
         assert sorted(table.players.values_list("seat", flat=True)) == list(
@@ -62,19 +62,19 @@ def test_arranging_seats_everyone_in_balanced_tables(workshop, host):
 
 def test_arranging_again_keeps_started_tables(workshop, host):
     join(workshop, *"ABCDEF")
-    first, second = services.tables_arrange(workshop=workshop, by=host)
-    services.table_start(table=first, by=host)
+    first, second = seating.tables_arrange(workshop=workshop, by=host)
+    play.table_start(table=first, by=host)
     join(workshop, "Laat")
-    services.tables_arrange(workshop=workshop, by=host)
+    seating.tables_arrange(workshop=workshop, by=host)
     assert first.players.count() == 3
     assert Player.objects.get(name="Laat").table_id == second.pk
 
 
 def test_a_player_can_be_moved_to_another_waiting_table(workshop, host):
     a, *_ = join(workshop, *"ABCDEF")
-    first, second = services.tables_arrange(workshop=workshop, by=host)
+    first, second = seating.tables_arrange(workshop=workshop, by=host)
     mover = Player.objects.get(pk=a.pk)
-    services.player_move(
+    seating.player_move(
         player=mover, table=second if mover.table_id == first.pk else first, by=host
     )
     assert sorted(t.players.count() for t in (first, second)) == [2, 4]
@@ -86,21 +86,21 @@ def test_a_player_can_be_moved_to_another_waiting_table(workshop, host):
 
 def test_nobody_moves_into_or_out_of_a_started_table(workshop, host):
     join(workshop, *"ABCDEF")
-    first, second = services.tables_arrange(workshop=workshop, by=host)
-    services.table_start(table=first, by=host)
+    first, second = seating.tables_arrange(workshop=workshop, by=host)
+    play.table_start(table=first, by=host)
     player = first.players.first()
     with pytest.raises(Refused) as error:
-        services.player_move(player=player, table=second, by=host)
+        seating.player_move(player=player, table=second, by=host)
     assert error.value.code == "game_running"
     with pytest.raises(Refused):
-        services.player_move(player=second.players.first(), table=first, by=host)
+        seating.player_move(player=second.players.first(), table=first, by=host)
 
 
 def test_bots_fill_seats_up_to_six(workshop, host):
     join(workshop, "Anna")
-    (table,) = services.tables_arrange(workshop=workshop, by=host)
+    (table,) = seating.tables_arrange(workshop=workshop, by=host)
     for _ in range(5):
-        services.bot_add(table=table, level="smart", by=host)
+        seating.bot_add(table=table, level="smart", by=host)
     assert list(table.players.order_by("seat").values_list("name", flat=True)) == [
         "Anna",
         "Bot 1",
@@ -110,40 +110,40 @@ def test_bots_fill_seats_up_to_six(workshop, host):
         "Bot 5",
     ]
     with pytest.raises(Refused) as error:
-        services.bot_add(table=table, level="easy", by=host)
+        seating.bot_add(table=table, level="easy", by=host)
     assert error.value.code == "table_full"
 
 
 def test_an_unknown_bot_level_is_refused(workshop, host):
     join(workshop, "Anna")
-    (table,) = services.tables_arrange(workshop=workshop, by=host)
+    (table,) = seating.tables_arrange(workshop=workshop, by=host)
     with pytest.raises(Refused):
-        services.bot_add(table=table, level="genius", by=host)
+        seating.bot_add(table=table, level="genius", by=host)
 
 
 def test_a_table_of_one_cannot_start(workshop, host):
     join(workshop, "Anna")
-    (table,) = services.tables_arrange(workshop=workshop, by=host)
+    (table,) = seating.tables_arrange(workshop=workshop, by=host)
     with pytest.raises(Refused) as error:
-        services.table_start(table=table, by=host)
+        play.table_start(table=table, by=host)
     assert error.value.code == "too_few_players"
-    services.bot_add(table=table, level="easy", by=host)
-    change = services.table_start(table=table, by=host)
+    seating.bot_add(table=table, level="easy", by=host)
+    change = play.table_start(table=table, by=host)
     assert change.events[0]["type"] == "game_started"
 
 
 def test_removing_a_player_frees_their_name_and_seat(workshop, host):
     _anna, bob, _cees = join(workshop, "Anna", "Bob", "Cees")
-    (table,) = services.tables_arrange(workshop=workshop, by=host)
-    services.player_remove(player=Player.objects.get(pk=bob.pk), by=host)
+    (table,) = seating.tables_arrange(workshop=workshop, by=host)
+    seating.player_remove(player=Player.objects.get(pk=bob.pk), by=host)
     assert list(table.players.filter(removed=False).values_list("seat", flat=True)) == [0, 1]
-    assert services.player_join(code=workshop.code, name="Bob").name == "Bob"
+    assert sessions.player_join(code=workshop.code, name="Bob").name == "Bob"
 
 
 def test_start_all_starts_every_table_with_two_or_more(workshop, host):
     join(workshop, *"ABCDEFG")
-    services.tables_arrange(workshop=workshop, by=host)
-    services.workshop_start_all(workshop=workshop, by=host)
+    seating.tables_arrange(workshop=workshop, by=host)
+    play.workshop_start_all(workshop=workshop, by=host)
     assert set(workshop.tables.values_list("status", flat=True)) == {Table.Status.PLAYING}
 
 
@@ -151,6 +151,6 @@ def test_an_incomplete_deck_cannot_host_a_session(host):
     deck = playable_deck(themes=2)
     deck.themes.first().cards.first().delete()
     with pytest.raises(Refused) as error:
-        services.workshop_create(facilitator=host, name="Kapot", deck=deck)
+        sessions.workshop_create(facilitator=host, name="Kapot", deck=deck)
     assert error.value.code == "deck_not_playable"
     assert "3" in error.value.message_en

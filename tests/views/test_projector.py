@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from game import engine, services
+from game import engine, play
 from tests.factories import facilitator
 from tests.tables import game_state, session_with_table
 
@@ -32,7 +32,7 @@ def test_during_the_game_it_shows_every_table_and_the_quartets_laid():
     for move in range(300):
         options = engine.legal_actions(state, state.turn)
         ask = max(options, key=lambda a: a.card in state.hands[a.target])
-        change = services.table_ask(
+        change = play.table_ask(
             player=players[ask.seat], target=ask.target, card=ask.card, action_id=str(move)
         )
         state = game_state(table)
@@ -51,7 +51,7 @@ def test_after_the_game_it_shows_the_ranking_of_each_table_and_the_room():
     state = game_state(table)
     while state.turn is not None:
         ask = engine.legal_actions(state, state.turn)[0]
-        services.table_ask(
+        play.table_ask(
             player=players[ask.seat], target=ask.target, card=ask.card, action_id=str(state.seq)
         )
         state = game_state(table)

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from game import engine, services, ticker
+from game import engine, play, seating, ticker
 from game.errors import Refused
 from game.models import Player, Table
 from tests.tables import game_state, session_with_table
@@ -16,10 +16,10 @@ pytestmark = pytest.mark.django_db
 def test_a_table_of_bots_plays_to_the_end_on_the_ticker():
     workshop, table, _ = session_with_table(("Anna",), start=False)
     host = workshop.facilitator
-    services.bot_add(table=table, level="easy", by=host)
-    services.bot_add(table=table, level="smart", by=host)
+    seating.bot_add(table=table, level="easy", by=host)
+    seating.bot_add(table=table, level="smart", by=host)
     Player.objects.filter(name="Anna").update(bot_level="smart")  # Anna left before the start
-    services.table_start(table=table, by=host, seed=5)
+    play.table_start(table=table, by=host, seed=5)
     for _ in range(2000):
         if not ticker.tick():
             break
@@ -31,10 +31,10 @@ def test_a_table_of_bots_plays_to_the_end_on_the_ticker():
 def test_a_bot_waits_for_its_human_like_pause(settings):
     settings.BOT_DELAY_SECONDS = 60
     workshop, table, _ = session_with_table(("Anna",), start=False)
-    services.bot_add(table=table, level="easy", by=workshop.facilitator)
-    services.bot_add(table=table, level="easy", by=workshop.facilitator)
+    seating.bot_add(table=table, level="easy", by=workshop.facilitator)
+    seating.bot_add(table=table, level="easy", by=workshop.facilitator)
     Player.objects.filter(name="Anna").update(bot_level="easy")
-    services.table_start(table=table, by=workshop.facilitator, seed=5)
+    play.table_start(table=table, by=workshop.facilitator, seed=5)
     assert ticker.tick() == 0
     Table.objects.filter(pk=table.pk).update(updated=timezone.now() - timedelta(seconds=61))
     assert ticker.tick() == 1
@@ -44,7 +44,7 @@ def test_a_bot_takes_over_a_hand_and_plays_it():
     workshop, table, players = session_with_table()
     state = game_state(table)
     leaver = players[state.turn]
-    change = services.player_replace_with_bot(player=leaver, by=workshop.facilitator)
+    change = play.player_replace_with_bot(player=leaver, by=workshop.facilitator)
     assert change.events[-1] == {
         "seq": table.seq + 1,
         "type": "seat_taken_over",
@@ -67,17 +67,17 @@ def test_a_bot_takes_over_a_hand_and_plays_it():
 def test_bots_do_not_move_while_paused():
     workshop, table, players = session_with_table()
     state = game_state(table)
-    services.player_replace_with_bot(player=players[state.turn], by=workshop.facilitator)
-    services.table_pause(table=table, by=workshop.facilitator)
+    play.player_replace_with_bot(player=players[state.turn], by=workshop.facilitator)
+    play.table_pause(table=table, by=workshop.facilitator)
     assert ticker.tick() == 0
-    services.table_pause(table=table, by=workshop.facilitator, paused=False)
+    play.table_pause(table=table, by=workshop.facilitator, paused=False)
     assert ticker.tick() == 1
 
 
 def test_resuming_a_table_that_is_not_paused_is_refused():
     workshop, table, _ = session_with_table()
     with pytest.raises(Refused) as error:
-        services.table_pause(table=table, by=workshop.facilitator, paused=False)
+        play.table_pause(table=table, by=workshop.facilitator, paused=False)
     assert error.value.code == "not_paused"
 
 
@@ -88,7 +88,7 @@ def play_until_quartet(table, players):
             engine.legal_actions(state, state.turn),
             key=lambda a: a.card in state.hands[a.target],
         )
-        change = services.table_ask(
+        change = play.table_ask(
             player=players[ask.seat], target=ask.target, card=ask.card, action_id=f"q{move}"
         )
         state = game_state(table)
@@ -107,7 +107,7 @@ def test_a_quartet_pauses_the_table_for_the_discussion_time():
     if state.turn is not None:
         with pytest.raises(Refused) as error:
             ask = engine.legal_actions(state, state.turn)[0]
-            services.table_ask(
+            play.table_ask(
                 player=players[ask.seat], target=ask.target, card=ask.card, action_id="p"
             )
         assert error.value.code == "paused"
@@ -122,6 +122,6 @@ def test_a_quartet_pauses_the_table_for_the_discussion_time():
 def test_the_facilitator_can_end_a_discussion_pause_early():
     workshop, table, players = session_with_table(themes=4, seed=9, pause_on_quartet=30)
     play_until_quartet(table, players)
-    services.table_pause(table=table, by=workshop.facilitator, paused=False)
+    play.table_pause(table=table, by=workshop.facilitator, paused=False)
     table.refresh_from_db()
     assert table.pause_until is None and not table.paused

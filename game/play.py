@@ -1,0 +1,290 @@
+"""Play: starting games, asks, bots, pauses, and the transaction boundary of a move.
+
+Every write that changes a table runs in one transaction that locks the table's row
+(``seating.locked_table``; on SQLite the IMMEDIATE transaction takes the write lock),
+checks and bumps the table's ``seq``, stores the new state and the numbered events
+(``_record``), and only after commit tells the channel layer (``game.live``). A group
+message carries public events only; each consumer builds its own seat's view.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from game import engine, live
+from game.accounts import check_runs
+from game.errors import Refused
+from game.models import ActionReceipt, BotLevel, Player, Table, TableEvent, Workshop
+from game.seating import (
+    check_waiting,
+    locked_table,
+    renumber_seats,
+    touch_seating,
+    waiting_tables,
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a write did to a table: its new seq and the public events it recorded."""
+
+    table: Table
+    seq: int
+    events: tuple[dict[str, Any], ...]
+    duplicate: bool = False
+
+
+def _engine_settings(workshop: Workshop) -> engine.Settings:
+    return engine.Settings(
+        miss_passes_to=workshop.miss_passes_to, pause_on_quartet=workshop.pause_on_quartet
+    )
+
+
+def _event_data(event: engine.Event) -> dict[str, Any]:
+    data = engine.event_to_json(event)
+    del data["seq"]  # the engine's own count; tables number all their events
+    return data
+
+
+def _bot_seats(table: Table) -> set[int]:
+    return set(table.players.filter(removed=False, bot_level__gt="").values_list("seat", flat=True))
+
+
+def _record(
+    table: Table,
+    events: list[dict[str, Any]],
+    *,
+    state: engine.GameState | None = None,
+    **fields: Any,
+) -> Change:
+    """Store ``events`` after the table's last one and save the table, in the caller's
+    transaction; publish after commit. Raises Refused("conflict") if another writer
+    got there first (the table's seq moved)."""
+    old_seq = table.seq
+    new_seq = old_seq + len(events)
+    stamped = tuple({"seq": old_seq + n, **event} for n, event in enumerate(events, start=1))
+    if state is not None:
+        fields["state"] = engine.state_to_json(state)
+        fields["bot_turn"] = state.turn is not None and state.turn in _bot_seats(table)
+        if state.turn is None:
+            fields["status"] = Table.Status.OVER
+    fields["updated"] = timezone.now()
+    if not Table.objects.filter(pk=table.pk, seq=old_seq).update(seq=new_seq, **fields):
+        raise Refused("conflict")
+    TableEvent.objects.bulk_create(
+        TableEvent(table=table, seq=event["seq"], data=event) for event in stamped
+    )
+    for name, value in fields.items():
+        setattr(table, name, value)
+    table.seq = new_seq
+    if events:
+        transaction.on_commit(lambda: live.publish_table(table, stamped))
+    return Change(table=table, seq=new_seq, events=stamped)
+
+
+def table_start(*, table: Table, by: AbstractBaseUser, seed: int | None = None) -> Change:
+    workshop = table.workshop
+    check_runs(by, workshop)
+    if not workshop.is_open:
+        raise Refused("session_ended")
+    with transaction.atomic():
+        table = locked_table(table.pk)
+        check_waiting(table)
+        seats = table.players.filter(removed=False).count()
+        if seats < engine.MIN_SEATS:
+            raise Refused("too_few_players")
+        renumber_seats(table)
+        problems = workshop.deck.problems()
+        if problems:
+            raise Refused("deck_not_playable", reasons=" ".join(problems))
+        seed = secrets.randbits(62) if seed is None else seed
+        state, events = engine.new_game(
+            workshop.deck.to_engine(), seats, seed, _engine_settings(workshop)
+        )
+        change = _record(
+            table,
+            [_event_data(event) for event in events],
+            state=state,
+            seed=seed,
+            status=Table.Status.PLAYING,
+        )
+        touch_seating(workshop)
+    return change
+
+
+def workshop_start_all(*, workshop: Workshop, by: AbstractBaseUser) -> list[Change]:
+    check_runs(by, workshop)
+    changes = []
+    for table in waiting_tables(workshop):
+        if table.players.filter(removed=False).count() >= engine.MIN_SEATS:
+            changes.append(table_start(table=table, by=by))
+    return changes
+
+
+def _check_can_move(table: Table) -> None:
+    if not table.workshop.is_open:
+        raise Refused("session_ended")
+    if table.status == Table.Status.WAITING:
+        raise Refused("not_started")
+    if table.status == Table.Status.OVER:
+        raise Refused("game_over")
+    if table.paused or table.workshop.paused:
+        raise Refused("paused")
+    if table.pause_until and table.pause_until > timezone.now():
+        raise Refused("paused")
+
+
+def _apply(table: Table, action: engine.Ask) -> tuple[Change, engine.GameState]:
+    """Apply one ask to the locked table; the caller holds the transaction."""
+    state = engine.state_from_json(table.state)
+    try:
+        state, events = engine.apply(state, action)
+    except engine.IllegalAction as error:
+        raise Refused.from_engine(error) from None
+    fields: dict[str, Any] = {}
+    if state.pause_due:
+        fields["pause_until"] = timezone.now() + timedelta(seconds=state.pause_due)
+    change = _record(table, [_event_data(event) for event in events], state=state, **fields)
+    return change, state
+
+
+def table_ask(*, player: Player, target: int, card: str, action_id: str) -> Change:
+    """The player asks the player at seat ``target`` for ``card``. The seat that asks
+    is the player's own, from the database: a client cannot act for another seat."""
+    if player.table_id is None or player.seat is None:
+        raise Refused("not_seated")
+    with transaction.atomic():
+        table = locked_table(player.table_id)
+        receipt = ActionReceipt.objects.filter(player=player, action_id=action_id).first()
+        if receipt is not None:
+            return Change(table=table, seq=receipt.seq, events=(), duplicate=True)
+        current = Player.objects.get(pk=player.pk)
+        if current.removed or current.table_id != table.pk:
+            raise Refused("not_seated")
+        if current.is_bot:
+            raise Refused("seat_taken_over")
+        _check_can_move(table)
+        change, _state = _apply(table, engine.Ask(seat=current.seat, target=target, card=card))
+        ActionReceipt.objects.create(player=current, action_id=action_id, seq=change.seq)
+    return change
+
+
+def bot_move(*, table_id: int) -> Change | None:
+    """If it is a bot's turn at the table and nothing holds the game, move for it.
+    Safe to call from several processes at once: only one move applies per state."""
+    with transaction.atomic():
+        table = locked_table(table_id)
+        if not table.bot_turn:
+            return None
+        try:
+            _check_can_move(table)
+        except Refused:
+            return None
+        state = engine.state_from_json(table.state)
+        bots = dict(
+            table.players.filter(removed=False, bot_level__gt="").values_list("seat", "bot_level")
+        )
+        if state.turn not in bots:
+            Table.objects.filter(pk=table.pk).update(bot_turn=False)
+            return None
+        # Seeded by the table and its position, so a replay makes the same choices.
+        rng = random.Random(f"{table.seed}:{table.seq}")
+        action = engine.bot_choose(bots[state.turn], engine.seat_view(state, state.turn), rng)
+        change, _state = _apply(table, action)
+    return change
+
+
+def _pause_event(table: Table, paused: bool) -> Change:
+    return _record(
+        table, [{"type": "paused" if paused else "resumed"}], paused=paused, pause_until=None
+    )
+
+
+def table_pause(*, table: Table, by: AbstractBaseUser, paused: bool = True) -> Change:
+    check_runs(by, table.workshop)
+    with transaction.atomic():
+        table = locked_table(table.pk)
+        if table.status != Table.Status.PLAYING:
+            raise Refused("not_started")
+        if not paused and not (table.paused or table.pause_until):
+            raise Refused("not_paused")
+        return _pause_event(table, paused)
+
+
+def workshop_pause(*, workshop: Workshop, by: AbstractBaseUser, paused: bool = True) -> Workshop:
+    """Pause or resume every table of the session at once."""
+    check_runs(by, workshop)
+    with transaction.atomic():
+        Workshop.objects.filter(pk=workshop.pk).update(paused=paused)
+        workshop.paused = paused
+        for table in workshop.tables.filter(status=Table.Status.PLAYING):
+            _pause_event(locked_table(table.pk), paused)
+    return workshop
+
+
+def pause_over(*, table_id: int) -> Change | None:
+    """End a discussion pause after a quartet once its time is up."""
+    with transaction.atomic():
+        table = locked_table(table_id)
+        if table.pause_until is None or table.pause_until > timezone.now():
+            return None
+        return _record(table, [{"type": "resumed"}], pause_until=None)
+
+
+def workshop_end(*, workshop: Workshop, by: AbstractBaseUser) -> Workshop:
+    check_runs(by, workshop)
+    with transaction.atomic():
+        workshop.status, workshop.ended = Workshop.Status.ENDED, timezone.now()
+        workshop.save(update_fields=["status", "ended"])
+        for table in workshop.tables.filter(status=Table.Status.PLAYING):
+            _record(locked_table(table.pk), [{"type": "session_ended"}], bot_turn=False)
+        touch_seating(workshop)
+    return workshop
+
+
+def player_replace_with_bot(
+    *, player: Player, by: AbstractBaseUser, level: str = BotLevel.SMART
+) -> Change:
+    """Someone left for good: a bot takes over their hand so the table never sticks."""
+    check_runs(by, player.workshop)
+    if player.is_bot:
+        raise Refused("seat_taken_over")
+    if player.table_id is None or player.seat is None:
+        raise Refused("not_seated")
+    with transaction.atomic():
+        table = locked_table(player.table_id)
+        if table.status != Table.Status.PLAYING:
+            raise Refused("not_started")
+        player.bot_level, player.replaced = level, True
+        player.save(update_fields=["bot_level", "replaced"])
+        state = engine.state_from_json(table.state)
+        return _record(
+            table,
+            [{"type": "seat_taken_over", "seat": player.seat, "level": level}],
+            bot_turn=state.turn == player.seat,
+        )
+
+
+def tables_due(now=None) -> tuple[list[int], list[int]]:
+    """Tables where a bot should move, and tables whose discussion pause is over."""
+    now = now or timezone.now()
+    quiet = now - timedelta(seconds=settings.BOT_DELAY_SECONDS)
+    playing = Table.objects.filter(
+        status=Table.Status.PLAYING, paused=False, workshop__paused=False
+    )
+    bots = list(
+        playing.filter(bot_turn=True, updated__lte=quiet, pause_until__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    pauses = list(playing.filter(pause_until__lte=now).values_list("pk", flat=True))
+    return bots, pauses

@@ -1,0 +1,98 @@
+"""Sessions and joining: a facilitator creates a session, people join it by its code.
+
+Join codes are the phones' only key to a session; what limits guessing them is in
+``game.join_limits``.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from cards.models import Deck
+from game import live
+from game.accounts import can_host
+from game.errors import Refused
+from game.models import CODE_ALPHABET, CODE_LENGTH, Player, Workshop, new_join_code
+
+MAX_NAME = 30
+
+
+def workshop_create(
+    *,
+    facilitator: AbstractBaseUser,
+    name: str,
+    deck: Deck,
+    miss_passes_to: str = "asked",
+    pause_on_quartet: int = 0,
+    table_size: int = 5,
+) -> Workshop:
+    if not can_host(facilitator):
+        raise Refused("forbidden")
+    problems = deck.problems()
+    if problems:
+        raise Refused("deck_not_playable", reasons=" ".join(problems))
+    # Codes are random; on the rare collision draw again.
+    for _attempt in range(20):
+        try:
+            with transaction.atomic():
+                return Workshop.objects.create(
+                    facilitator=facilitator,
+                    name=name.strip(),
+                    deck=deck,
+                    code=new_join_code(),
+                    miss_passes_to=miss_passes_to,
+                    pause_on_quartet=pause_on_quartet,
+                    table_size=table_size,
+                )
+        except IntegrityError:
+            continue
+    raise RuntimeError("no free join code found")
+
+
+def normalise_code(code: str) -> str:
+    """What people type: lower case, spaces, a dash, or look-alikes of the alphabet."""
+    cleaned = "".join(code.split()).replace("-", "").upper()
+    return cleaned.translate(str.maketrans({"0": "O", "1": "I", "L": "I"}))
+
+
+def workshop_by_code(code: str) -> Workshop:
+    cleaned = normalise_code(code)
+    valid = len(cleaned) == CODE_LENGTH and all(c in CODE_ALPHABET for c in cleaned)
+    workshop = Workshop.objects.filter(code=cleaned).first() if valid else None
+    if workshop is None:
+        raise Refused("wrong_code", code=code.strip()[:12] or "-")
+    if not workshop.is_open:
+        raise Refused("session_ended")
+    return workshop
+
+
+def clean_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not 1 <= len(cleaned) <= MAX_NAME:
+        raise Refused("bad_name")
+    return cleaned
+
+
+def player_join(*, code: str, name: str) -> Player:
+    workshop = workshop_by_code(code)
+    cleaned = clean_name(name)
+    try:
+        with transaction.atomic():
+            player = Player.objects.create(workshop=workshop, name=cleaned)
+    except IntegrityError:
+        raise Refused("name_taken", name=cleaned) from None
+    transaction.on_commit(lambda: live.publish_arrival(workshop, player))
+    return player
+
+
+def player_by_token(token: str) -> Player | None:
+    if not token:
+        return None
+    # A person whose seat a bot took over can still follow their table.
+    return (
+        Player.objects.select_related("workshop", "table")
+        .filter(Q(bot_level="") | Q(replaced=True), token=token, removed=False)
+        .first()
+    )

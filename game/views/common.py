@@ -1,0 +1,66 @@
+"""What the pages of every audience share: who is asking, refusals for scripts,
+and the join URL phones are given."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from game.accounts import can_host, can_run, player_token
+from game.errors import Refused
+from game.models import Player, Workshop
+from game.sessions import player_by_token
+
+
+def refused_json(refusal: Refused, status: int = 400) -> JsonResponse:
+    """A refusal for a page's script: its code and the message in the page's language."""
+    return JsonResponse({"code": refusal.code, "message": refusal.message()}, status=status)
+
+
+def texts(strings: Mapping[str, Any]) -> dict[str, str]:
+    """Lazy UI strings, translated now, for a page's script (json_script)."""
+    return {key: str(text) for key, text in strings.items()}
+
+
+def current_player(request: HttpRequest) -> Player | None:
+    return player_by_token(player_token(request.COOKIES))
+
+
+def host_only(view):
+    """Facilitators (and admins) only; others are sent to log in or refused."""
+
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not can_host(request.user) and not request.user.is_superuser:
+            return render(request, "game/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+def workshop_for(request: HttpRequest, code: str) -> Workshop:
+    workshop = get_object_or_404(Workshop.objects.select_related("deck"), code=code)
+    if not can_run(request.user, workshop):
+        raise Http404  # another facilitator's session: don't even confirm it exists
+    return workshop
+
+
+def join_url(request: HttpRequest, workshop: Workshop) -> str:
+    """The URL phones open: on PUBLIC_URL when set, else on the host the browser used."""
+    path = reverse("join_short", kwargs={"code": workshop.code})
+    if settings.PUBLIC_URL:
+        return settings.PUBLIC_URL + path
+    return request.build_absolute_uri(path)
+
+
+def attachment(content: str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,121 @@
+"""The facilitator's dashboard: sessions, the live panel of every table, the join QR
+code, and the buttons (``game.views.actions``)."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from cards.models import Deck
+from game import polls
+from game.errors import Refused
+from game.models import BotLevel, MissPassesTo, PollTemplate, Workshop
+from game.selectors import room_tables
+from game.sessions import workshop_create
+from game.views.actions import perform
+from game.views.common import host_only, join_url, refused_json, workshop_for
+
+
+class WorkshopForm(forms.Form):
+    name = forms.CharField(label=_("Name of the session"), max_length=100)
+    deck = forms.ModelChoiceField(label=_("Deck"), queryset=Deck.objects.none(), empty_label=None)
+    table_size = forms.IntegerField(
+        label=_("At most this many players per table"), min_value=3, max_value=6, initial=5
+    )
+    miss_passes_to = forms.ChoiceField(
+        label=_("After a miss the turn goes to"), choices=MissPassesTo.choices
+    )
+    pause_on_quartet = forms.IntegerField(
+        label=_("Pause to talk after a quartet (seconds, 0 = no pause)"),
+        min_value=0,
+        max_value=600,
+        initial=0,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        playable = [deck.pk for deck in Deck.objects.all() if deck.is_playable]
+        self.fields["deck"].queryset = Deck.objects.filter(pk__in=playable)
+
+
+@host_only
+def host_home(request: HttpRequest) -> HttpResponse:
+    form = WorkshopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workshop = workshop_create(facilitator=request.user, **form.cleaned_data)
+        except Refused as refusal:
+            form.add_error(None, refusal.message())
+        else:
+            return redirect("host:session", code=workshop.code)
+    workshops = Workshop.objects.filter(facilitator=request.user).select_related("deck")
+    return render(request, "game/host_home.html", {"form": form, "workshops": workshops})
+
+
+def dashboard(workshop: Workshop) -> dict:
+    """The dashboard panel's context: every table, the people not seated, the polls."""
+    rows = room_tables(workshop, with_last=True)
+    tables = [row.table for row in rows]
+    workshop_polls = [
+        {"poll": poll, "rows": list(zip(poll.answers, polls.poll_counts(poll), strict=True))}
+        for poll in workshop.polls.prefetch_related("votes")
+    ]
+    unseated = workshop.players.filter(removed=False, table__isnull=True, bot_level="")
+    return {
+        "polls": workshop_polls,
+        "open_poll": next((p for p in workshop_polls if p["poll"].status == "open"), None),
+        "ready_polls": PollTemplate.objects.all(),
+        "rows": rows,
+        "tables": tables,
+        "waiting_tables": [row.table for row in rows if not row.started],
+        "unseated": list(unseated),
+        "players_count": workshop.players.filter(removed=False, bot_level="").count(),
+        "bot_levels": BotLevel.choices,
+    }
+
+
+@host_only
+def host_session(request: HttpRequest, code: str) -> HttpResponse:
+    workshop = workshop_for(request, code)
+    context = {"workshop": workshop, "join_url": join_url(request, workshop), **dashboard(workshop)}
+    return render(request, "game/host_session.html", context)
+
+
+@host_only
+def host_panel(request: HttpRequest, code: str) -> HttpResponse:
+    """The live part of the dashboard, re-fetched when the socket says something changed."""
+    workshop = workshop_for(request, code)
+    return render(request, "game/host_panel.html", {"workshop": workshop, **dashboard(workshop)})
+
+
+@host_only
+def host_qr(request: HttpRequest, code: str) -> HttpResponse:
+    workshop = workshop_for(request, code)
+    qr = segno.make(join_url(request, workshop), error="m")
+    svg = io.BytesIO()
+    qr.save(svg, kind="svg", scale=8, border=2, dark="#1c1c24", light="#ffffff", xmldecl=False)
+    return HttpResponse(svg.getvalue(), content_type="image/svg+xml")
+
+
+@require_POST
+@host_only
+def host_action(request: HttpRequest, code: str) -> HttpResponse:
+    workshop = workshop_for(request, code)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    try:
+        perform(request.POST.get("action", ""), workshop, request.user, request.POST)
+    except Refused as refusal:
+        if wants_json:
+            return refused_json(refusal)
+        messages.error(request, refusal.message())
+    else:
+        if wants_json:
+            return JsonResponse({"ok": True})
+    return redirect("host:session", code=workshop.code)

@@ -1,0 +1,115 @@
+"""The player's action plan on the phone: the editor, autosave, print and download."""
+
+from __future__ import annotations
+
+import json
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from game import live, plans
+from game.errors import Refused
+from game.models import MAX_PLAN_ITEMS, Player, Sector
+from game.views.common import attachment, current_player, refused_json, texts
+
+MAX_PLAN_BYTES = 32_000
+
+PLAN_TEXTS = {
+    "saved": _("Saved"),
+    "saving": _("Saving…"),
+    "offline": _("Not saved yet: no connection. Your text is kept on this phone."),
+    "full": _("Your plan holds 5 cards: remove one to add another."),
+    "remove": _("Remove"),
+    "up": _("Move up"),
+    "down": _("Move down"),
+    "what": _("What will you do?"),
+    "with": _("With whom?"),
+    "when": _("By when?"),
+    "choose": _("Choose…"),
+    "add": _("Add to my plan"),
+    "added": _("In my plan"),
+    "closed": _("The session is closed: your plan can no longer change."),
+}
+
+
+def _collected_themes(player: Player) -> set[str]:
+    if player.table is None or player.seat is None:
+        return set()
+    block = live.state_block(player.table, None)
+    return set(block["laid"][player.seat]) if block["laid"] else set()
+
+
+def _themes(player: Player) -> list[dict]:
+    """The deck's themes for the editor, the quartets the player laid first."""
+    collected = _collected_themes(player)
+    themes = [
+        {
+            "key": theme.slug,
+            "name": theme.name,
+            "colour": theme.colour,
+            "collected": theme.slug in collected,
+            "cards": [
+                {"key": c.key, "number": c.number, "title": c.title, "cta": c.call_to_action}
+                for c in theme.cards.all()
+            ],
+        }
+        for theme in player.workshop.deck.themes.prefetch_related("cards")
+    ]
+    return sorted(themes, key=lambda theme: not theme["collected"])
+
+
+def plan_page(request: HttpRequest) -> HttpResponse:
+    """The plan editor: up to 5 cards, collected ones first, saved as you type."""
+    player = current_player(request)
+    if player is None:
+        return redirect("join")
+    items = [
+        {"card": i.card.key, "action": i.action, "sector": i.sector, "by_when": i.by_when}
+        for i in plans.plan_of(player)
+    ]
+    data = {
+        "themes": _themes(player),
+        "items": items,
+        "sectors": [[value, str(label)] for value, label in Sector.choices],
+        "editable": player.workshop.is_open,
+        "max": MAX_PLAN_ITEMS,
+        "texts": texts(PLAN_TEXTS),
+    }
+    return render(request, "game/plan.html", {"player": player, "data": data})
+
+
+@require_POST
+def plan_save(request: HttpRequest) -> HttpResponse:
+    player = current_player(request)
+    if player is None:
+        return refused_json(Refused("not_a_player"), status=403)
+    if len(request.body) > MAX_PLAN_BYTES:
+        return refused_json(Refused("too_large", limit=MAX_PLAN_BYTES), status=413)
+    try:
+        items = json.loads(request.body or b"null")
+        saved = plans.plan_save(player=player, items=items)
+    except ValueError:
+        return refused_json(Refused("bad_json"))
+    except Refused as refusal:
+        return refused_json(refusal)
+    transaction.on_commit(lambda: live.publish_plans(player.workshop_id))
+    return JsonResponse({"ok": True, "count": len(saved)})
+
+
+def plan_print(request: HttpRequest) -> HttpResponse:
+    player = current_player(request)
+    if player is None:
+        return redirect("join")
+    context = {"player": player, "items": plans.plan_of(player)}
+    return render(request, "game/plan_print.html", context)
+
+
+def plan_download(request: HttpRequest) -> HttpResponse:
+    player = current_player(request)
+    if player is None:
+        return redirect("join")
+    markdown = plans.plan_markdown(player)
+    return attachment(markdown, "text/markdown; charset=utf-8", "mijn-actieplan.md")

@@ -1,0 +1,25 @@
+"""The session's results for the facilitator: the page (printable as a report) and the
+CSV of every action plan."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from game import results
+from game.views.common import attachment, host_only, workshop_for
+
+
+@host_only
+def host_results(request: HttpRequest, code: str) -> HttpResponse:
+    workshop = workshop_for(request, code)
+    context = {"workshop": workshop, **results.results(workshop)}
+    return render(request, "game/results.html", context)
+
+
+@host_only
+def host_results_csv(request: HttpRequest, code: str) -> HttpResponse:
+    workshop = workshop_for(request, code)
+    csv = results.results_csv(workshop)
+    filename = f"actieplannen-{workshop.code}.csv"
+    return attachment(csv, "text/csv; charset=utf-8", filename)
