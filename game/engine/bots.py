@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from game.engine.rules import ask_options
 from game.engine.state import Ask
 from game.engine.views import SeatView
 
@@ -44,6 +45,14 @@ class Knowledge:
 def deduce(view: SeatView) -> Knowledge:
     """Replay the public log into Knowledge, then add what the own hand and card counts
     imply (elimination: a card only one player can hold is theirs)."""
+    knowledge, laid = _replay_log(view)
+    _add_own_hand(view, knowledge)
+    _eliminate(view, knowledge, laid)
+    return knowledge
+
+
+def _replay_log(view: SeatView) -> tuple[Knowledge, set[str]]:
+    """What the public log alone tells of every hand, and the cards laid so far."""
     seats = view.seats
     theme_of = view.deck.theme_of
     holds: list[set[str]] = [set() for _ in range(seats)]
@@ -73,13 +82,25 @@ def deduce(view: SeatView) -> Knowledge:
         elif kind == "player_out":
             holds[event.seat].clear()
             claims[event.seat].clear()
+    return Knowledge(holds=holds, lacks=lacks, claims=claims), laid
 
+
+def _add_own_hand(view: SeatView, knowledge: Knowledge) -> None:
+    """The seat knows its own hand, so every other seat lacks those cards."""
     me = view.seat
     hand = set(view.hand)
-    holds[me] = hand
-    for seat in range(seats):
+    knowledge.holds[me] = hand
+    for seat in range(view.seats):
         if seat != me:
-            lacks[seat] |= hand
+            knowledge.lacks[seat] |= hand
+
+
+def _eliminate(view: SeatView, knowledge: Knowledge, laid: set[str]) -> None:
+    """Place the cards only one player can hold, until nothing changes: a player whose
+    known cards fill their hand lacks every card still unknown."""
+    me = view.seat
+    seats = view.seats
+    holds, lacks = knowledge.holds, knowledge.lacks
     sizes = view.hand_sizes
     placed = laid.union(*holds)
     unknown = [card for card in view.deck.cards if card not in placed]
@@ -98,54 +119,71 @@ def deduce(view: SeatView) -> Knowledge:
             else:
                 still_unknown.append(card)
         unknown = still_unknown
-    return Knowledge(holds=holds, lacks=lacks, claims=claims)
 
 
 def smart(view: SeatView, rng: random.Random) -> Ask:
     """A card it knows a player holds; otherwise the likeliest hit. Ties go to the theme
     it holds most of (closest to a quartet), then to chance."""
     targets, cards = _options(view)
-    knowledge = deduce(view)
+    chances = _hit_chances(view, deduce(view), targets, cards)
+    best = _best_asks(view, chances)
+    if not best:  # cannot happen with a consistent log; never refuse to move
+        return easy(view, rng)
+    return rng.choice(best)
+
+
+def _hit_chances(
+    view: SeatView, knowledge: Knowledge, targets: list[int], cards: list[str]
+) -> list[tuple[str, dict[int, float]]]:
+    """Per card, the estimated chance that asking each target for it hits: 1 for the
+    first target known to hold it; otherwise each target that may hold it by its share
+    of the unplaced cards, raised when it claimed the theme."""
     holds, lacks, claims = knowledge.holds, knowledge.lacks, knowledge.claims
     theme_of = view.deck.theme_of
-    sizes = view.hand_sizes
+    free = {p: view.hand_sizes[p] - len(holds[p]) for p in targets}
+    placed = set().union(*holds)
+    per_card: list[tuple[str, dict[int, float]]] = []
+    for card in cards:
+        known = [p for p in targets if card in holds[p]]
+        if known:
+            per_card.append((card, {known[0]: 1.0}))
+            continue
+        index = theme_of[card]
+        possible = [p for p in targets if free[p] > 0 and card not in lacks[p]]
+        total = sum(free[p] for p in possible)
+        chances = {}
+        for p in possible:
+            chance = free[p] / total
+            if index in claims[p] and not any(theme_of[c] == index for c in holds[p]):
+                # p asked from this theme, so holds one of its cards we cannot place.
+                chance = max(chance, 1 / _open_cards(view, lacks[p], index, placed))
+            chances[p] = chance
+        per_card.append((card, chances))
+    return per_card
+
+
+def _open_cards(view: SeatView, lacks: set[str], index: int, placed: set[str]) -> int:
+    """The cards of theme `index` that are not placed and not in `lacks`."""
+    return sum(1 for c in view.deck.themes[index].cards if c not in lacks and c not in placed)
+
+
+def _best_asks(view: SeatView, chances: list[tuple[str, dict[int, float]]]) -> list[Ask]:
+    """The asks with the highest chance of a hit, then the most cards of their theme in
+    hand; in the order of `chances`."""
+    theme_of = view.deck.theme_of
     mine: dict[int, int] = {}
     for card in view.hand:
         mine[theme_of[card]] = mine.get(theme_of[card], 0) + 1
-    free = {p: sizes[p] - len(holds[p]) for p in targets}
-    placed = set().union(*holds)
-
     best: list[Ask] = []
     best_score: tuple[float, int] = (-1.0, 0)
-    for card in cards:
-        index = theme_of[card]
-        known = [p for p in targets if card in holds[p]]
-        if known:
-            chances = {known[0]: 1.0}
-        else:
-            possible = [p for p in targets if free[p] > 0 and card not in lacks[p]]
-            total = sum(free[p] for p in possible)
-            chances = {}
-            for p in possible:
-                chance = free[p] / total
-                if index in claims[p] and not any(theme_of[c] == index for c in holds[p]):
-                    # p asked from this theme, so holds one of its cards we cannot place.
-                    open_cards = sum(
-                        1
-                        for c in view.deck.themes[index].cards
-                        if c not in lacks[p] and c not in placed
-                    )
-                    chance = max(chance, 1 / open_cards)
-                chances[p] = chance
-        for target, chance in chances.items():
-            score = (chance, mine[index])
+    for card, by_target in chances:
+        for target, chance in by_target.items():
+            score = (chance, mine[theme_of[card]])
             if score > best_score:
                 best_score, best = score, [Ask(view.seat, target, card)]
             elif score == best_score:
                 best.append(Ask(view.seat, target, card))
-    if not best:  # cannot happen with a consistent log; never refuse to move
-        return easy(view, rng)
-    return rng.choice(best)
+    return best
 
 
 BOTS: dict[str, Bot] = {"easy": easy, "smart": smart}
@@ -168,9 +206,4 @@ def _options(view: SeatView) -> tuple[list[int], list[str]]:
         raise TypeError(f"a bot decides from a SeatView, not a {type(view).__name__}")
     if view.turn != view.seat:
         raise ValueError(f"seat {view.seat} cannot move: it is not its turn")
-    theme_of = view.deck.theme_of
-    held = set(view.hand)
-    themes = sorted({theme_of[c] for c in view.hand})
-    cards = [c for t in themes for c in view.deck.themes[t].cards if c not in held]
-    targets = [p for p, size in enumerate(view.hand_sizes) if size and p != view.seat]
-    return targets, cards
+    return ask_options(view.deck, view.seat, view.hand, view.hand_sizes)

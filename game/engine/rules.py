@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Literal
 
 from game.engine.deck import CARDS_PER_THEME, Deck
 from game.engine.errors import IllegalAction, InvalidSetup
@@ -32,50 +33,17 @@ def new_game(
 ) -> tuple[GameState, tuple[Event, ...]]:
     """Shuffle with the seed, deal round-robin, lay any quartet dealt complete, pick the
     first player. Raises InvalidSetup for an unplayable deck, seat count, seed or setting."""
-    deck.validate()
-    if not _is_int(seats) or not MIN_SEATS <= seats <= MAX_SEATS:
-        raise InvalidSetup("bad_seat_count", seats=seats)
-    if not _is_int(seed):
-        raise InvalidSetup("bad_seed", seed=seed)
-    if settings.first_player is not None and settings.first_player >= seats:
-        raise InvalidSetup("bad_setting", setting="first_player", value=settings.first_player)
-
-    rng = random.Random(seed)
-    shuffled = list(deck.cards)
-    rng.shuffle(shuffled)
-    # Drawn even when the table picks the first player, so the deal of a seed never
-    # depends on the settings.
-    drawn = rng.randrange(seats)
-    first = drawn if settings.first_player is None else settings.first_player
-
-    order = deck.order
-    hands = [tuple(sorted(shuffled[s::seats], key=order.__getitem__)) for s in range(seats)]
-    laid: list[tuple[str, ...]] = [()] * seats
+    _check_setup(deck, seats, seed, settings)
+    hands, first = _deal(deck, seats, seed, settings)
     events: list[Event] = [
         GameStarted(0, seats=seats, hand_sizes=tuple(map(len, hands)), first_player=first)
     ]
-    pause = 0
-    for seat in range(seats):
-        for index in _complete_themes(deck, hands[seat]):
-            theme = deck.themes[index]
-            hands[seat] = tuple(c for c in hands[seat] if deck.theme_of[c] != index)
-            laid[seat] += (theme.key,)
-            events.append(_quartet(len(events), seat, deck, index, dealt=True))
-            if settings.pause_on_quartet:
-                pause = settings.pause_on_quartet
-                events.append(PauseDue(len(events), seat, theme.key, pause))
+    laid, pause = _lay_dealt_quartets(deck, settings, hands, events)
     for seat in range(seats):
         if not hands[seat]:
             events.append(PlayerOut(len(events), seat))
-
-    turn: int | None = None
-    turn_number = 0
-    if any(hands):
-        turn = _holder_from(hands, first)
-        turn_number = 1
-        events.append(TurnPassed(len(events), seat=turn, from_seat=None, reason="start"))
-    else:
-        events.append(_game_over(len(events), laid))
+    turn, event = _pass_or_end(hands, laid, first, None, "start", len(events))
+    events.append(event)
     log = tuple(events)
     state = GameState(
         deck=deck,
@@ -84,7 +52,7 @@ def new_game(
         hands=tuple(hands),
         laid=tuple(laid),
         turn=turn,
-        turn_number=turn_number,
+        turn_number=0 if turn is None else 1,
         pause_due=pause,
         log=log,
     )
@@ -98,66 +66,12 @@ def apply(state: GameState, action: Ask) -> tuple[GameState, tuple[Event, ...]]:
     if refusal is not None:
         raise refusal
     deck = state.deck
-    theme_of = deck.theme_of
-    seat, target, card = action.seat, action.target, action.card
-    index = theme_of[card]
-    theme = deck.themes[index]
+    theme = deck.themes[deck.theme_of[action.card]]
     seq = len(state.log)
-    events: list[Event] = [Asked(seq, seat, target, card, theme.key)]
-    hands = state.hands
-    laid = state.laid
-    pause = 0
-    turn: int | None
-    turn_number = state.turn_number
-
-    if card in hands[target]:
-        events.append(Hit(seq + 1, seat, target, card))
-        order = deck.order
-        asker = tuple(sorted((*hands[seat], card), key=order.__getitem__))
-        asked = tuple(c for c in hands[target] if c != card)
-        if not asked:
-            events.append(PlayerOut(seq + len(events), target))
-        if sum(1 for c in asker if theme_of[c] == index) == CARDS_PER_THEME:
-            asker = tuple(c for c in asker if theme_of[c] != index)
-            laid = _replace(laid, seat, (*laid[seat], theme.key))
-            events.append(_quartet(seq + len(events), seat, deck, index, dealt=False))
-            if state.settings.pause_on_quartet:
-                pause = state.settings.pause_on_quartet
-                events.append(PauseDue(seq + len(events), seat, theme.key, pause))
-        hands = _replace(_replace(hands, target, asked), seat, asker)
-        if asker:
-            turn = seat  # a hit: ask again
-        else:
-            events.append(PlayerOut(seq + len(events), seat))
-            if any(hands):
-                turn = _holder_from(hands, seat + 1)
-                turn_number += 1
-                events.append(TurnPassed(seq + len(events), turn, seat, "out"))
-            else:
-                turn = None
-                events.append(_game_over(seq + len(events), laid))
-    else:
-        events.append(Miss(seq + 1, seat, target, card))
-        # The asked player holds cards (or they could not have been asked).
-        next_seat = state.settings.miss_passes_to == "next"
-        turn = _holder_from(hands, seat + 1) if next_seat else target
-        turn_number += 1
-        events.append(TurnPassed(seq + len(events), turn, seat, "miss"))
-
-    new_events = tuple(events)
-    new_state = GameState(
-        deck=deck,
-        settings=state.settings,
-        seed=state.seed,
-        hands=hands,
-        laid=laid,
-        turn=turn,
-        moves=state.moves + 1,
-        turn_number=turn_number,
-        pause_due=pause,
-        log=state.log + new_events,
-    )
-    return new_state, new_events
+    events: list[Event] = [Asked(seq, action.seat, action.target, action.card, theme.key)]
+    if action.card in state.hands[action.target]:
+        return _hit(state, action, events)
+    return _miss(state, action, events)
 
 
 def why_illegal(state: GameState, action: object) -> IllegalAction | None:
@@ -211,16 +125,21 @@ def asks_for(
 ) -> list[Ask]:
     """The legal asks of `seat` holding `hand`, on its turn. Needs only what the seat
     may know, so views and bots share it with legal_actions()."""
+    targets, cards = ask_options(deck, seat, hand, hand_sizes)
+    return [Ask(seat, target, card) for target in targets for card in cards]
+
+
+def ask_options(
+    deck: Deck, seat: int, hand: tuple[str, ...], hand_sizes: tuple[int, ...]
+) -> tuple[list[int], list[str]]:
+    """The targets `seat` may ask and, in deck order, the cards it may ask for (any of
+    them of any target): the asks_for() list before it is paired up."""
     theme_of = deck.theme_of
     held = set(hand)
     themes = sorted({theme_of[c] for c in hand})
     cards = [c for t in themes for c in deck.themes[t].cards if c not in held]
-    return [
-        Ask(seat, target, card)
-        for target, size in enumerate(hand_sizes)
-        if size and target != seat
-        for card in cards
-    ]
+    targets = [p for p, size in enumerate(hand_sizes) if size and p != seat]
+    return targets, cards
 
 
 def is_over(state: GameState) -> bool:
@@ -245,6 +164,121 @@ def winners_of(laid: tuple[tuple[str, ...], ...] | list[tuple[str, ...]]) -> tup
     return tuple(seat for seat, keys in enumerate(laid) if len(keys) == best)
 
 
+def _check_setup(deck: Deck, seats: int, seed: int, settings: Settings) -> None:
+    """Raise InvalidSetup for an unplayable deck, seat count, seed or first player."""
+    deck.validate()
+    if not _is_int(seats) or not MIN_SEATS <= seats <= MAX_SEATS:
+        raise InvalidSetup("bad_seat_count", seats=seats)
+    if not _is_int(seed):
+        raise InvalidSetup("bad_seed", seed=seed)
+    if settings.first_player is not None and settings.first_player >= seats:
+        raise InvalidSetup("bad_setting", setting="first_player", value=settings.first_player)
+
+
+def _deal(
+    deck: Deck, seats: int, seed: int, settings: Settings
+) -> tuple[list[tuple[str, ...]], int]:
+    """Shuffle with the seed and deal round-robin, each hand in deck order. Returns the
+    hands and the first player: the one drawn, or the one the table picks."""
+    rng = random.Random(seed)
+    shuffled = list(deck.cards)
+    rng.shuffle(shuffled)
+    # Drawn even when the table picks the first player, so the deal of a seed never
+    # depends on the settings.
+    drawn = rng.randrange(seats)
+    first = drawn if settings.first_player is None else settings.first_player
+    order = deck.order
+    hands = [tuple(sorted(shuffled[s::seats], key=order.__getitem__)) for s in range(seats)]
+    return hands, first
+
+
+def _lay_dealt_quartets(
+    deck: Deck, settings: Settings, hands: list[tuple[str, ...]], events: list[Event]
+) -> tuple[list[tuple[str, ...]], int]:
+    """Lay every quartet dealt complete, seat by seat: take its cards out of `hands` and
+    add its events to `events`. Returns the theme keys laid per seat and the pause due."""
+    laid: list[tuple[str, ...]] = [()] * len(hands)
+    pause = 0
+    for seat, hand in enumerate(hands):
+        for index in _complete_themes(deck, hand):
+            hands[seat] = _without_theme(deck, hands[seat], index)
+            laid[seat] += (deck.themes[index].key,)
+            pause = _lay(events, 0, seat, deck, index, settings.pause_on_quartet, dealt=True)
+    return laid, pause
+
+
+def _hit(state: GameState, action: Ask, events: list[Event]) -> tuple[GameState, tuple[Event, ...]]:
+    """The card goes to the asker, who lays the theme if that completes it, and asks
+    again unless that left them without cards."""
+    deck = state.deck
+    theme_of = deck.theme_of
+    seat, target, card = action.seat, action.target, action.card
+    index = theme_of[card]
+    seq = len(state.log)
+    events.append(Hit(seq + 1, seat, target, card))
+    hands, laid = state.hands, state.laid
+    asker = tuple(sorted((*hands[seat], card), key=deck.order.__getitem__))
+    asked = tuple(c for c in hands[target] if c != card)
+    if not asked:
+        events.append(PlayerOut(seq + len(events), target))
+    pause = 0
+    if sum(1 for c in asker if theme_of[c] == index) == CARDS_PER_THEME:
+        asker = _without_theme(deck, asker, index)
+        laid = _replace(laid, seat, (*laid[seat], deck.themes[index].key))
+        pause = _lay(events, seq, seat, deck, index, state.settings.pause_on_quartet, dealt=False)
+    hands = _replace(_replace(hands, target, asked), seat, asker)
+    turn: int | None = seat  # a hit: ask again
+    turn_number = state.turn_number
+    if not asker:
+        events.append(PlayerOut(seq + len(events), seat))
+        turn, event = _pass_or_end(hands, laid, seat + 1, seat, "out", seq + len(events))
+        events.append(event)
+        if turn is not None:
+            turn_number += 1
+    return _next_state(state, events, hands, laid, turn, turn_number, pause)
+
+
+def _miss(
+    state: GameState, action: Ask, events: list[Event]
+) -> tuple[GameState, tuple[Event, ...]]:
+    """The asked player lacks the card: the turn passes to them, or with
+    miss_passes_to "next" to the next seat clockwise that holds cards."""
+    seat, target = action.seat, action.target
+    seq = len(state.log)
+    events.append(Miss(seq + 1, seat, target, action.card))
+    # The asked player holds cards (or they could not have been asked).
+    next_seat = state.settings.miss_passes_to == "next"
+    turn = _holder_from(state.hands, seat + 1) if next_seat else target
+    events.append(TurnPassed(seq + len(events), turn, seat, "miss"))
+    return _next_state(state, events, state.hands, state.laid, turn, state.turn_number + 1, 0)
+
+
+def _next_state(
+    state: GameState,
+    events: list[Event],
+    hands: tuple[tuple[str, ...], ...],
+    laid: tuple[tuple[str, ...], ...],
+    turn: int | None,
+    turn_number: int,
+    pause: int,
+) -> tuple[GameState, tuple[Event, ...]]:
+    """The state after one more action that caused `events`, and those events."""
+    new_events = tuple(events)
+    new_state = GameState(
+        deck=state.deck,
+        settings=state.settings,
+        seed=state.seed,
+        hands=hands,
+        laid=laid,
+        turn=turn,
+        moves=state.moves + 1,
+        turn_number=turn_number,
+        pause_due=pause,
+        log=state.log + new_events,
+    )
+    return new_state, new_events
+
+
 def _game_over(seq: int, laid: tuple[tuple[str, ...], ...] | list[tuple[str, ...]]) -> GameOver:
     return GameOver(seq, winners=winners_of(laid), scores=tuple(map(len, laid)))
 
@@ -254,12 +288,44 @@ def _quartet(seq: int, seat: int, deck: Deck, index: int, *, dealt: bool) -> Qua
     return QuartetLaid(seq, seat, theme.key, theme.name, theme.cards, dealt)
 
 
+def _lay(
+    events: list[Event], seq: int, seat: int, deck: Deck, index: int, pause: int, *, dealt: bool
+) -> int:
+    """Add the events of `seat` laying theme `index`: the QuartetLaid, then a PauseDue
+    when the table pauses `pause` seconds on a quartet. Returns the pause due (0: none)."""
+    events.append(_quartet(seq + len(events), seat, deck, index, dealt=dealt))
+    if pause:
+        events.append(PauseDue(seq + len(events), seat, deck.themes[index].key, pause))
+    return pause
+
+
+def _pass_or_end(
+    hands: tuple[tuple[str, ...], ...] | list[tuple[str, ...]],
+    laid: tuple[tuple[str, ...], ...] | list[tuple[str, ...]],
+    start: int,
+    from_seat: int | None,
+    reason: Literal["start", "out"],
+    seq: int,
+) -> tuple[int | None, Event]:
+    """The seat whose turn it is now, the first from `start` that holds cards, and its
+    TurnPassed; or None and GameOver when nobody holds cards."""
+    if any(hands):
+        turn = _holder_from(hands, start)
+        return turn, TurnPassed(seq, turn, from_seat, reason)
+    return None, _game_over(seq, laid)
+
+
 def _complete_themes(deck: Deck, hand: tuple[str, ...]) -> list[int]:
     counts: dict[int, int] = {}
     for card in hand:
         index = deck.theme_of[card]
         counts[index] = counts.get(index, 0) + 1
     return [index for index, count in counts.items() if count == CARDS_PER_THEME]
+
+
+def _without_theme(deck: Deck, hand: tuple[str, ...], index: int) -> tuple[str, ...]:
+    """`hand` without its cards of theme `index`."""
+    return tuple(c for c in hand if deck.theme_of[c] != index)
 
 
 def _holder_from(hands: tuple[tuple[str, ...], ...] | list[tuple[str, ...]], start: int) -> int:

@@ -175,55 +175,28 @@ class Command(BaseCommand):
         base: dict[str, Any],
         as_json: bool,
     ) -> None:
-        seat_credit = [0.0] * len(levels)
-        results = []
+        """Play `games` games from seed base["seed"] on and print their summary."""
         started = time.perf_counter()
-        for index in range(games):
-            seed = engine.game_seed(base["seed"], index)
-            state = engine.play_game(deck, levels, seed, settings).state
-            won = engine.winners(state)
-            for seat in won:
-                seat_credit[seat] += 1 / len(won)
-            results.append(
-                {
-                    "seed": seed,
-                    "winners": list(won),
-                    "scores": list(engine.scores(state)),
-                    "turns": state.turn_number,
-                    "asks": state.moves,
-                }
-            )
+        results = [
+            game_result(deck, levels, engine.game_seed(base["seed"], index), settings)
+            for index in range(games)
+        ]
+        seat_credit = win_credits(results, len(levels))
         seconds = time.perf_counter() - started
-        level_credit: Counter[str] = Counter()
-        level_seats: Counter[str] = Counter(levels)
-        for seat, credit in enumerate(seat_credit):
-            level_credit[levels[seat]] += credit
-        turns = [r["turns"] for r in results]
-        asks = [r["asks"] for r in results]
-        summary = {
-            **base,
-            "games": games,
-            "seconds": round(seconds, 3),
-            "games_per_second": round(games / seconds, 1),
-            "turns": {"mean": round(sum(turns) / games, 2), "max": max(turns)},
-            "asks": {"mean": round(sum(asks) / games, 2), "max": max(asks)},
-            "wins_per_seat": [round(credit, 3) for credit in seat_credit],
-            "wins_per_level": {
-                level: {
-                    "seats": level_seats[level],
-                    "credit": round(level_credit[level], 3),
-                    "share": round(level_credit[level] / games, 4),
-                }
-                for level in sorted(level_seats)
-            },
-            "results": results,
-        }
+        summary = summarize(base, levels, results, seat_credit, seconds)
         if as_json:
             self.stdout.write(json.dumps(summary))
             return
+        self.write_summary(summary, levels, seat_credit)
+
+    def write_summary(
+        self, summary: dict[str, Any], levels: tuple[str, ...], seat_credit: list[float]
+    ) -> None:
+        """The summary of a series as text; the seat credits unrounded, to one decimal."""
+        games, first_seed = summary["games"], summary["seed"]
         self.stdout.write(
-            f"{games} games, {len(levels)} players ({', '.join(levels)}), deck {base['deck']}, "
-            f"seeds {base['seed']}..{base['seed'] + games - 1}"
+            f"{games} games, {len(levels)} players ({', '.join(levels)}), "
+            f"deck {summary['deck']}, seeds {first_seed}..{first_seed + games - 1}"
         )
         self.stdout.write(
             f"{summary['games_per_second']} games per second ({summary['seconds']} s)"
@@ -240,6 +213,75 @@ class Command(BaseCommand):
                 f"  {level} ({row['seats']} seats): {row['credit']:.1f} = "
                 f"{row['share']:.1%} of the games"
             )
+
+
+def game_result(
+    deck: engine.Deck, levels: tuple[str, ...], seed: int, settings: engine.Settings
+) -> dict[str, Any]:
+    """Play one game of a series; its seed, winners, scores, turns and asks."""
+    state = engine.play_game(deck, levels, seed, settings).state
+    return {
+        "seed": seed,
+        "winners": list(engine.winners(state)),
+        "scores": list(engine.scores(state)),
+        "turns": state.turn_number,
+        "asks": state.moves,
+    }
+
+
+def win_credits(results: list[dict[str, Any]], seats: int) -> list[float]:
+    """The wins per seat over `results`; each of w tied winners gets 1/w of a win."""
+    seat_credit = [0.0] * seats
+    for result in results:
+        won = result["winners"]
+        for seat in won:
+            seat_credit[seat] += 1 / len(won)
+    return seat_credit
+
+
+def summarize(
+    base: dict[str, Any],
+    levels: tuple[str, ...],
+    results: list[dict[str, Any]],
+    seat_credit: list[float],
+    seconds: float,
+) -> dict[str, Any]:
+    """The JSON summary of a series (see HELP)."""
+    games = len(results)
+    return {
+        **base,
+        "games": games,
+        "seconds": round(seconds, 3),
+        "games_per_second": round(games / seconds, 1),
+        "turns": mean_max([r["turns"] for r in results]),
+        "asks": mean_max([r["asks"] for r in results]),
+        "wins_per_seat": [round(credit, 3) for credit in seat_credit],
+        "wins_per_level": wins_per_level(levels, seat_credit, games),
+        "results": results,
+    }
+
+
+def mean_max(values: list[int]) -> dict[str, float | int]:
+    """{mean (to 2 decimals), max} of per-game figures."""
+    return {"mean": round(sum(values) / len(values), 2), "max": max(values)}
+
+
+def wins_per_level(
+    levels: tuple[str, ...], seat_credit: list[float], games: int
+) -> dict[str, dict[str, float | int]]:
+    """Per bot level, sorted: its seats, its win credit and its share of the games."""
+    level_credit: Counter[str] = Counter()
+    level_seats: Counter[str] = Counter(levels)
+    for seat, credit in enumerate(seat_credit):
+        level_credit[levels[seat]] += credit
+    return {
+        level: {
+            "seats": level_seats[level],
+            "credit": round(level_credit[level], 3),
+            "share": round(level_credit[level] / games, 4),
+        }
+        for level in sorted(level_seats)
+    }
 
 
 def describe(event: engine.Event) -> str:
