@@ -1,4 +1,4 @@
-# The two commands of the README: `make run` and `make test`. Each sets up what it
+# The commands of the README: `make run`, `make venue` and `make test`. Each sets up what it
 # needs on a fresh machine that has only Python 3.11+.
 
 PYTHON ?= python3
@@ -13,12 +13,20 @@ export SECURE_SSL_REDIRECT ?= false
 export SECURE_COOKIES ?= false
 export SECURE_HSTS_SECONDS ?= 0
 
-.PHONY: run test setup install lint format bench clean
+.PHONY: run venue test setup install lint format bench clean
 
 run: setup
 	@$(PY) manage.py collectstatic --noinput -v 0
 	@$(PY) manage.py local_welcome --host $(HOST) --port $(PORT)
 	@$(VENV)/bin/daphne -b $(HOST) -p $(PORT) innovation_track.asgi:application
+
+# `make venue`: this laptop serves the phones on the venue's Wi-Fi (README, "Venue mode").
+# Listens on every interface; the settings let in only this laptop's address on the local
+# network (detected, or VENUE_ADDRESS) besides 127.0.0.1.
+venue: setup
+	@$(PY) manage.py collectstatic --noinput -v 0
+	@VENUE=true PORT=$(PORT) $(PY) manage.py local_welcome --venue --port $(PORT)
+	@VENUE=true PORT=$(PORT) $(VENV)/bin/daphne -b 0.0.0.0 -p $(PORT) innovation_track.asgi:application
 
 test: install
 	$(PY) -m pytest

@@ -7,6 +7,7 @@ silently falling back to a default.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -210,6 +211,31 @@ if PUBLIC_URL and not PUBLIC_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(
         f"PUBLIC_URL must start with http:// or https://, got {PUBLIC_URL!r}"
     )
+# Venue mode (`make venue`): this laptop serves phones on the venue's Wi-Fi over plain
+# HTTP. Exactly its address on that network is let in (as a host, a CSRF origin and so a
+# WebSocket origin) and is the default PUBLIC_URL; nothing else is opened up.
+VENUE = envbool("VENUE", "false")
+VENUE_ADDRESS = ""
+if VENUE:
+    from innovation_track.venue import detect_address
+
+    VENUE_ADDRESS = os.environ.get("VENUE_ADDRESS", "").strip() or detect_address() or ""
+    if not VENUE_ADDRESS:
+        raise ImproperlyConfigured(
+            "VENUE is on, but this computer has no address on a local network. Join the "
+            "venue's Wi-Fi (or a phone's hotspot) and start again, or set VENUE_ADDRESS to "
+            "this computer's address on that network."
+        )
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]*", VENUE_ADDRESS):
+        raise ImproperlyConfigured(
+            f"VENUE_ADDRESS must be an IPv4 address or a host name, got {VENUE_ADDRESS!r}"
+        )
+    _venue_origin = f"http://{VENUE_ADDRESS}:{envint('PORT', '8000')}"
+    if VENUE_ADDRESS not in ALLOWED_HOSTS:
+        ALLOWED_HOSTS.append(VENUE_ADDRESS)
+    if _venue_origin not in CSRF_TRUSTED_ORIGINS:
+        CSRF_TRUSTED_ORIGINS.append(_venue_origin)
+    PUBLIC_URL = PUBLIC_URL or _venue_origin
 # `make run` keeps the local facilitator's generated password here (owner-only).
 LOCAL_FACILITATOR_PASSWORD_FILE = BASE_DIR / "var" / "local-facilitator-password"
 # `manage.py purge_sessions` deletes sessions (with all their personal data) older than this.

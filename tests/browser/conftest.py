@@ -139,6 +139,7 @@ class LiveServer:
     username: str
     password: str
     log: Path
+    phone_url: str = ""  # where phones open pages, when not at `url` (venue mode)
 
     def output(self, chars: int = 4000) -> str:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
@@ -213,12 +214,31 @@ def _wait_for_port(proc: subprocess.Popen, port: int, log: Path) -> None:
     pytest.fail(f"daphne did not listen on {port} in {START_TIMEOUT:.0f} s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def _free_port_on(*hosts: str) -> int:
+    """A port free on every one of the loopback addresses."""
+    for _ in range(20):
+        port = free_port(hosts[0])
+        try:
+            for host in hosts[1:]:
+                with socket.socket() as sock:
+                    sock.bind((host, port))
+        except OSError:
+            continue
+        return port
+    pytest.fail(f"no port free on all of {hosts} in 20 tries")
+
+
+@contextlib.contextmanager
+def run_server(
+    tmp: Path, *, phone_host: str | None = None, env: dict[str, str] | None = None
+) -> Iterator[LiveServer]:
     """daphne on a free port over a fresh SQLite database with the deck loaded, the
-    static files collected, and a facilitator account."""
-    tmp = tmp_path_factory.mktemp("browser-server")
-    env = _server_env(tmp)
+    static files collected, and a facilitator account; stopped on exit. With
+    ``phone_host`` (another loopback address) it listens there too, on the same port,
+    and ``env`` may name that port as ``{port}``."""
+    hosts = (HOST, phone_host) if phone_host else (HOST,)
+    port = _free_port_on(*hosts)
+    env = {**_server_env(tmp), **{k: v.format(port=port) for k, v in (env or {}).items()}}
     _manage(env, "migrate", "--noinput", "-v", "0")
     _manage(env, "import_deck", str(DECK), "--skip-existing")
     _manage(env, "collectstatic", "--noinput", "-v", "0")
@@ -226,11 +246,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     match = re.search(r"^Password: (\S+)$", printed, re.MULTILINE)
     assert match, f"create_facilitator printed no password:\n{printed}"
 
-    port = free_port(HOST)
+    if phone_host:
+        listen = [arg for host in hosts for arg in ("-e", f"tcp:port={port}:interface={host}")]
+    else:
+        listen = ["-b", HOST, "-p", str(port)]
     log = tmp / "daphne.log"
     with log.open("ab") as out:
         proc = subprocess.Popen(
-            [str(DAPHNE), "-b", HOST, "-p", str(port), "innovation_track.asgi:application"],
+            [str(DAPHNE), *listen, "innovation_track.asgi:application"],
             cwd=ROOT,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -240,18 +263,36 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     try:
         _wait_for_port(proc, port, log)
         yield LiveServer(
-            url=f"http://{HOST}:{port}", username=FACILITATOR, password=match[1], log=log
+            url=f"http://{HOST}:{port}",
+            username=FACILITATOR,
+            password=match[1],
+            log=log,
+            phone_url=f"http://{phone_host}:{port}" if phone_host else "",
         )
     finally:
         stop(proc)
 
 
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The server of the browser tests: see ``run_server``."""
+    with run_server(tmp_path_factory.mktemp("browser-server")) as live:
+        yield live
+
+
+@pytest.fixture
+def site(server: LiveServer) -> LiveServer:
+    """The server the page fixtures below open pages on: ``server``, unless a test module
+    overrides this fixture with a server of its own."""
+    return server
+
+
 @pytest.fixture(autouse=True)
-def _no_server_errors(server: LiveServer) -> Iterator[None]:
+def _no_server_errors(site: LiveServer) -> Iterator[None]:
     """Whatever a test checks, the server must not have logged an exception meanwhile."""
-    start = server.log.stat().st_size
+    start = site.log.stat().st_size
     yield
-    logged = server.log.read_bytes()[start:].decode(errors="replace")
+    logged = site.log.read_bytes()[start:].decode(errors="replace")
     assert "Traceback" not in logged, f"the server logged an error:\n{logged[-6000:]}"
 
 
@@ -293,7 +334,7 @@ def _contexts(
     opened: list[BrowserContext] = []
 
     def new_context(**extra: Any) -> BrowserContext:
-        context = browser.new_context(base_url=server.url, **{**options, **extra})
+        context = browser.new_context(**{"base_url": server.url, **options, **extra})
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         opened.append(context)
         return context
@@ -312,26 +353,26 @@ def _contexts(
 
 
 @pytest.fixture
-def facilitator_page(request, browser, server) -> Iterator[Page]:
+def facilitator_page(request, browser, site) -> Iterator[Page]:
     """A laptop-sized page, logged in as the facilitator, on /host/."""
-    with _contexts(request, browser, server, "facilitator", **DESKTOP) as new_context:
+    with _contexts(request, browser, site, "facilitator", **DESKTOP) as new_context:
         page = new_context().new_page()
         page.goto("/login/")
-        page.fill("#id_username", server.username)
-        page.fill("#id_password", server.password)
+        page.fill("#id_username", site.username)
+        page.fill("#id_password", site.password)
         page.click("main button[type=submit]")
         page.wait_for_url("**/host/")
         yield page
 
 
 @pytest.fixture
-def phones(request, browser, server) -> Iterator[Callable[[], Page]]:
+def phones(request, browser, site) -> Iterator[Callable[[], Page]]:
     """Opens a phone-sized page in a context of its own (its own player cookie), with
     the WebSocket recorder loaded."""
-    with _contexts(request, browser, server, "phone", **PHONE) as new_context:
+    with _contexts(request, browser, site, "phone", **PHONE) as new_context:
 
         def phone() -> Page:
-            context = new_context()
+            context = new_context(base_url=site.phone_url or site.url)
             context.add_init_script(SOCKET_RECORDER)
             return context.new_page()
 
@@ -339,11 +380,11 @@ def phones(request, browser, server) -> Iterator[Callable[[], Page]]:
 
 
 @pytest.fixture
-def projector(request, browser, server, facilitator_page) -> Iterator[Callable[[str], Page]]:
+def projector(request, browser, site, facilitator_page) -> Iterator[Callable[[str], Page]]:
     """Opens a session's projector screen on a 1920x1080 screen, logged in as the
     facilitator of `facilitator_page` (its cookies). Reduced motion, so a screenshot
     never catches the spotlight half faded in."""
-    with _contexts(request, browser, server, "projector", **BIG_SCREEN) as new_context:
+    with _contexts(request, browser, site, "projector", **BIG_SCREEN) as new_context:
 
         def open_projector(code: str) -> Page:
             context = new_context(storage_state=facilitator_page.context.storage_state())

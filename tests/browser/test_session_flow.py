@@ -58,8 +58,9 @@ def create_session(dashboard: Page, name: str) -> str:
     return code
 
 
-def join(phone: Page, code: str, name: str, *, shot: str | None = None) -> None:
-    phone.goto(f"/j/{code}/")
+def join(phone: Page, code: str, name: str, *, shot: str | None = None, url: str = "") -> None:
+    """Open the session's join link (``url``: as the dashboard shows it) and join."""
+    phone.goto(url or f"/j/{code}/")
     expect(phone.locator("#id_code")).to_have_value(code)
     phone.fill("#id_name", name)
     if shot:

@@ -68,3 +68,11 @@ def test_no_admin_account_unless_asked(monkeypatch):
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a long admin passphrase")
     welcome()
     assert authenticate(username="ada", password="a long admin passphrase").is_superuser
+
+
+def test_the_players_url_says_phones_need_venue_mode_unless_public_url_is_set(settings):
+    assert "/join/  (this computer only; phones: make venue)" in welcome()
+    settings.PUBLIC_URL = "https://kwartet.example.org"
+    text = welcome()
+    assert "Players join:    https://kwartet.example.org/join/\n" in text
+    assert "http://127.0.0.1:8000/host/" in text  # the facilitator stays on this computer
