@@ -56,5 +56,10 @@ format: install
 bench: install
 	$(PY) tests/benchmarks/bench_engine.py
 
+# How many players the embedded default carries in a real room (tests/benchmarks/bench_room.py).
+.PHONY: bench-room
+bench-room: install
+	$(PY) tests/benchmarks/bench_room.py
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
