@@ -270,7 +270,8 @@ def player_replace_with_bot(
         return _record(
             table,
             [{"type": "seat_taken_over", "seat": player.seat, "level": level}],
-            bot_turn=state.turn == player.seat,
+            # Whoever's turn it is: a bot already on turn keeps it.
+            bot_turn=state.turn in _bot_seats(table),
         )
 
 

@@ -125,3 +125,16 @@ def test_the_facilitator_can_end_a_discussion_pause_early():
     play.table_pause(table=table, by=workshop.facilitator, paused=False)
     table.refresh_from_db()
     assert table.pause_until is None and not table.paused
+
+
+def test_taking_over_another_seat_keeps_the_bot_on_turn_moving():
+    """Replacing the player on turn, then someone else, must not stall the table."""
+    workshop, table, players = session_with_table()
+    state = game_state(table)
+    on_turn = players[state.turn]
+    other = next(p for p in players if p.seat != state.turn)
+    play.player_replace_with_bot(player=on_turn, by=workshop.facilitator)
+    play.player_replace_with_bot(player=other, by=workshop.facilitator)
+    table.refresh_from_db()
+    assert table.bot_turn
+    assert ticker.tick() == 1
