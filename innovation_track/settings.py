@@ -8,6 +8,7 @@ silently falling back to a default.
 
 import os
 import re
+import socket
 from pathlib import Path
 
 import dj_database_url
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "innovation_track.csp.SameHostSocketsCSPMiddleware",  # Content-Security-Policy
     "django.contrib.sessions.middleware.SessionMiddleware",
     "innovation_track.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -240,6 +242,10 @@ if VENUE:
 LOCAL_FACILITATOR_PASSWORD_FILE = BASE_DIR / "var" / "local-facilitator-password"
 # `manage.py purge_sessions` deletes sessions (with all their personal data) older than this.
 SESSION_RETENTION_DAYS = envint("SESSION_RETENTION_DAYS", "90")
+# This process's name in /healthz and the logs; a stopping worker closes its sockets
+# with 4012 and waits for moves in progress at most this long (game/shutdown.py).
+WORKER_ID = os.environ.get("WORKER_ID", "").strip() or f"{socket.gethostname()}:{os.getpid()}"
+SHUTDOWN_GRACE_SECONDS = envint("SHUTDOWN_GRACE_SECONDS", "10")
 
 # Production hardening; each can be overridden for a plain-HTTP local install.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
@@ -251,11 +257,14 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", "false") else None
 )
+# A proxy or supervisor asks a worker's /healthz over plain HTTP: answer, don't redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
@@ -263,3 +272,22 @@ LOGGING = {
 # straight from the app folders so no collectstatic is needed while developing.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Content-Security-Policy on every response (django-csp; innovation_track/csp.py adds
+# ws:// and wss:// on the request's own host to connect-src for older Safari). No
+# inline script or event handler anywhere; json_script data blocks are not run. Style
+# attributes (a theme's colour, a bar's width) are allowed, <style> elements are not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}

@@ -8,6 +8,7 @@
   const form = document.getElementById("plan");
   const status = document.getElementById("plan-status");
   const csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  form.addEventListener("submit", (event) => event.preventDefault());  // saved as typed
   const draftKey = "plan-draft:" + location.pathname;
   const cards = {};
   const themeOf = {};

@@ -1,0 +1,53 @@
+"""``manage.py export_session CODE``: one finished session as JSON, for the organiser's
+archive (game.archive)."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from game.archive import export_session
+from game.models import Workshop
+from game.sessions import normalise_code
+
+
+class Command(BaseCommand):
+    help = (
+        "Write one finished session as JSON for the organiser's archive: the session and "
+        "its settings, its tables (seats, quartets, winners, public events), its polls "
+        "with their counts and the action plans. Privacy first: without --names no name "
+        "a person typed is written (seats become 'Speler 1', 'Speler 2' ...; plans carry "
+        "no player). A session still open is refused unless --force."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("code", help="the session's join code")
+        parser.add_argument(
+            "--names",
+            action="store_true",
+            default=False,
+            help="include the players' names (default: without names)",
+        )
+        parser.add_argument(
+            "--no-names", dest="names", action="store_false", help="without names (the default)"
+        )
+        parser.add_argument("-o", "--output", help="write to this file (default: standard output)")
+        parser.add_argument(
+            "--force", action="store_true", help="export a session that is still open"
+        )
+
+    def handle(self, *args, code: str, names: bool, output: str | None, force: bool, **options):
+        workshop = Workshop.objects.filter(code=normalise_code(code)).first()
+        if workshop is None:
+            raise CommandError(f"No session with code {code!r}.")
+        if workshop.is_open and not force:
+            raise CommandError(
+                f"Session {workshop.code} ({workshop.name}) is still open: end it first, "
+                "or export it as it is now with --force."
+            )
+        text = json.dumps(export_session(workshop, names=names), ensure_ascii=False, indent=2)
+        if output:
+            with open(output, "w", encoding="utf-8") as out:
+                out.write(text + "\n")
+            self.stdout.write(f"Wrote session {workshop.code} to {output}.")
+        else:
+            self.stdout.write(text)
