@@ -1,109 +1,27 @@
 """WebSocket consumers: thin. Parse, authorise every message, call a service, reply.
 
-The message protocol is documented in game/PROTOCOL.md.
+The message protocol is documented in game/PROTOCOL.md; limits, error replies and
+closing are shared in game.sockets.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import time
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
-from django.conf import settings
 
 from game import live, play, polls
 from game.accounts import can_run, player_token
 from game.errors import Refused
 from game.models import Player, Table, Workshop
 from game.sessions import player_by_token
-from innovation_track.middleware import chosen_language
+from game.sockets import FORBIDDEN, MAX_ACTION_ID, MAX_MESSAGE_BYTES, JsonConsumer
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_BYTES = 4096
-MAX_ACTION_ID = 64
-
-
-class RateLimit:
-    """A token bucket per connection: ``rate`` messages a second, bursts of ``burst``."""
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, burst
-        self.tokens, self.stamp = float(burst), time.monotonic()
-
-    def allow(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
-
-
-class JsonConsumer(AsyncWebsocketConsumer):
-    """Size limit, JSON parsing, rate limit and error replies, shared by both sockets.
-    Bad input gets an error with a code; the socket stays open unless it is abused."""
-
-    handlers: dict[str, str] = {}
-    abuse_limit = 50  # refused messages before the connection is closed
-
-    async def connect(self) -> None:
-        self.language = chosen_language(self.scope.get("cookies", {}))
-        self.limit = RateLimit(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST)
-        self.strikes = 0
-        await self.accept()
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
-        if not self.limit.allow():
-            await self.refuse(Refused("rate_limited"), strike=True)
-            return
-        if text_data is None or len(text_data.encode()) > MAX_MESSAGE_BYTES:
-            if text_data is None:
-                await self.refuse(Refused("bad_message", detail="send JSON text"), strike=True)
-            else:
-                await self.refuse(Refused("too_large", limit=MAX_MESSAGE_BYTES), strike=True)
-            return
-        try:
-            message = json.loads(text_data)
-        except ValueError:
-            await self.refuse(Refused("bad_json"), strike=True)
-            return
-        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-            await self.refuse(Refused("bad_message", detail="an object with a type"))
-            return
-        handler = self.handlers.get(message["type"])
-        if handler is None:
-            await self.refuse(Refused("unknown_type", kind=message["type"][:40]))
-            return
-        try:
-            await getattr(self, handler)(message)
-        except Refused as refusal:
-            await self.refuse(refusal, action_id=message.get("id"))
-
-    async def refuse(self, refusal: Refused, *, action_id: Any = None, strike: bool = False):
-        reply: dict[str, Any] = {
-            "type": "error",
-            "code": refusal.code,
-            "message": refusal.message(self.language),
-        }
-        if isinstance(action_id, str):
-            reply["id"] = action_id[:MAX_ACTION_ID]
-        await self.send_json(reply)
-        if strike:
-            self.strikes += 1
-            if self.strikes >= self.abuse_limit:
-                await self.close(code=4008)
-
-    async def send_json(self, content: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(content, separators=(",", ":")))
-
-    async def on_ping(self, message: dict[str, Any]) -> None:
-        await self.send_json({"type": "pong"})
+__all__ = ["MAX_ACTION_ID", "MAX_MESSAGE_BYTES", "HostConsumer", "PlayConsumer"]
 
 
 # --- the player's socket -----------------------------------------------------------------
@@ -128,12 +46,12 @@ class PlayConsumer(JsonConsumer):
 
     handlers = {"ask": "on_ask", "sync": "on_sync", "vote": "on_vote", "ping": "on_ping"}
 
-    async def connect(self) -> None:
-        await super().connect()
+    async def opened(self) -> None:
         self.player = await load_player(player_token(self.scope.get("cookies", {})))
         if self.player is None:
+            log.info("websocket refused: not_a_player (close %d)", FORBIDDEN)
             await self.refuse(Refused("not_a_player"))
-            await self.close(code=4003)
+            await self.close(code=FORBIDDEN)
             return
         self.table_id: int | None = None
         self.seq = 0
@@ -271,13 +189,13 @@ class HostConsumer(JsonConsumer):
 
     handlers = {"ping": "on_ping"}
 
-    async def connect(self) -> None:
-        await super().connect()
+    async def opened(self) -> None:
         code = self.scope["url_route"]["kwargs"]["code"]
         self.workshop = await load_workshop_for(self.scope.get("user"), code)
         if self.workshop is None:
+            log.info("websocket refused: forbidden, session %r (close %d)", code[:12], FORBIDDEN)
             await self.refuse(Refused("forbidden"))
-            await self.close(code=4003)
+            await self.close(code=FORBIDDEN)
             return
         await self.channel_layer.group_add(live.workshop_group(self.workshop.pk), self.channel_name)
         await self.send_json({"type": "hello", "tables": await table_seqs(self.workshop.pk)})

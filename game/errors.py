@@ -6,6 +6,8 @@ The engine's own refusals (game.engine.IllegalAction) carry the same three thing
 
 from __future__ import annotations
 
+import psycopg
+from django.db import InterfaceError, OperationalError
 from django.utils.translation import get_language
 
 from game.engine import EngineError
@@ -100,7 +102,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Someone else changed the table at the same moment; try again.",
         "Iemand anders veranderde de tafel op hetzelfde moment; probeer het opnieuw.",
     ),
+    "unavailable": (
+        "The server cannot reach its database; try again in a moment.",
+        "De server kan zijn database niet bereiken; probeer het zo opnieuw.",
+    ),
 }
+
+# The database could not be reached or dropped the connection (Django wraps the
+# driver's errors; the driver's own may escape on close). Nothing was written: the
+# transaction rolled back. Answered with the code "unavailable".
+DATABASE_DOWN: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
+
+
+# The channel layer (Redis) cannot be reached: a push is lost (pages catch up by
+# sequence number), a socket that needs its groups is closed with 4013 to come back.
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # channels-redis is a dependency, but the in-memory layer needs none
+    RedisError = OSError  # type: ignore[misc,assignment]
+CHANNEL_LAYER_DOWN: tuple[type[Exception], ...] = (RedisError, OSError, TimeoutError)
+
+
+def describe(error: BaseException) -> str:
+    """One short line for a log: the error's type and the first line of its text."""
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0][:160]}" if text else type(error).__name__
 
 
 class Refused(EngineError):

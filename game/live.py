@@ -12,13 +12,19 @@ it reloads the view from the database instead.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 
 from game import engine
-from game.models import Player, TableEvent
+from game.errors import CHANNEL_LAYER_DOWN, describe
+from game.models import Player, TableEvent, Workshop
+
+log = logging.getLogger(__name__)
 
 LOG_TAIL = 30  # events sent with a fresh view; older ones stay in the database
 CATCH_UP_LIMIT = 200  # more missed events than this: a fresh view is simpler
@@ -37,7 +43,12 @@ def seating_group(workshop_id: int) -> str:
 
 
 def _send(group: str, message: dict[str, Any]) -> None:
-    async_to_sync(get_channel_layer().group_send)(group, message)
+    """Push to a group; delivery is at most once. With the channel layer down the push
+    is lost, not the move: pages see the gap in the sequence and catch up."""
+    try:
+        async_to_sync(get_channel_layer().group_send)(group, message)
+    except CHANNEL_LAYER_DOWN as error:
+        log.warning("push to %s lost: channel layer unavailable: %s", group, describe(error))
 
 
 def publish_table(table, events: tuple[dict[str, Any], ...]) -> None:
@@ -69,9 +80,16 @@ def publish_plans(workshop_id: int) -> None:
 
 
 def publish_arrival(workshop, player) -> None:
+    log.info("a player joined session %s", workshop.code)  # never a name
     _send(
         workshop_group(workshop.pk), {"type": "workshop.update", "table": None, "player": player.pk}
     )
+
+
+@receiver(post_save, sender=Workshop, dispatch_uid="game.live.log_session_created")
+def log_session_created(sender, instance: Workshop, created: bool, **kwargs) -> None:
+    if created:
+        log.info("session %s created (tables of %d)", instance.code, instance.table_size)
 
 
 # --- the state block a player's page renders --------------------------------------------
@@ -170,7 +188,12 @@ def _seat_view(player, table, seat: int | None) -> dict[str, Any]:
 
     workshop = player.workshop
     members = list(table.players.filter(removed=False).order_by("seat")) if table else []
-    log = TableEvent.objects.filter(table=table).order_by("-seq")[:LOG_TAIL] if table else []
+    # Up to the seq the state was read at: later events reach the page as pushes.
+    log = (
+        TableEvent.objects.filter(table=table, seq__lte=table.seq).order_by("-seq")[:LOG_TAIL]
+        if table
+        else []
+    )
     return {
         "type": "view",
         "seq": table.seq if table else 0,

@@ -15,6 +15,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from game import play
+from game.errors import DATABASE_DOWN, describe
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +36,21 @@ def tick() -> int:
 
 
 async def run_forever() -> None:
+    failing = False  # log the first failure and the recovery, not every tick
     while True:
         await asyncio.sleep(settings.GAME_TICK_SECONDS)
         try:
             await database_sync_to_async(tick)()
+        except DATABASE_DOWN as error:
+            if not failing:
+                log.warning("game ticker paused: database unavailable: %s", describe(error))
+            failing = True
         except Exception:  # a bad tick must not stop the clock of every table
             log.exception("game ticker failed")
+        else:
+            if failing:
+                log.info("game ticker resumed")
+            failing = False
 
 
 class StartTicker:

@@ -1,4 +1,8 @@
-"""ASGI entry point: HTTP through Django, WebSockets through Channels."""
+"""ASGI entry point: HTTP through Django, WebSockets through Channels.
+
+Under daphne, importing this module also arranges the graceful stop on SIGTERM
+(game.shutdown).
+"""
 
 import os
 
@@ -11,15 +15,16 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from game import shutdown  # noqa: E402
 from game.routing import websocket_urlpatterns  # noqa: E402
+from game.sockets import allowed_hosts_origin_validator  # noqa: E402
 from game.ticker import StartTicker  # noqa: E402
 
 router = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
+        "http": shutdown.TrackRequests(django_asgi_app),
+        "websocket": allowed_hosts_origin_validator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),
     }
@@ -27,3 +32,5 @@ router = ProtocolTypeRouter(
 
 # Bots and discussion pauses run on a clock in every server process.
 application = StartTicker(router)
+
+shutdown.install_under_daphne()

@@ -24,6 +24,12 @@
     onStatus: (online) => {
       $("live-status").textContent = online ? T.online : T.offline;
       $("live-status").classList.toggle("offline", !online);
+      // A closed socket answers nothing more: the ask was applied or not, and the
+      // catch-up after reconnecting shows which. Let the player ask again.
+      if (!online && pendingId !== null) {
+        pendingId = null;
+        if (state) renderAsk();
+      }
     },
     onForbidden: () => { location.href = "/join/"; },
   });

@@ -1,6 +1,9 @@
 /* A WebSocket that comes back: reconnects with backoff and jitter (so a room of
    phones does not reconnect in the same millisecond), on visibility/pageshow, and
-   when a heartbeat goes unanswered (sleeping phones keep dead sockets "open"). */
+   when a heartbeat goes unanswered (sleeping phones keep dead sockets "open").
+   Close codes (game/PROTOCOL.md): 4003 refused, do not come back; 4012 the server
+   process is restarting, come back at once (within a second, no backoff: another
+   process takes over); anything else, 4008 and 4013 included, back off. */
 "use strict";
 
 /* Re-read a page fragment into `element`, at most once every `gap` ms however often
@@ -52,8 +55,14 @@ function liveSocket(path, handlers) {
     ws.onclose = (event) => {
       handlers.onStatus && handlers.onStatus(false);
       if (event.code === 4003) { handlers.onForbidden && handlers.onForbidden(); return; }
-      const delay = Math.min(15000, 500 * 2 ** attempt) * (0.5 + Math.random());
-      attempt += 1;
+      let delay;
+      if (event.code === 4012) {
+        attempt = 0;
+        delay = Math.random() * 1000;
+      } else {
+        delay = Math.min(15000, 500 * 2 ** attempt) * (0.5 + Math.random());
+        attempt += 1;
+      }
       timer = setTimeout(connect, delay);
     };
   }

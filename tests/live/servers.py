@@ -412,3 +412,19 @@ async def play_all(clients: list[Client], timeout: float, until=None) -> None:
     except TimeoutError:
         states = {c.name: (c.seq, c.state and c.state["turn"]) for c in clients}
         pytest.fail(f"the game did not finish in {timeout} s: {states}")
+
+
+def assert_whole_game(table, clients: list[Client]) -> None:
+    """The table's game is over, stored as the engine plays it; every client saw every
+    event once and in order, and every ask stored was acknowledged to its sender."""
+    table.refresh_from_db()
+    assert table.status == Table.Status.OVER
+    replayed = replay(table)
+    assert_state_matches(table, replayed)
+    assert replayed.events[-1]["type"] == "game_over"
+    for client in clients:
+        client.assert_consistent(replayed)
+        assert client.events[-1]["type"] == "game_over"
+        assert client.state["status"] == "over"
+    asked = [e["seat"] for e in replayed.events if e["type"] == "asked"]
+    assert [asked.count(c.seat) for c in clients] == [c.acks for c in clients]

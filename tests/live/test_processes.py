@@ -20,6 +20,7 @@ from tests.live.servers import (
     Client,
     Servers,
     assert_state_matches,
+    assert_whole_game,
     play_all,
     replay,
     require_postgresql,
@@ -58,18 +59,7 @@ def test_players_on_two_processes_see_every_event_once(redis_url, tmp_path):
 
         asyncio.run(game())
 
-    table.refresh_from_db()
-    assert table.status == Table.Status.OVER
-    replayed = replay(table)
-    assert_state_matches(table, replayed)
-    assert replayed.events[-1]["type"] == "game_over"
-    for client in clients:
-        client.assert_consistent(replayed)
-        assert client.events[-1]["type"] == "game_over"
-        assert client.state["status"] == "over"
-    # The players played it: every ask stored was acknowledged to the one who sent it.
-    asked = [e["seat"] for e in replayed.events if e["type"] == "asked"]
-    assert [asked.count(c.seat) for c in clients] == [c.acks for c in clients]
+    assert_whole_game(table, clients)
 
 
 def test_a_table_of_bots_plays_to_the_end_without_a_browser(redis_url, tmp_path):
