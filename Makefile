@@ -1,5 +1,6 @@
-# The commands of the README: `make run`, `make venue` and `make test`. Each sets up what it
-# needs on a fresh machine that has only Python 3.11+.
+# The commands of the README: `make run`, `make venue`, `make stack` and `make test`. Each sets
+# up what it needs on a fresh machine that has only Python 3.11+ (`make stack`: and nginx,
+# PostgreSQL and Redis).
 
 PYTHON ?= python3
 VENV := .venv
@@ -27,6 +28,21 @@ venue: setup
 	@$(PY) manage.py collectstatic --noinput -v 0
 	@VENUE=true PORT=$(PORT) $(PY) manage.py local_welcome --venue --port $(PORT)
 	@VENUE=true PORT=$(PORT) $(VENV)/bin/daphne -b 0.0.0.0 -p $(PORT) innovation_track.asgi:application
+
+# `make stack`: the production setup on this machine, on loopback (README, "Hosting"): nginx
+# on 127.0.0.1:STACK_PORT in front of STACK_WORKERS daphne workers, over PostgreSQL and Redis
+# (DATABASE_URL and REDIS_URL; by default the database kwartet_stack on this machine's
+# PostgreSQL, made when missing, and this machine's Redis). deploy/stack.py runs the release
+# step, starts everything, and stops it all on Ctrl+C.
+STACK_PORT ?= 8080
+STACK_WORKERS ?= 2
+
+.PHONY: stack need-nginx
+stack: need-nginx install
+	@$(PY) deploy/stack.py --workers $(STACK_WORKERS) --port $(STACK_PORT)
+
+need-nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { echo "nginx is not installed: sudo apt-get install nginx" >&2; exit 1; }
 
 test: install
 	$(PY) -m pytest

@@ -140,6 +140,7 @@ class LiveServer:
     password: str
     log: Path
     phone_url: str = ""  # where phones open pages, when not at `url` (venue mode)
+    more_logs: tuple[Path, ...] = ()  # the other processes' (the stack's other workers)
 
     def output(self, chars: int = 4000) -> str:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
@@ -279,20 +280,38 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         yield live
 
 
+@pytest.fixture(scope="session")
+def stack_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The site as `make stack` serves it: nginx in front of two daphne workers, over a
+    PostgreSQL database and a redis-server of its own (tests/stack/running.py). Skips
+    without PostgreSQL, nginx or redis-server (fails where they are required)."""
+    from tests.stack.running import stack_of_its_own
+
+    with stack_of_its_own(tmp_path_factory.mktemp("browser-stack"), FACILITATOR) as (
+        stack,
+        password,
+    ):
+        logs = [worker.log for worker in stack.workers]
+        yield LiveServer(stack.url, FACILITATOR, password, logs[0], more_logs=tuple(logs[1:]))
+
+
 @pytest.fixture
-def site(server: LiveServer) -> LiveServer:
+def site(request: pytest.FixtureRequest) -> LiveServer:
     """The server the page fixtures below open pages on: ``server``, unless a test module
-    overrides this fixture with a server of its own."""
-    return server
+    overrides this fixture with a server of its own, or a test names another server
+    fixture: ``@pytest.mark.parametrize("site", ["server", "stack_site"], indirect=True)``."""
+    return request.getfixturevalue(getattr(request, "param", "server"))
 
 
 @pytest.fixture(autouse=True)
 def _no_server_errors(site: LiveServer) -> Iterator[None]:
     """Whatever a test checks, the server must not have logged an exception meanwhile."""
-    start = site.log.stat().st_size
+    logs = (site.log, *site.more_logs)
+    starts = [log.stat().st_size for log in logs]
     yield
-    logged = site.log.read_bytes()[start:].decode(errors="replace")
-    assert "Traceback" not in logged, f"the server logged an error:\n{logged[-6000:]}"
+    for log, start in zip(logs, starts, strict=True):
+        logged = log.read_bytes()[start:].decode(errors="replace")
+        assert "Traceback" not in logged, f"the server logged an error:\n{logged[-6000:]}"
 
 
 # --- the browser -----------------------------------------------------------------------------
@@ -315,6 +334,23 @@ def browser() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def wait_until(page: Page, expression: str, arg: Any = None, *, timeout_ms: int = 0) -> Any:
+    """Like ``page.wait_for_function``, which the pages' Content-Security-Policy refuses:
+    Playwright compiles its predicate in the page with ``new Function``, and the policy
+    allows no eval. ``page.evaluate`` goes through the DevTools protocol, which the
+    policy does not govern. Polls every 50 ms; returns the first truthy value."""
+    deadline = time.monotonic() + (timeout_ms or DEFAULT_TIMEOUT_MS) / 1000
+    while True:
+        value = page.evaluate(expression, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"not true after {timeout_ms or DEFAULT_TIMEOUT_MS} ms: {expression}"
+            )
+        time.sleep(0.05)
 
 
 def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, wait_until
 from tests.browser.test_session_flow import (
     GAME_SECONDS,
     Session,
@@ -122,7 +122,7 @@ def test_first_load_of_the_join_page_and_the_player_page_is_light(facilitator_pa
     fresh.context.add_cookies(cookies)
     traffic = Traffic.watch(fresh)
     fresh.goto("/play/")
-    fresh.wait_for_function("window.__messages.some((m) => m.type === 'view')")
+    wait_until(fresh, "window.__messages.some((m) => m.type === 'view')")
     expect(fresh.locator("#lobby")).to_contain_text("Licht")
     expect(fresh.locator("#live-status")).to_have_text(texts(fresh)["online"])
     fresh.wait_for_load_state("networkidle")
@@ -394,7 +394,7 @@ def dutch_words(text: str) -> list[str]:
 def switch_language(phone: Page, to: str) -> None:
     phone.locator("form.lang-switch button").tap()
     expect(phone.locator("html")).to_have_attribute("lang", to)
-    phone.wait_for_function("window.__messages.some((m) => m.type === 'view')")
+    wait_until(phone, "window.__messages.some((m) => m.type === 'view')")
     expect(phone.locator("#live-status")).to_have_text(texts(phone)["online"])
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, wait_until
 
 try:
     from playwright.sync_api import Page, expect
@@ -76,7 +76,7 @@ def start(session: Session, *, lobby_shot: str | None = None) -> None:
     """The facilitator seats everyone and starts the tables; every phone shows the game."""
     session.dashboard.click("button[value=arrange]")
     for name, phone in session.players.items():
-        phone.wait_for_function("window.__messages.some((m) => m.type === 'view' && m.table)")
+        wait_until(phone, "window.__messages.some((m) => m.type === 'view' && m.table)")
         for other in session.players:
             if other != name:  # "You are at table 1 with ..."
                 expect(phone.locator("#lobby")).to_contain_text(other)
@@ -188,7 +188,8 @@ def ask(
         screenshot(phone, choice_shot)
     before = seen(phone)
     send.tap()
-    answer = phone.wait_for_function(
+    answer = wait_until(
+        phone,
         """(from) => {
           const fresh = window.__messages.slice(from);
           const error = fresh.find((m) => m.type === "error");
@@ -198,9 +199,9 @@ def ask(
           return fresh.some((m) => (m.type === "events" || m.type === "view") && m.seq >= ack.seq)
             && ack;
         }""",
-        arg=before,
-        timeout=ANSWER_MS,
-    ).json_value()
+        before,
+        timeout_ms=ANSWER_MS,
+    )
     assert answer["type"] == "ack", f"the server refused a choice the page offered: {answer}"
 
 
@@ -258,6 +259,8 @@ def log_lines(phone: Page) -> list[str]:
 # --- tests -----------------------------------------------------------------------------------
 
 
+# Also through nginx in front of two daphne workers, as `make stack` serves it.
+@pytest.mark.parametrize("site", ["server", "stack_site"], indirect=True)
 def test_a_whole_game_from_joining_to_the_ranking(facilitator_page, phones):
     names = ("Anna", "Bram", "Cees")
     session = new_session(
@@ -376,7 +379,7 @@ def test_a_dropped_socket_reconnects_and_catches_up(facilitator_page, phones):
     victim.evaluate("window.__netDown = false")
     victim.context.set_offline(False)
     expect(victim.locator("#live-status")).to_have_text(words["online"], timeout=RECONNECT_MS)
-    victim.wait_for_function("(seq) => window.__messages.some((m) => m.seq >= seq)", arg=table_seq)
+    wait_until(victim, "(seq) => window.__messages.some((m) => m.seq >= seq)", table_seq)
     assert victim.evaluate("window.__marker") == "no reload"
     fresh = victim.evaluate("(from) => window.__messages.slice(from)", victim_seen)
     assert fresh[0]["type"] == "events", "the page should get the missed events, not a new view"
