@@ -11,11 +11,24 @@
 function fragmentRefresher(element, url, gap) {
   let pending = null;
   let lastFetch = 0;
+  /* Someone is typing or choosing in the fragment (a poll's question, a table to move
+     a player to): replacing it now would throw their input away, so wait. */
+  function busy() {
+    const active = document.activeElement;
+    return Boolean(active && element.contains(active) && active.matches("input, textarea, select, summary"));
+  }
   async function refresh() {
     pending = null;
+    if (busy()) { pending = setTimeout(refresh, gap); return; }
     lastFetch = Date.now();
     const response = await fetch(url, { credentials: "same-origin" });
-    if (response.ok) element.innerHTML = await response.text();
+    if (!response.ok) return;
+    const html = await response.text();
+    if (busy()) { pending = setTimeout(refresh, gap); return; }
+    // Sections the person opened stay open (by their place in the fragment).
+    const open = [...element.querySelectorAll("details")].map((d) => d.open);
+    element.innerHTML = html;
+    element.querySelectorAll("details").forEach((d, i) => { if (open[i]) d.open = true; });
   }
   return {
     refresh,
@@ -78,11 +91,19 @@ function liveSocket(path, handlers) {
     send({ type: "ping" });
   }, 20000);
 
+  /* A phone that slept a while may hold a half-dead socket or a backlog of pushes: a
+     fresh socket (with since=) catches up in one message instead. */
+  let hiddenAt = 0;
   function wake() {
-    if (document.visibilityState === "hidden") return;
+    if (document.visibilityState === "hidden") { hiddenAt = hiddenAt || Date.now(); return; }
+    const slept = hiddenAt && Date.now() - hiddenAt > 30000;
+    hiddenAt = 0;
     if (!ws || ws.readyState === WebSocket.CLOSED || ws.readyState === WebSocket.CLOSING) {
       attempt = 0;
       connect();
+    } else if (slept) {
+      attempt = 0;
+      ws.close();  // onclose reconnects within a second
     } else {
       send({ type: "ping" });
     }

@@ -253,3 +253,22 @@ def test_a_poll_is_voted_on_three_phones_and_shown_live_on_the_projector(
     assert big.evaluate("window.__marker") == "no reload"
     for name in ("Xander", "Zoë"):
         assert voters[name].evaluate("window.__marker") == "no reload"
+
+
+def test_a_poll_being_typed_survives_the_panel_refreshing(facilitator_page, phones):
+    """Phones joining refresh the dashboard's panel; the facilitator's half-typed poll
+    question and its opened section stay as they were."""
+    dashboard = facilitator_page
+    code = create_session(dashboard, "Typen")
+    dashboard.locator("details summary").click()
+    dashboard.fill("#poll-question-input", "Half getypt")
+    for name in ("Ada", "Bram"):
+        join(phones(), code, name)
+    dashboard.wait_for_timeout(2500)  # the arrivals' pushes and a refresh would be due
+    # The arrivals reached the dashboard (its socket), yet the panel kept the input.
+    expect(dashboard.locator("#panel")).not_to_contain_text("Bram")
+    expect(dashboard.locator("#poll-question-input")).to_have_value("Half getypt")
+    expect(dashboard.locator("details").first).to_have_attribute("open", "")
+    dashboard.locator("h1").click()  # the field loses focus: the panel catches up
+    expect(dashboard.locator("#panel")).to_contain_text("Bram", timeout=5000)
+    expect(dashboard.locator("details").first).to_have_attribute("open", "")

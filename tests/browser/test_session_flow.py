@@ -501,3 +501,36 @@ def test_player_pages_fit_a_phone_screen(facilitator_page, phones):
     for where, phone in player_pages(facilitator_page, phones, "Smal"):
         problems += too_wide(phone, where)
     assert not problems, "pages wider than the phone:\n" + "\n".join(problems)
+
+
+SLEEP_AND_WAKE = """
+(seconds) => {
+  let state = "hidden";
+  Object.defineProperty(document, "visibilityState", { configurable: true, get: () => state });
+  document.dispatchEvent(new Event("visibilitychange"));
+  const now = Date.now;
+  Date.now = () => now() + seconds * 1000;  // the phone slept this long
+  state = "visible";
+  document.dispatchEvent(new Event("visibilitychange"));
+}
+"""
+
+
+def test_a_phone_that_slept_opens_a_fresh_socket_to_catch_up(facilitator_page, phones):
+    """After a long sleep a socket may be half dead or hold a backlog: the page opens a
+    fresh one with since=, which brings everything it missed in one message. A short
+    look away keeps the socket."""
+    code = create_session(facilitator_page, "Slapen")
+    phone = phones()
+    join(phone, code, "Kees")
+    expect(phone.locator("#live-status")).to_have_text(texts(phone)["online"])
+    phone.evaluate(SLEEP_AND_WAKE, 5)
+    phone.wait_for_timeout(1500)
+    assert phone.evaluate("window.__sockets.length") == 1, "a short look away kept the socket"
+    before = phone.evaluate("window.__messages.length")
+    phone.evaluate(SLEEP_AND_WAKE, 60)
+    wait_until(phone, "() => window.__sockets.length === 2 && window.__sockets[1].readyState === 1")
+    assert phone.evaluate("window.__sockets[0].readyState") == 3  # the old one is closed
+    # Not seated yet, so no since=: the fresh socket's first message is the whole view.
+    wait_until(phone, "(n) => window.__messages.length > n", before)
+    assert phone.evaluate("(n) => window.__messages[n].type", before) == "view"
