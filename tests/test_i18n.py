@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
@@ -47,3 +48,11 @@ def test_the_compiled_catalogue_matches_its_source(language):
             if len(strs) == 1 and translation.gettext(msgid) != strs[0]:
                 stale.append(msgid)
     assert stale == [], "run: python manage.py compilemessages"
+
+
+@pytest.mark.django_db
+def test_the_games_title_is_never_translated(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("join")).content.decode()
+    assert '<span class="brand-small" lang="nl">Mag ik van u ...</span>' in page
+    assert "May I have from you" not in page
