@@ -36,7 +36,7 @@ MAX_ACTION_ID = 64
 FORBIDDEN = 4003  # not a player / not this session's facilitator: do not reconnect
 ABUSED = 4008  # too many refused messages
 RESTARTING = shutdown.RESTARTING  # 4012: this server process stops; reconnect at once
-UNAVAILABLE = 4013  # the database cannot be reached; reconnect with backoff
+UNAVAILABLE = 4013  # the database or channel layer cannot be reached; reconnect with backoff
 
 
 class RateLimit:
@@ -83,30 +83,22 @@ class JsonConsumer(AsyncWebsocketConsumer):
     async def dispatch(self, message: dict[str, Any]) -> None:
         try:
             await super().dispatch(message)
-        except DATABASE_DOWN as error:
+        except (*DATABASE_DOWN, *CHANNEL_LAYER_DOWN) as error:
             if message["type"] == "websocket.disconnect":
                 shutdown.live_sockets.discard(self)
                 raise StopConsumer() from None  # gone anyway: end, do not linger
-            # Opening or a group message needed the database: the page reconnects
-            # later and catches up by sequence number.
+            # Opening or a group message needed the database or the channel layer: the
+            # page reconnects later and catches up by sequence number.
             if self.closed:
                 return
+            database = isinstance(error, DATABASE_DOWN)
+            what = "database" if database else "channel layer"
             log.warning(
-                "socket closed (%d): database unavailable: %s", UNAVAILABLE, describe(error)
+                "socket closed (%d): %s unavailable: %s", UNAVAILABLE, what, describe(error)
             )
-            await self.refuse(Refused("unavailable"))
+            if database:
+                await self.refuse(Refused("unavailable"))
             await self.close(code=UNAVAILABLE)
-        except CHANNEL_LAYER_DOWN as error:
-            if message["type"] == "websocket.disconnect":
-                shutdown.live_sockets.discard(self)
-                raise StopConsumer() from None
-            if not self.closed:  # its groups cannot be joined: come back in a moment
-                log.warning(
-                    "socket closed (%d): channel layer unavailable: %s",
-                    UNAVAILABLE,
-                    describe(error),
-                )
-                await self.close(code=UNAVAILABLE)
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         self.closed = True
