@@ -89,7 +89,8 @@ class Workshop(models.Model):
 
 
 class Table(models.Model):
-    """One table of a session and its game. ``state`` is the engine's full state: it
+    """One table of a session and its game. ``state`` is the engine's state without its
+    log (``engine.stored_state_to_json``; the events are the table's TableEvent rows): it
     never leaves the server; players get their seat's view of it."""
 
     class Status(models.TextChoices):

@@ -5,6 +5,10 @@ Every write that changes a table runs in one transaction that locks the table's 
 checks and bumps the table's ``seq``, stores the new state and the numbered events
 (``_record``), and only after commit tells the channel layer (``game.live``). A group
 message carries public events only; each consumer builds its own seat's view.
+
+The state is stored without its log (``engine.stored_state_to_json``): the events are
+already the table's TableEvent rows, and so a move writes the same few kilobytes from
+the first move to the last. Only the smart bot reads the log; ``bot_move`` rebuilds it.
 """
 
 from __future__ import annotations
@@ -55,6 +59,24 @@ def _event_data(event: engine.Event) -> dict[str, Any]:
     return data
 
 
+def table_state(table: Table, *, with_log: bool = False) -> engine.GameState:
+    """The game at ``table`` as its row holds it: without the public log, which only the
+    smart bot needs. ``with_log`` adds it back from the table's events."""
+    state = engine.stored_state_from_json(table.state)
+    return state.with_log(_engine_log(table)) if with_log else state
+
+
+def _engine_log(table: Table) -> tuple[engine.Event, ...]:
+    """The table's engine events in order, numbered as the engine numbers them: from 0,
+    without the table's own events (paused, resumed, seat_taken_over, session_ended)."""
+    rows = (
+        TableEvent.objects.filter(table=table, data__type__in=list(engine.EVENT_TYPES))
+        .order_by("seq")
+        .values_list("data", flat=True)
+    )
+    return tuple(engine.event_from_json({**data, "seq": n}) for n, data in enumerate(rows))
+
+
 def _bot_seats(table: Table) -> set[int]:
     return set(table.players.filter(removed=False, bot_level__gt="").values_list("seat", flat=True))
 
@@ -73,7 +95,7 @@ def _record(
     new_seq = old_seq + len(events)
     stamped = tuple({"seq": old_seq + n, **event} for n, event in enumerate(events, start=1))
     if state is not None:
-        fields["state"] = engine.state_to_json(state)
+        fields["state"] = engine.stored_state_to_json(state)
         fields["bot_turn"] = state.turn is not None and state.turn in _bot_seats(table)
         if state.turn is None:
             fields["status"] = Table.Status.OVER
@@ -143,9 +165,11 @@ def _check_can_move(table: Table) -> None:
         raise Refused("paused")
 
 
-def _apply(table: Table, action: engine.Ask) -> tuple[Change, engine.GameState]:
-    """Apply one ask to the locked table; the caller holds the transaction."""
-    state = engine.state_from_json(table.state)
+def _apply(
+    table: Table, state: engine.GameState, action: engine.Ask
+) -> tuple[Change, engine.GameState]:
+    """Apply one ask to the locked table, whose game is ``state``; the caller holds the
+    transaction."""
     try:
         state, events = engine.apply(state, action)
     except engine.IllegalAction as error:
@@ -173,7 +197,8 @@ def table_ask(*, player: Player, target: int, card: str, action_id: str) -> Chan
         if current.is_bot:
             raise Refused("seat_taken_over")
         _check_can_move(table)
-        change, _state = _apply(table, engine.Ask(seat=current.seat, target=target, card=card))
+        ask = engine.Ask(seat=current.seat, target=target, card=card)
+        change, _state = _apply(table, table_state(table), ask)
         ActionReceipt.objects.create(player=current, action_id=action_id, seq=change.seq)
     return change
 
@@ -189,17 +214,20 @@ def bot_move(*, table_id: int) -> Change | None:
             _check_can_move(table)
         except Refused:
             return None
-        state = engine.state_from_json(table.state)
+        state = table_state(table)
         bots = dict(
             table.players.filter(removed=False, bot_level__gt="").values_list("seat", "bot_level")
         )
         if state.turn not in bots:
             Table.objects.filter(pk=table.pk).update(bot_turn=False)
             return None
+        level = bots[state.turn]
+        if engine.bot_needs_log(level):
+            state = state.with_log(_engine_log(table))
         # Seeded by the table and its position, so a replay makes the same choices.
         rng = random.Random(f"{table.seed}:{table.seq}")
-        action = engine.bot_choose(bots[state.turn], engine.seat_view(state, state.turn), rng)
-        change, _state = _apply(table, action)
+        action = engine.bot_choose(level, engine.seat_view(state, state.turn), rng)
+        change, _state = _apply(table, state, action)
     return change
 
 
@@ -266,7 +294,7 @@ def player_replace_with_bot(
             raise Refused("not_started")
         player.bot_level, player.replaced = level, True
         player.save(update_fields=["bot_level", "replaced"])
-        state = engine.state_from_json(table.state)
+        state = table_state(table)
         return _record(
             table,
             [{"type": "seat_taken_over", "seat": player.seat, "level": level}],

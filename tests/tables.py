@@ -31,8 +31,9 @@ def session_with_table(
 
 
 def game_state(table: Table) -> engine.GameState:
+    """The table's game as stored, with its whole log (rebuilt from the table's events)."""
     table.refresh_from_db()
-    return engine.state_from_json(table.state)
+    return play.table_state(table, with_log=True)
 
 
 def cookie_for(player: Player) -> bytes:

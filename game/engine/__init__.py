@@ -7,9 +7,10 @@ Standard library only: no Django, no I/O, no clock, no global random.
     state, events = apply(state, Ask(seat=0, target=2, card="netwerk-3"))
     seat_view(state, seat)              # what that player may see; public_view(state)
     is_over(state), scores(state), winners(state)
+    stored_state_to_json(state)         # what a table row keeps: no log, fixed size
 """
 
-from game.engine.bots import BOTS, LEVELS, Knowledge, bot_choose, deduce
+from game.engine.bots import BOTS, LEVELS, Knowledge, bot_choose, bot_needs_log, deduce
 from game.engine.deck import CARDS_PER_THEME, Deck, Theme, synthetic_deck
 from game.engine.errors import EngineError, IllegalAction, InvalidSetup
 from game.engine.rules import (
@@ -28,6 +29,8 @@ from game.engine.serial import (
     event_to_json,
     state_from_json,
     state_to_json,
+    stored_state_from_json,
+    stored_state_to_json,
     view_from_json,
     view_to_json,
 )
@@ -85,6 +88,7 @@ __all__ = [
     "action_to_json",
     "apply",
     "bot_choose",
+    "bot_needs_log",
     "deduce",
     "event_from_json",
     "event_to_json",
@@ -98,6 +102,8 @@ __all__ = [
     "seat_view",
     "state_from_json",
     "state_to_json",
+    "stored_state_from_json",
+    "stored_state_to_json",
     "synthetic_deck",
     "view_from_json",
     "view_to_json",

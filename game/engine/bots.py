@@ -44,7 +44,10 @@ class Knowledge:
 
 def deduce(view: SeatView) -> Knowledge:
     """Replay the public log into Knowledge, then add what the own hand and card counts
-    imply (elimination: a card only one player can hold is theirs)."""
+    imply (elimination: a card only one player can hold is theirs). Raises ValueError
+    for a view without the whole log: part of it would silently make a weaker bot."""
+    if view.log_start:
+        raise ValueError(f"deduce needs the whole public log; this one starts at {view.log_start}")
     knowledge, laid = _replay_log(view)
     _add_own_hand(view, knowledge)
     _eliminate(view, knowledge, laid)
@@ -188,6 +191,14 @@ def _best_asks(view: SeatView, chances: list[tuple[str, dict[int, float]]]) -> l
 
 BOTS: dict[str, Bot] = {"easy": easy, "smart": smart}
 LEVELS = tuple(BOTS)
+# The levels that deduce from the public log: their view must hold all of it.
+_NEEDS_LOG = frozenset({"smart"})
+
+
+def bot_needs_log(level: str) -> bool:
+    """Whether a bot of `level` reads the public log (so its state must carry the whole
+    log); the easy bot does not."""
+    return level in _NEEDS_LOG
 
 
 def bot_choose(level: str, view: SeatView, rng: random.Random) -> Ask:

@@ -67,7 +67,7 @@ def apply(state: GameState, action: Ask) -> tuple[GameState, tuple[Event, ...]]:
         raise refusal
     deck = state.deck
     theme = deck.themes[deck.theme_of[action.card]]
-    seq = len(state.log)
+    seq = state.seq
     events: list[Event] = [Asked(seq, action.seat, action.target, action.card, theme.key)]
     if action.card in state.hands[action.target]:
         return _hit(state, action, events)
@@ -214,7 +214,7 @@ def _hit(state: GameState, action: Ask, events: list[Event]) -> tuple[GameState,
     theme_of = deck.theme_of
     seat, target, card = action.seat, action.target, action.card
     index = theme_of[card]
-    seq = len(state.log)
+    seq = state.seq
     events.append(Hit(seq + 1, seat, target, card))
     hands, laid = state.hands, state.laid
     asker = tuple(sorted((*hands[seat], card), key=deck.order.__getitem__))
@@ -244,7 +244,7 @@ def _miss(
     """The asked player lacks the card: the turn passes to them, or with
     miss_passes_to "next" to the next seat clockwise that holds cards."""
     seat, target = action.seat, action.target
-    seq = len(state.log)
+    seq = state.seq
     events.append(Miss(seq + 1, seat, target, action.card))
     # The asked player holds cards (or they could not have been asked).
     next_seat = state.settings.miss_passes_to == "next"
@@ -275,6 +275,7 @@ def _next_state(
         turn_number=turn_number,
         pause_due=pause,
         log=state.log + new_events,
+        log_start=state.log_start,
     )
     return new_state, new_events
 

@@ -2,10 +2,14 @@
 
 x_from_json(x_to_json(obj)) == obj, also after json.dumps/json.loads. Tuples become
 lists on the way out and tuples again on the way in.
+
+A table keeps its state in the stored form (stored_state_to_json): without the log,
+whose events it stores one per row, so the row does not grow with the game.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import fields
 from typing import Any
 
@@ -91,21 +95,22 @@ def action_from_json(data: object) -> Ask:
 
 def state_to_json(state: GameState) -> dict[str, Any]:
     return {
-        "version": STATE_VERSION,
-        "deck": deck_to_json(state.deck),
-        "settings": settings_to_json(state.settings),
-        "seed": state.seed,
-        "hands": [list(hand) for hand in state.hands],
-        "laid": [list(keys) for keys in state.laid],
-        "turn": state.turn,
-        "moves": state.moves,
-        "turn_number": state.turn_number,
-        "pause_due": state.pause_due,
+        **_state_fields(state),
+        "log_start": state.log_start,
         "log": [event_to_json(event) for event in state.log],
     }
 
 
+def stored_state_to_json(state: GameState) -> dict[str, Any]:
+    """The state as a table row keeps it: everything but the log, whose events the table
+    stores one by one. Its size does not grow with the game. "log_start" is the number
+    of events so far, so that a state loaded from it numbers the next event right."""
+    return {**_state_fields(state), "log_start": state.seq}
+
+
 def state_from_json(data: dict[str, Any]) -> GameState:
+    """The state of state_to_json, or of stored_state_to_json: without "log", the
+    state has no history (an empty log from "log_start" on)."""
     if data.get("version") != STATE_VERSION:
         raise ValueError(f"unknown game state version {data.get('version')!r}")
     return GameState(
@@ -118,8 +123,41 @@ def state_from_json(data: dict[str, Any]) -> GameState:
         moves=data["moves"],
         turn_number=data["turn_number"],
         pause_due=data["pause_due"],
-        log=tuple(event_from_json(event) for event in data["log"]),
+        log=tuple(event_from_json(event) for event in data.get("log", ())),
+        log_start=_log_start(data),
     )
+
+
+def stored_state_from_json(data: dict[str, Any], log: Iterable[Event] | None = None) -> GameState:
+    """A table's state from its row: stored_state_to_json's form, or state_to_json's
+    (rows written before the log moved out). With `log`, the whole public log from seq
+    0, the state gets its history back (ValueError if it is not this state's)."""
+    state = state_from_json(data)
+    return state if log is None else state.with_log(tuple(log))
+
+
+def _log_start(data: dict[str, Any]) -> int:
+    """Where the state's log starts. States written before "log_start" existed always
+    held the whole log; a state without its log must say how many events it had."""
+    if "log" in data:
+        return data.get("log_start", 0)
+    return data["log_start"]
+
+
+def _state_fields(state: GameState) -> dict[str, Any]:
+    """Everything of a state but its log."""
+    return {
+        "version": STATE_VERSION,
+        "deck": deck_to_json(state.deck),
+        "settings": settings_to_json(state.settings),
+        "seed": state.seed,
+        "hands": [list(hand) for hand in state.hands],
+        "laid": [list(keys) for keys in state.laid],
+        "turn": state.turn,
+        "moves": state.moves,
+        "turn_number": state.turn_number,
+        "pause_due": state.pause_due,
+    }
 
 
 def view_to_json(view: SeatView | PublicView) -> dict[str, Any]:
@@ -139,6 +177,7 @@ def view_to_json(view: SeatView | PublicView) -> dict[str, Any]:
         moves=view.moves,
         turn_number=view.turn_number,
         pause_due=view.pause_due,
+        log_start=view.log_start,
         log=[event_to_json(event) for event in view.log],
     )
     return data
@@ -158,6 +197,7 @@ def view_from_json(data: dict[str, Any]) -> SeatView | PublicView:
         "turn_number": data["turn_number"],
         "pause_due": data["pause_due"],
         "log": tuple(event_from_json(event) for event in data["log"]),
+        "log_start": data["log_start"],
     }
     if data["kind"] == "seat":
         return SeatView(seat=data["seat"], hand=tuple(data["hand"]), **common)

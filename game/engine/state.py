@@ -6,7 +6,7 @@ value, hashes, and round-trips through JSON exactly (see `serial`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar, Literal
 
 from game.engine.deck import Deck
@@ -194,7 +194,10 @@ class GameState:
     turn: the seat to ask, or None once the game is over.
     moves: actions applied; turn_number: turns started (the first is 1).
     pause_due: seconds of pause the last step asked for (0: none); the next action clears it.
-    log: every event so far; log[i].seq == i.
+    log: the events from seq `log_start` on; log[i].seq == log_start + i. A new game has
+        them all (log_start 0). A state loaded without its history (a table keeps its
+        events elsewhere) has an empty log and log_start == seq: the rules never read
+        the log, they only go on numbering it.
     """
 
     deck: Deck
@@ -207,6 +210,7 @@ class GameState:
     turn_number: int = 0
     pause_due: int = 0
     log: tuple[Event, ...] = field(default=(), repr=False)
+    log_start: int = 0
 
     @property
     def seats(self) -> int:
@@ -215,7 +219,18 @@ class GameState:
     @property
     def seq(self) -> int:
         """The seq the next event will get."""
-        return len(self.log)
+        return self.log_start + len(self.log)
+
+    def with_log(self, log: tuple[Event, ...]) -> GameState:
+        """This state with its whole log, seq 0 on. Raises ValueError when `log` is not
+        this state's history: not numbered 0, 1, 2 ... up to seq, or not ending in the
+        events the state holds."""
+        log = tuple(log)
+        if len(log) != self.seq or any(event.seq != n for n, event in enumerate(log)):
+            raise ValueError(f"a log of {len(log)} events is not the history of seq {self.seq}")
+        if log[self.log_start :] != self.log:
+            raise ValueError("the log does not end in the events this state holds")
+        return replace(self, log=log, log_start=0)
 
     @property
     def over(self) -> bool:

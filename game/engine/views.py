@@ -29,7 +29,10 @@ class PublicView:
     moves: int
     turn_number: int
     pause_due: int
+    # The public events from seq `log_start` on: all of them (0) unless the state was
+    # loaded without its history.
     log: tuple[Event, ...] = field(repr=False)
+    log_start: int
 
     @property
     def seats(self) -> int:
@@ -37,7 +40,7 @@ class PublicView:
 
     @property
     def seq(self) -> int:
-        return len(self.log)
+        return self.log_start + len(self.log)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,7 @@ def _public_fields(state: GameState) -> dict:
         "turn_number": state.turn_number,
         "pause_due": state.pause_due,
         "log": state.log,
+        "log_start": state.log_start,
     }
 
 

@@ -212,7 +212,7 @@ def replay(table: Table) -> Replay:
 
 def assert_state_matches(table: Table, replayed: Replay) -> None:
     table.refresh_from_db()
-    assert json.loads(json.dumps(engine.state_to_json(replayed.state))) == table.state
+    assert json.loads(json.dumps(engine.stored_state_to_json(replayed.state))) == table.state
 
 
 # --- a player's phone, driven by the test ---------------------------------------------------

@@ -143,7 +143,7 @@ def test_a_stale_writer_gets_conflict_and_changes_nothing(monkeypatch):
     # Through the service, as if the lock had handed out the old row: an ask that is
     # legal in the stale state is refused, and neither its events nor its receipt stay.
     monkeypatch.setattr(play, "locked_table", lambda table_id: stale)
-    stale_state = engine.state_from_json(stale.state)
+    stale_state = engine.stored_state_from_json(stale.state)
     stale_mover = next(p for p in players if p.seat == stale_state.turn)
     stale_ask = engine.legal_actions(stale_state, stale_state.turn)[-1]
     with pytest.raises(Refused) as refused:
