@@ -152,7 +152,7 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "BACKEND": "game.layers.InMemoryChannelLayer",  # cheaper per message
             "CONFIG": {"capacity": envint("CHANNEL_CAPACITY", "1000")},
         }
     }
@@ -200,6 +200,8 @@ GAME_TICKER = envbool("GAME_TICKER", "true")  # bots and pause timers in this pr
 GAME_TICK_SECONDS = float(envint("GAME_TICK_MS", "250")) / 1000
 BOT_DELAY_SECONDS = float(envint("BOT_DELAY_MS", "1200")) / 1000  # a human-like pause
 WS_RATE_PER_SECOND = envint("WS_RATE_PER_SECOND", "5")
+# The dashboard gets table events at most this often (a quiet room's at once).
+DASHBOARD_BATCH_SECONDS = float(envint("DASHBOARD_BATCH_MS", "25")) / 1000
 WS_RATE_BURST = envint("WS_RATE_BURST", "20")
 # Joining: a whole room shares one Wi-Fi address, so joins to a session that exists are
 # never limited; wrong codes are, per address and for the whole server (README, "Joining").
