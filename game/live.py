@@ -13,9 +13,11 @@ it reloads the view from the database instead.
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from typing import Any
 
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -42,13 +44,48 @@ def seating_group(workshop_id: int) -> str:
     return f"seating-{workshop_id}"
 
 
+# Pushes of the write that runs in this context, collected instead of sent: a socket's
+# write runs in a worker thread (database_sync_to_async), and sending from there would
+# hop back to the event loop for each push and hold the thread meanwhile. The socket
+# sends them itself once the write returns (``collecting`` / ``push``).
+_pending: ContextVar[list[tuple[str, dict[str, Any]]] | None] = ContextVar(
+    "live_pending", default=None
+)
+
+
 def _send(group: str, message: dict[str, Any]) -> None:
     """Push to a group; delivery is at most once. With the channel layer down the push
     is lost, not the move: pages see the gap in the sequence and catch up."""
+    pending = _pending.get()
+    if pending is not None:
+        pending.append((group, message))
+        return
     try:
         async_to_sync(get_channel_layer().group_send)(group, message)
     except CHANNEL_LAYER_DOWN as error:
         log.warning("push to %s lost: channel layer unavailable: %s", group, describe(error))
+
+
+async def collecting(write, /, **kwargs: Any) -> Any:
+    """Run the synchronous ``write`` in a worker thread, then push what it published
+    (after its commit) from here, the event loop. Pushes of a write that committed are
+    sent even when it then raised."""
+    pending: list[tuple[str, dict[str, Any]]] = []
+    token = _pending.set(pending)
+    try:
+        return await database_sync_to_async(write)(**kwargs)
+    finally:
+        _pending.reset(token)
+        await push(pending)
+
+
+async def push(pending: list[tuple[str, dict[str, Any]]]) -> None:
+    layer = get_channel_layer()
+    for group, message in pending:
+        try:
+            await layer.group_send(group, message)
+        except CHANNEL_LAYER_DOWN as error:
+            log.warning("push to %s lost: channel layer unavailable: %s", group, describe(error))
 
 
 def publish_table(table, events: tuple[dict[str, Any], ...]) -> None:
@@ -128,7 +165,7 @@ def state_block(table, seat: int | None) -> dict[str, Any]:
     }
     if table.state is None:
         return block
-    state = engine.state_from_json(table.state)
+    state = engine.stored_state_from_json(table.state)
     view = engine.public_view(state) if seat is None else engine.seat_view(state, seat)
     block.update(
         hand=list(view.hand) if seat is not None else [],

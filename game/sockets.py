@@ -18,6 +18,7 @@ import time
 from typing import Any
 
 from autobahn.exception import Disconnected
+from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.security.websocket import OriginValidator
@@ -82,7 +83,7 @@ class JsonConsumer(AsyncWebsocketConsumer):
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         try:
-            await super().dispatch(message)
+            await self.call_handler(message)
         except (*DATABASE_DOWN, *CHANNEL_LAYER_DOWN) as error:
             if message["type"] == "websocket.disconnect":
                 shutdown.live_sockets.discard(self)
@@ -99,6 +100,16 @@ class JsonConsumer(AsyncWebsocketConsumer):
             if database:
                 await self.refuse(Refused("unavailable"))
             await self.close(code=UNAVAILABLE)
+
+    async def call_handler(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch, without its close_old_connections() before every message:
+        that is a hop to the database thread for each group message to each socket,
+        queued behind the moves. Our database work runs in database_sync_to_async,
+        which closes old connections itself, around each call."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         self.closed = True

@@ -11,10 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 
-from game import play
+from game import live, play
 from game.errors import DATABASE_DOWN, describe
 
 log = logging.getLogger(__name__)
@@ -40,7 +39,7 @@ async def run_forever() -> None:
     while True:
         await asyncio.sleep(settings.GAME_TICK_SECONDS)
         try:
-            await database_sync_to_async(tick)()
+            await live.collecting(tick)
         except DATABASE_DOWN as error:
             if not failing:
                 log.warning("game ticker paused: database unavailable: %s", describe(error))
