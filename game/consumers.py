@@ -6,11 +6,14 @@ closing are shared in game.sockets.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 
 from game import live, play, polls
 from game.accounts import can_run, player_token
@@ -120,16 +123,19 @@ class PlayConsumer(JsonConsumer):
             raise Refused("bad_message", detail="target must be a seat number")
         if not isinstance(card, str) or len(card) > 100:
             raise Refused("bad_message", detail="card must be a card key")
-        change = await database_sync_to_async(play.table_ask)(
-            player=self.player, target=target, card=card, action_id=action_id
+        change = await live.collecting(
+            play.table_ask, player=self.player, target=target, card=card, action_id=action_id
         )
         await self.send_json(
             {"type": "ack", "id": action_id, "seq": change.seq, "duplicate": change.duplicate}
         )
 
     async def on_vote(self, message: dict[str, Any]) -> None:
-        await database_sync_to_async(polls.poll_vote)(
-            player=self.player, poll_id=message.get("poll"), answer=message.get("answer")
+        await live.collecting(
+            polls.poll_vote,
+            player=self.player,
+            poll_id=message.get("poll"),
+            answer=message.get("answer"),
         )
         await self.send_json({"type": "voted", "poll": message["poll"]})
 
@@ -188,6 +194,14 @@ class HostConsumer(JsonConsumer):
     """The facilitator's dashboard: every table's public events and the arrivals."""
 
     handlers = {"ping": "on_ping"}
+    # Table events are batched: a busy room's dashboard gets at most one message per
+    # DASHBOARD_BATCH_SECONDS, a quiet room's at once (game/PROTOCOL.md).
+    sent_at = 0.0
+    flusher: asyncio.Handle | asyncio.Future | None = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.batches: list[dict[str, Any]] = []
 
     async def opened(self) -> None:
         code = self.scope["url_route"]["kwargs"]["code"]
@@ -201,6 +215,8 @@ class HostConsumer(JsonConsumer):
         await self.send_json({"type": "hello", "tables": await table_seqs(self.workshop.pk)})
 
     async def disconnect(self, code: int) -> None:
+        if self.flusher is not None:
+            self.flusher.cancel()
         workshop = getattr(self, "workshop", None)
         if workshop is not None:
             await self.channel_layer.group_discard(
@@ -208,4 +224,36 @@ class HostConsumer(JsonConsumer):
             )
 
     async def workshop_update(self, message: dict[str, Any]) -> None:
-        await self.send_json({**message, "type": "update"})
+        if message.get("table") is None:  # seating, a poll, the plans: rare, sent at once
+            await self.send_json({**message, "type": "update"})
+            return
+        self.batches.append(message)
+        if self.flusher is not None:
+            return  # a send is due: this batch goes with it
+        wait = self.sent_at + settings.DASHBOARD_BATCH_SECONDS - time.monotonic()
+        if wait <= 0:
+            await self.flush()
+        else:
+            self.flusher = asyncio.get_running_loop().call_later(wait, self.flush_later)
+
+    def flush_later(self) -> None:
+        self.flusher = asyncio.ensure_future(self.flush())
+
+    async def flush(self) -> None:
+        """Send the tables' batches that came in since the last send, as one ``update``;
+        a table's consecutive batches merge, so its events stay in order and gap-free."""
+        tables: dict[int, dict[str, Any]] = {}
+        for batch in self.batches:
+            merged = tables.get(batch["table"])
+            if merged is None:
+                tables[batch["table"]] = {
+                    key: batch[key] for key in ("table", "number", "seq", "events")
+                }
+            else:
+                merged.update(seq=batch["seq"], events=merged["events"] + batch["events"])
+        self.batches = []
+        self.sent_at = time.monotonic()
+        try:
+            await self.send_json({"type": "update", "tables": list(tables.values())})
+        finally:
+            self.flusher = None

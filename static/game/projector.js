@@ -41,9 +41,11 @@
 
   liveSocket(root.dataset.socket, {
     onMessage: (message) => {
-      if (message.type === "update" && message.events) {
-        for (const event of message.events) {
-          if (event.type === "quartet_laid" && !event.dealt) queue.push({ table: message.number, theme: event.theme });
+      if (message.type === "update" && message.tables) {
+        for (const batch of message.tables) {
+          for (const event of batch.events) {
+            if (event.type === "quartet_laid" && !event.dealt) queue.push({ table: batch.number, theme: event.theme });
+          }
         }
         queue.splice(0, Math.max(0, queue.length - 2));  // a burst of quartets: show the latest two
         show();

@@ -627,19 +627,22 @@ class Dashboard:
 
     def take(self, message: dict[str, Any], now: float) -> None:
         self.dirty = True
-        table = message.get("table")
-        if message.get("type") != "update" or table is None:
-            return
+        if message.get("type") == "update":
+            for batch in message.get("tables", []):
+                self.take_batch(batch, now)
+
+    def take_batch(self, batch: dict[str, Any], now: float) -> None:
+        table = batch["table"]
         last = self.seqs.get(table, 0)
-        seqs = [event["seq"] for event in message["events"]]
+        seqs = [event["seq"] for event in batch["events"]]
         new = [seq for seq in seqs if seq > last]
         self.tally.dashboard_repeats += len(seqs) - len(new)
-        if new != list(range(last + 1, message["seq"] + 1)):
+        if new != list(range(last + 1, batch["seq"] + 1)):
             self.tally.dashboard_gaps += 1
-        for event in message["events"]:
+        for event in batch["events"]:
             if event["type"] == "asked" and event["seq"] > last:
                 self.tally.at_dashboard[(table, event["seq"])] = now
-        self.seqs[table] = max(last, message["seq"])
+        self.seqs[table] = max(last, batch["seq"])
 
     async def listen(self, until: float) -> None:
         from websockets.exceptions import ConnectionClosed

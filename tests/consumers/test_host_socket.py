@@ -35,8 +35,11 @@ async def test_the_facilitator_hears_every_table_move():
     )
     update = await socket.receive_json_from()
     assert update["type"] == "update"
-    assert update["table"] == table.pk
-    assert update["events"][0]["type"] == "asked"
+    [batch] = update["tables"]
+    assert batch["table"] == table.pk
+    assert batch["number"] == table.number
+    assert batch["events"][0]["type"] == "asked"
+    assert batch["seq"] == batch["events"][-1]["seq"]
     assert "hand" not in str(update)
     await socket.disconnect()
 
