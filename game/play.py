@@ -21,10 +21,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from game import engine, live
+from game import engine, live, rows
 from game.accounts import check_runs
 from game.errors import Refused
 from game.models import ActionReceipt, BotLevel, Player, Table, TableEvent, Workshop
@@ -86,24 +86,30 @@ def _record(
     events: list[dict[str, Any]],
     *,
     state: engine.GameState | None = None,
+    bots: set[int] | None = None,
     **fields: Any,
 ) -> Change:
     """Store ``events`` after the table's last one and save the table, in the caller's
     transaction; publish after commit. Raises Refused("conflict") if another writer
-    got there first (the table's seq moved)."""
+    got there first (the table's seq moved). ``bots``: the table's bot seats, when the
+    caller has read them already."""
     old_seq = table.seq
     new_seq = old_seq + len(events)
     stamped = tuple({"seq": old_seq + n, **event} for n, event in enumerate(events, start=1))
     if state is not None:
         fields["state"] = engine.stored_state_to_json(state)
-        fields["bot_turn"] = state.turn is not None and state.turn in _bot_seats(table)
+        bots = _bot_seats(table) if bots is None else bots
+        fields["bot_turn"] = state.turn is not None and state.turn in bots
         if state.turn is None:
             fields["status"] = Table.Status.OVER
     fields["updated"] = timezone.now()
-    if not Table.objects.filter(pk=table.pk, seq=old_seq).update(seq=new_seq, **fields):
+    if not rows.update_where(Table, {"id": table.pk, "seq": old_seq}, {"seq": new_seq, **fields}):
         raise Refused("conflict")
-    TableEvent.objects.bulk_create(
-        TableEvent(table=table, seq=event["seq"], data=event) for event in stamped
+    now = fields["updated"]
+    rows.insert(
+        TableEvent,
+        ("table", "seq", "data", "created"),
+        [(table.pk, event["seq"], event, now) for event in stamped],
     )
     for name, value in fields.items():
         setattr(table, name, value)
@@ -166,10 +172,10 @@ def _check_can_move(table: Table) -> None:
 
 
 def _apply(
-    table: Table, state: engine.GameState, action: engine.Ask
+    table: Table, state: engine.GameState, action: engine.Ask, bots: set[int]
 ) -> tuple[Change, engine.GameState]:
-    """Apply one ask to the locked table, whose game is ``state``; the caller holds the
-    transaction."""
+    """Apply one ask to the locked table, whose game is ``state`` and whose bots sit at
+    ``bots``; the caller holds the transaction."""
     try:
         state, events = engine.apply(state, action)
     except engine.IllegalAction as error:
@@ -177,7 +183,8 @@ def _apply(
     fields: dict[str, Any] = {}
     if state.pause_due:
         fields["pause_until"] = timezone.now() + timedelta(seconds=state.pause_due)
-    change = _record(table, [_event_data(event) for event in events], state=state, **fields)
+    events = [_event_data(event) for event in events]
+    change = _record(table, events, state=state, bots=bots, **fields)
     return change, state
 
 
@@ -186,20 +193,43 @@ def table_ask(*, player: Player, target: int, card: str, action_id: str) -> Chan
     is the player's own, from the database: a client cannot act for another seat."""
     if player.table_id is None or player.seat is None:
         raise Refused("not_seated")
+    try:
+        return _ask(player, target, card, action_id)
+    except (Refused, IntegrityError):
+        # A resend of a move already made is refused by the rules or by the receipt's
+        # uniqueness (and rolled back); either way it is answered as the first time.
+        receipt = ActionReceipt.objects.filter(player=player, action_id=action_id).first()
+        if receipt is None:
+            raise
+        table = Table.objects.get(pk=player.table_id)
+        return Change(table=table, seq=receipt.seq, events=(), duplicate=True)
+
+
+def _ask(player: Player, target: int, card: str, action_id: str) -> Change:
     with transaction.atomic():
         table = locked_table(player.table_id)
-        receipt = ActionReceipt.objects.filter(player=player, action_id=action_id).first()
-        if receipt is not None:
-            return Change(table=table, seq=receipt.seq, events=(), duplicate=True)
-        current = Player.objects.get(pk=player.pk)
-        if current.removed or current.table_id != table.pk:
+        # Who sits at the table now, in one query: the player may have been moved,
+        # removed or replaced by a bot since the socket opened.
+        seated = {
+            pk: (seat, bot_level)
+            for pk, seat, bot_level in table.players.filter(removed=False).values_list(
+                "pk", "seat", "bot_level"
+            )
+        }
+        if player.pk not in seated:
             raise Refused("not_seated")
-        if current.is_bot:
+        seat, bot_level = seated[player.pk]
+        if bot_level:
             raise Refused("seat_taken_over")
         _check_can_move(table)
-        ask = engine.Ask(seat=current.seat, target=target, card=card)
-        change, _state = _apply(table, table_state(table), ask)
-        ActionReceipt.objects.create(player=current, action_id=action_id, seq=change.seq)
+        bots = {seat for seat, level in seated.values() if level}
+        ask = engine.Ask(seat=seat, target=target, card=card)
+        change, _state = _apply(table, table_state(table), ask, bots)
+        rows.insert(
+            ActionReceipt,
+            ("player", "action_id", "seq", "created"),
+            [(player.pk, action_id, change.seq, timezone.now())],
+        )
     return change
 
 
@@ -227,7 +257,7 @@ def bot_move(*, table_id: int) -> Change | None:
         # Seeded by the table and its position, so a replay makes the same choices.
         rng = random.Random(f"{table.seed}:{table.seq}")
         action = engine.bot_choose(level, engine.seat_view(state, state.turn), rng)
-        change, _state = _apply(table, state, action)
+        change, _state = _apply(table, state, action, set(bots))
     return change
 
 

@@ -12,7 +12,7 @@ from channels.db import database_sync_to_async as db
 from channels.layers import get_channel_layer
 from django.db import OperationalError, connection
 
-from game import consumers, engine, live, shutdown
+from game import consumers, engine, live, rows, shutdown
 from game.models import ActionReceipt, TableEvent
 from tests.live.servers import database_url
 from tests.tables import game_state, player_socket, session_with_table
@@ -61,7 +61,7 @@ async def test_a_move_that_cannot_reach_the_database_changes_nothing(
     socket = await connect(players[ask.seat], language=language)
     before = table.seq
     # The table row is already updated when storing the events fails: all rolls back.
-    calls = fail_once(monkeypatch, TableEvent.objects, "bulk_create", error)
+    calls = fail_once(monkeypatch, rows, "insert", error)  # the events' INSERT
     move = {"type": "ask", "id": "a1", "target": ask.target, "card": ask.card}
     await socket.send_json_to(move)
     assert await socket.receive_json_from() == {

@@ -1,0 +1,58 @@
+"""The statements of a move, without the ORM's query building.
+
+A move is the hot path of a live room: hundreds a second in a busy one. Building the
+same UPDATE and INSERTs through the ORM cost more than running them (tests/perf, README
+"Performance"), so the few statements of a move are written here once, in SQL that
+SQLite and PostgreSQL both run. Values still go through each model field's own
+``get_db_prep_save`` (JSON, dates), and table and column names come from the models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+from django.db import connection, models
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+@cache
+def _columns(model: type[models.Model], names: tuple[str, ...]) -> tuple[str, list]:
+    fields = [model._meta.get_field(name) for name in names]
+    return ", ".join(_quote(field.column) for field in fields), fields
+
+
+def _prepared(fields: list, values: Sequence[Any]) -> list[Any]:
+    return [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(fields, values, strict=True)
+    ]
+
+
+def insert(model: type[models.Model], names: tuple[str, ...], rows: Iterable[Sequence]) -> None:
+    """INSERT ``rows`` (values in the order of ``names``) into ``model``'s table."""
+    columns, fields = _columns(model, names)
+    marks = ", ".join(["%s"] * len(names))
+    sql = f"INSERT INTO {_quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [_prepared(fields, row) for row in rows])
+
+
+def update_where(model: type[models.Model], where: dict[str, Any], values: dict[str, Any]) -> int:
+    """UPDATE the rows matching every ``where`` equality to ``values``: the row count."""
+    names = tuple(values)
+    _, fields = _columns(model, names)
+    where_names = tuple(where)
+    _, where_fields = _columns(model, where_names)
+    assignments = ", ".join(f"{_quote(field.column)} = %s" for field in fields)
+    conditions = " AND ".join(f"{_quote(field.column)} = %s" for field in where_fields)
+    sql = f"UPDATE {_quote(model._meta.db_table)} SET {assignments} WHERE {conditions}"
+    params = _prepared(fields, [values[n] for n in names])
+    params += _prepared(where_fields, [where[n] for n in where_names])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
