@@ -159,13 +159,14 @@ def workshop_start_all(*, workshop: Workshop, by: AbstractBaseUser) -> list[Chan
 
 
 def _check_can_move(table: Table) -> None:
-    if not table.workshop.is_open:
+    """``table`` as ``rows.locked_table`` reads it, with its session's state."""
+    if not table.session_open:
         raise Refused("session_ended")
     if table.status == Table.Status.WAITING:
         raise Refused("not_started")
     if table.status == Table.Status.OVER:
         raise Refused("game_over")
-    if table.paused or table.workshop.paused:
+    if table.paused or table.session_paused:
         raise Refused("paused")
     if table.pause_until and table.pause_until > timezone.now():
         raise Refused("paused")
@@ -207,15 +208,10 @@ def table_ask(*, player: Player, target: int, card: str, action_id: str) -> Chan
 
 def _ask(player: Player, target: int, card: str, action_id: str) -> Change:
     with transaction.atomic():
-        table = locked_table(player.table_id)
+        table = rows.locked_table(player.table_id)
         # Who sits at the table now, in one query: the player may have been moved,
         # removed or replaced by a bot since the socket opened.
-        seated = {
-            pk: (seat, bot_level)
-            for pk, seat, bot_level in table.players.filter(removed=False).values_list(
-                "pk", "seat", "bot_level"
-            )
-        }
+        seated = {pk: (seat, bot_level) for pk, seat, bot_level in rows.seated(table.pk)}
         if player.pk not in seated:
             raise Refused("not_seated")
         seat, bot_level = seated[player.pk]
@@ -237,7 +233,7 @@ def bot_move(*, table_id: int) -> Change | None:
     """If it is a bot's turn at the table and nothing holds the game, move for it.
     Safe to call from several processes at once: only one move applies per state."""
     with transaction.atomic():
-        table = locked_table(table_id)
+        table = rows.locked_table(table_id)
         if not table.bot_turn:
             return None
         try:

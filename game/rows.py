@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db import connection, models
 
+from game.models import Player, Table, Workshop
+
 
 def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
@@ -56,3 +58,34 @@ def update_where(model: type[models.Model], where: dict[str, Any], values: dict[
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def locked_table(table_id: int) -> Table:
+    """The table's row, locked for the caller's transaction (FOR UPDATE on PostgreSQL;
+    on SQLite the IMMEDIATE transaction holds the write lock), with its session's
+    ``session_open`` and ``session_paused``: what a move needs, in one statement."""
+    lock = " FOR UPDATE OF t" if connection.features.has_select_for_update_of else ""
+    sql = (
+        f"SELECT t.*, w.{_quote('status')} AS session_status, w.{_quote('paused')} AS"
+        f" session_paused FROM {_quote(Table._meta.db_table)} t JOIN"
+        f" {_quote(Workshop._meta.db_table)} w ON w.{_quote('id')} = t.{_quote('workshop_id')}"
+        f" WHERE t.{_quote('id')} = %s{lock}"
+    )
+    table = next(iter(Table.objects.raw(sql, [table_id])), None)
+    if table is None:
+        raise Table.DoesNotExist(f"no table {table_id}")
+    table.session_open = table.session_status == Workshop.Status.OPEN
+    table.session_paused = bool(table.session_paused)
+    return table
+
+
+def seated(table_id: int) -> list[tuple[int, int, str]]:
+    """(player id, seat, bot level) of everyone seated at the table now."""
+    sql = (
+        f"SELECT {_quote('id')}, {_quote('seat')}, {_quote('bot_level')} FROM"
+        f" {_quote(Player._meta.db_table)} WHERE {_quote('table_id')} = %s AND NOT"
+        f" {_quote('removed')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [table_id])
+        return cursor.fetchall()
