@@ -36,12 +36,14 @@ def _prepared(fields: list, values: Sequence[Any]) -> list[Any]:
 
 
 def insert(model: type[models.Model], names: tuple[str, ...], rows: Iterable[Sequence]) -> None:
-    """INSERT ``rows`` (values in the order of ``names``) into ``model``'s table."""
+    """INSERT ``rows`` (values in the order of ``names``) into ``model``'s table, in one
+    statement (psycopg's executemany pipelines, which costs more for a few rows)."""
     columns, fields = _columns(model, names)
-    marks = ", ".join(["%s"] * len(names))
-    sql = f"INSERT INTO {_quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    rows = list(rows)
+    marks = ", ".join(["(" + ", ".join(["%s"] * len(names)) + ")"] * len(rows))
+    sql = f"INSERT INTO {_quote(model._meta.db_table)} ({columns}) VALUES {marks}"
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [_prepared(fields, row) for row in rows])
+        cursor.execute(sql, [value for row in rows for value in _prepared(fields, row)])
 
 
 def update_where(model: type[models.Model], where: dict[str, Any], values: dict[str, Any]) -> int:
