@@ -15,11 +15,10 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from game import live, play, polls
+from game import live, play, polls, rows
 from game.accounts import can_run, player_token
 from game.errors import Refused
 from game.models import Player, Table, Workshop
-from game.sessions import player_by_token
 from game.sockets import FORBIDDEN, MAX_ACTION_ID, MAX_MESSAGE_BYTES, JsonConsumer
 
 log = logging.getLogger(__name__)
@@ -32,7 +31,7 @@ __all__ = ["MAX_ACTION_ID", "MAX_MESSAGE_BYTES", "HostConsumer", "PlayConsumer"]
 
 @database_sync_to_async
 def load_player(token: str) -> Player | None:
-    return player_by_token(token)
+    return rows.player_by_token(token) if token else None
 
 
 @database_sync_to_async
@@ -63,8 +62,9 @@ class PlayConsumer(JsonConsumer):
             live.seating_group(self.player.workshop_id), self.channel_name
         )
         since_table, since = _since(self.scope)
-        table_id = await current_table_id(self.player.pk)
-        await self.send_view(since=since if since_table == table_id else None)
+        table_id = self.player.table_id  # just read: no second look needed
+        since = since if since_table == table_id else None
+        await self.send_view(since=since, table_id=table_id, player=self.player)
 
     async def disconnect(self, code: int) -> None:
         player = getattr(self, "player", None)
@@ -78,10 +78,14 @@ class PlayConsumer(JsonConsumer):
                 live.table_group(self.table_id), self.channel_name
             )
 
-    async def send_view(self, since: int | None = None) -> None:
+    async def send_view(
+        self, since: int | None = None, table_id: int | None = 0, player: Player | None = None
+    ) -> None:
         """Join the table's group first, then read: an event that lands in between
-        arrives twice and is dropped by its seq, never lost."""
-        table_id = await current_table_id(self.player.pk)
+        arrives twice and is dropped by its seq, never lost. ``table_id`` and ``player``:
+        the player's table and row as just read, if they were (0: look the table up)."""
+        if table_id == 0:
+            table_id = await current_table_id(self.player.pk)
         if table_id != self.table_id:
             if self.table_id is not None:
                 await self.channel_layer.group_discard(
@@ -90,7 +94,7 @@ class PlayConsumer(JsonConsumer):
             if table_id is not None:
                 await self.channel_layer.group_add(live.table_group(table_id), self.channel_name)
             self.table_id = table_id
-        seat = await load_seat(self.player.pk, since)
+        seat = await load_seat(self.player.pk, since, player)
         if seat["table_id"] != table_id:  # moved to another table meanwhile
             await self.send_view()
             return

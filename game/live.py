@@ -13,16 +13,18 @@ it reloads the view from the database instead.
 from __future__ import annotations
 
 import logging
+import time
 from contextvars import ContextVar
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from game import engine
+from cards.models import Card, Deck, Theme
+from game import engine, rows
 from game.errors import CHANNEL_LAYER_DOWN, describe
 from game.models import Player, TableEvent, Workshop
 
@@ -132,8 +134,30 @@ def log_session_created(sender, instance: Workshop, created: bool, **kwargs) -> 
 # --- the state block a player's page renders --------------------------------------------
 
 
-def deck_json(deck) -> dict[str, Any]:
-    """The deck's names, colours and titles: public, the same for everyone."""
+DECK_CACHE_SECONDS = 30.0  # an edit in the admin reaches fresh views within this
+_decks: dict[int, tuple[float, dict[str, Any]]] = {}
+
+
+def deck_json(deck_id: int) -> dict[str, Any]:
+    """The deck's names, colours and titles: public, the same for everyone. Kept per
+    process for DECK_CACHE_SECONDS, and forgotten when a deck, theme or card is saved
+    here: a room of phones reconnecting at once reads it once."""
+    now = time.monotonic()
+    cached = _decks.get(deck_id)
+    if cached is None or cached[0] < now:
+        cached = _decks[deck_id] = (now + DECK_CACHE_SECONDS, _read_deck(deck_id))
+    return cached[1]
+
+
+@receiver(post_save, dispatch_uid="game.live.forget_decks")
+@receiver(post_delete, dispatch_uid="game.live.forget_decks_deleted")
+def forget_decks(sender, **kwargs) -> None:
+    if sender in (Deck, Theme, Card):
+        _decks.clear()
+
+
+def _read_deck(deck_id: int) -> dict[str, Any]:
+    deck = Deck.objects.get(pk=deck_id)
     return {
         "slug": deck.slug,
         "themes": [
@@ -155,7 +179,8 @@ def state_block(table, seat: int | None) -> dict[str, Any]:
     """The game as ``seat`` may see it (None: no hand, as the projector sees it)."""
     block: dict[str, Any] = {
         "status": table.status,
-        "paused": table.paused or table.workshop.paused,
+        # rows.table_row reads the session's pause with the table; else the workshop.
+        "paused": table.paused or getattr(table, "session_paused", None) or table.workshop.paused,
         "pause_until": table.pause_until.isoformat() if table.pause_until else None,
         "hand": [],
         "counts": [],
@@ -250,23 +275,46 @@ def _seat_view(player, table, seat: int | None) -> dict[str, Any]:
         if table is None
         else {"id": table.pk, "number": table.number, "status": table.status},
         "players": [{"seat": m.seat, "name": m.name, "bot": m.bot_level or None} for m in members],
-        "deck": deck_json(workshop.deck),
+        "deck": deck_json(workshop.deck_id),
         "poll": open_poll_for(player),
         "state": state_block(table, seat) if table else None,
         "log": [event.data for event in reversed(log)],
     }
 
 
-def seat_snapshot(player_id: int, since: int | None) -> dict[str, Any]:
-    """Everything a player's page needs, read in one go after joining the groups; with
-    ``since``, also the events after it (``missed``) when there are not too many."""
-    player = Player.objects.select_related("workshop__deck", "table").get(pk=player_id)
+def seat_snapshot(player_id: int, since: int | None, player=None) -> dict[str, Any]:
+    """Everything a player's page needs, read in one go after joining the groups: with
+    ``since``, only what it missed (``catch_up``) when that is not too much; else the
+    whole view. ``player``: the row as the socket just read it (rows.player_by_token),
+    so as not to read it twice; its table and session are read here, fresh."""
+    if player is None:
+        player = Player.objects.select_related("workshop", "table").get(pk=player_id)
+    if since is not None:
+        caught = catch_up(player, since)
+        if caught is not None:
+            return caught
     table = player.table
-    result: dict[str, Any] = {"player": player, "table_id": table.pk if table else None}
-    if table is not None and since is not None and 0 <= table.seq - since <= CATCH_UP_LIMIT:
-        missed = TableEvent.objects.filter(table=table, seq__gt=since, seq__lte=table.seq)
-        result["missed"] = [event.data for event in missed.order_by("seq")]
     seat = None if player.is_bot and not player.replaced else player.seat
-    result["view"] = _seat_view(player, table, seat)
-    result["seq"] = result["view"]["seq"]
-    return result
+    view = _seat_view(player, table, seat)
+    return {"player": player, "table_id": table.pk if table else None, "view": view}
+
+
+def catch_up(player, since: int) -> dict[str, Any] | None:
+    """For a page that reconnects to its table with ``since``: the events it missed, its
+    seat's state now, the open poll and the deck (for the order of the hand), in a few
+    plain statements, because a whole room does this at once after a Wi-Fi drop. None
+    when a fresh view is needed instead (no table, too many missed)."""
+    from game.polls import open_poll_for  # polls publishes through this module
+
+    table = rows.table_row(player.table_id) if player.table_id else None
+    if table is None or not 0 <= table.seq - since <= CATCH_UP_LIMIT:
+        return None
+    seat = None if player.is_bot and not player.replaced else player.seat
+    view = {
+        "seq": table.seq,
+        "deck": deck_json(table.deck_id),
+        "poll": open_poll_for(player),
+        "state": state_block(table, seat),
+    }
+    missed = rows.event_data(table.pk, since, table.seq)
+    return {"player": player, "table_id": table.pk, "missed": missed, "view": view}

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
-from game import live
+from game import live, rows
 from game.accounts import check_runs
 from game.errors import Refused
 from game.models import Player, Poll, PollTemplate, Vote, Workshop
@@ -89,9 +89,6 @@ def poll_counts(poll: Poll) -> list[int]:
 
 
 def open_poll_for(player: Player) -> dict[str, Any] | None:
-    """The session's open poll as a phone sees it, with the phone's own vote."""
-    poll = Poll.objects.filter(workshop_id=player.workshop_id, status=Poll.Status.OPEN).first()
-    if poll is None:
-        return None
-    mine = poll.votes.filter(player=player).values_list("answer", flat=True).first()
-    return {"id": poll.pk, "question": poll.question, "answers": poll.answers, "voted": mine}
+    """The session's open poll as a phone sees it, with the phone's own vote: one plain
+    statement, as every phone of a room asks it when it reconnects."""
+    return rows.open_poll(player.workshop_id, player.pk)

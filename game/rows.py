@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connection, models
 
-from game.models import Player, Table, Workshop
+from game.models import Player, Poll, Table, TableEvent, Vote, Workshop
 
 
 def _quote(name: str) -> str:
@@ -91,3 +91,59 @@ def seated(table_id: int) -> list[tuple[int, int, str]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [table_id])
         return cursor.fetchall()
+
+
+def table_row(table_id: int) -> Table | None:
+    """The table's row with its session's ``session_paused`` and ``deck_id``, unlocked:
+    what a reconnecting page's catch-up reads."""
+    sql = (
+        f"SELECT t.*, w.{_quote('paused')} AS session_paused, w.{_quote('deck_id')} AS deck_id"
+        f" FROM {_quote(Table._meta.db_table)} t JOIN {_quote(Workshop._meta.db_table)} w"
+        f" ON w.{_quote('id')} = t.{_quote('workshop_id')} WHERE t.{_quote('id')} = %s"
+    )
+    table = next(iter(Table.objects.raw(sql, [table_id])), None)
+    if table is not None:
+        table.session_paused = bool(table.session_paused)
+    return table
+
+
+def player_by_token(token: str) -> Player | None:
+    """The person with this cookie token (a bot that took over their seat included)."""
+    sql = (
+        f"SELECT * FROM {_quote(Player._meta.db_table)} WHERE {_quote('token')} = %s"
+        f" AND NOT {_quote('removed')} AND ({_quote('bot_level')} = '' OR {_quote('replaced')})"
+    )
+    return next(iter(Player.objects.raw(sql, [token])), None)
+
+
+def event_data(table_id: int, after: int, upto: int) -> list[dict[str, Any]]:
+    """The data of the table's events after seq ``after`` up to ``upto``, in order."""
+    field = TableEvent._meta.get_field("data")
+    sql = (
+        f"SELECT {_quote('data')} FROM {_quote(TableEvent._meta.db_table)} WHERE"
+        f" {_quote('table_id')} = %s AND {_quote('seq')} > %s AND {_quote('seq')} <= %s"
+        f" ORDER BY {_quote('seq')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [table_id, after, upto])
+        return [field.from_db_value(value, None, connection) for (value,) in cursor.fetchall()]
+
+
+def open_poll(workshop_id: int, player_id: int) -> dict[str, Any] | None:
+    """The session's open poll (one at a time) as this phone sees it, with its vote."""
+    answers = Poll._meta.get_field("answers")
+    sql = (
+        f"SELECT p.{_quote('id')}, p.{_quote('question')}, p.{_quote('answers')},"
+        f" v.{_quote('answer')} FROM {_quote(Poll._meta.db_table)} p LEFT JOIN"
+        f" {_quote(Vote._meta.db_table)} v ON v.{_quote('poll_id')} = p.{_quote('id')} AND"
+        f" v.{_quote('player_id')} = %s WHERE p.{_quote('workshop_id')} = %s AND"
+        f" p.{_quote('status')} = %s ORDER BY p.{_quote('id')} DESC LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [player_id, workshop_id, Poll.Status.OPEN])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    poll_id, question, values, voted = row
+    values = answers.from_db_value(values, None, connection)
+    return {"id": poll_id, "question": question, "answers": values, "voted": voted}

@@ -94,5 +94,6 @@ def player_by_token(token: str) -> Player | None:
     return (
         Player.objects.select_related("workshop", "table")
         .filter(Q(bot_level="") | Q(replaced=True), token=token, removed=False)
+        .order_by("pk")  # the token is unique; the default ordering would join for nothing
         .first()
     )

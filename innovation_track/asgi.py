@@ -13,7 +13,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "innovation_track.settings")
 # Initialise Django (apps, models) before importing anything that touches models.
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from game import shutdown  # noqa: E402
@@ -24,9 +23,7 @@ from game.ticker import StartTicker  # noqa: E402
 router = ProtocolTypeRouter(
     {
         "http": shutdown.TrackRequests(django_asgi_app),
-        "websocket": allowed_hosts_origin_validator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": allowed_hosts_origin_validator(URLRouter(websocket_urlpatterns)),
     }
 )
 

@@ -37,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks.bench_room import RUNNING, Browser, ms, spread
+from tests.benchmarks.bench_room import RUNNING, Browser, ms, own_cpu, spread
 from tests.perf import servers
 from tests.perf.driver import Driver, Tally
 from tests.processes import stop
@@ -84,7 +84,7 @@ async def measure(target: servers.Target, rate: float, args) -> Run:
     try:
         await driver.connect(room.phones, room.dashboards)
         run.sockets = len(room.phones) + len(room.dashboards)
-        profiler = start_profile(target, args, rate)
+        profiler = start_profile(target, args, f"{rate:g}", args.seconds)
         cpu0 = target.cpu_seconds()
         run.seconds = await driver.drive(rate, args.seconds)
         run.cpu = target.cpu_seconds() - cpu0
@@ -113,6 +113,8 @@ class Storm:
     lost: int = 0
     repeats: int = 0
     gaps: int = 0
+    server_cpu: float = 0.0  # CPU seconds while the phones reconnected
+    own_cpu: float = 0.0  # this generator's
     failure: str = ""
 
 
@@ -131,7 +133,7 @@ async def storm(target: servers.Target, count: int, args) -> Storm:
         await driver.drain(DRAIN_SECONDS)
         await cut_off(driver)
         pause_and_resume(target, room.code)
-        await reconnect_all(driver, result)
+        await reconnect_all(target, driver, result, args)
     finally:
         await driver.close()
     return result
@@ -162,7 +164,7 @@ def pause_and_resume(target: servers.Target, code: str) -> None:
         expect(status == 200, f"{action} answered {status}: {text[:200]}")
 
 
-async def reconnect_all(driver: Driver, result: Storm) -> None:
+async def reconnect_all(target: servers.Target, driver: Driver, result: Storm, args) -> None:
     """All phones reconnect at the same moment with ``since=``; each must end at its
     table's last seq, as the dashboard saw it, with nothing repeated or skipped."""
     dashboard = driver.dashboards[0]
@@ -173,6 +175,8 @@ async def reconnect_all(driver: Driver, result: Storm) -> None:
     gaps0, repeats0 = tally.gaps, tally.repeats
     for phone in driver.phones:
         phone.path = f"/ws/play/?table={phone.table.id}&since={phone.seq}"
+    profiler = start_profile(target, args, "storm", 5)
+    cpu0, mine0 = target.cpu_seconds(), own_cpu()
     start = time.perf_counter()
     await asyncio.gather(*(phone.connect() for phone in driver.phones), return_exceptions=True)
     while time.perf_counter() - start < STORM_DEADLINE:
@@ -180,12 +184,14 @@ async def reconnect_all(driver: Driver, result: Storm) -> None:
             break
         await asyncio.sleep(0.01)
     result.seconds = time.perf_counter() - start
+    result.server_cpu, result.own_cpu = target.cpu_seconds() - cpu0, own_cpu() - mine0
     behind = [p for p in driver.phones if p.seq < dashboard.seqs.get(p.table.id, 0)]
     result.caught_up = len(driver.phones) - len(behind)
     result.lost = len(behind)
     result.gaps, result.repeats = tally.gaps - gaps0, tally.repeats - repeats0
     if tally.views:
         result.failure = f"{tally.views} phones got a fresh view instead of their missed events"
+    finish_profile(profiler)
 
 
 def _dashboard_has_resumes(driver: Driver, dashboard) -> bool:
@@ -195,15 +201,16 @@ def _dashboard_has_resumes(driver: Driver, dashboard) -> bool:
 # --- profiling -----------------------------------------------------------------------------------
 
 
-def start_profile(target: servers.Target, args, rate: float) -> subprocess.Popen | None:
-    """py-spy on the (first) server process during the drive, when --profile is given."""
+def start_profile(target: servers.Target, args, label: str, seconds: float):
+    """py-spy on the (first) server process for ``seconds``, when --profile is given: the
+    stacks that hold the GIL, as py-spy's raw (collapsed) format."""
     if not args.profile or target.name == "floor":
         return None
     spy = Path(sys.executable).with_name("py-spy")
-    out = Path(args.profile) / f"{target.name}-{rate:g}.txt"
+    out = Path(args.profile) / f"{target.name}-{label}.txt"
     out.parent.mkdir(parents=True, exist_ok=True)
     command = [str(spy), "record", "-p", str(target.procs[0].pid), "-f", "raw", "-o", str(out)]
-    command += ["-d", str(int(args.seconds)), "-r", "200", "--nonblocking", "--gil"]
+    command += ["-d", str(max(1, int(seconds))), "-r", "200", "--nonblocking", "--gil"]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -271,7 +278,8 @@ def report_storms(storms: list[Storm]) -> None:
             f"storm, {s.server}: {s.phones} sockets open, RSS {s.rss_before:.0f} -> "
             f"{s.rss_open:.0f} MB ({per_socket:.0f} KB per socket); all reconnect with since=: "
             f"{s.caught_up}/{s.phones} caught up in {s.seconds:.2f} s, {s.lost} behind, "
-            f"{s.gaps} gaps, {s.repeats} repeats{'; ' + s.failure if s.failure else ''}"
+            f"{s.gaps} gaps, {s.repeats} repeats; CPU s: server {s.server_cpu:.2f}, this"
+            f" generator {s.own_cpu:.2f}{'; ' + s.failure if s.failure else ''}"
         )
 
 
