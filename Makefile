@@ -77,5 +77,13 @@ bench: install
 bench-room: install
 	$(PY) tests/benchmarks/bench_room.py
 
+# The load harness (tests/perf/loadtest.py): our server against a bare websockets floor,
+# 60 tables of 5 phones and 2 dashboards at 30, 120 and 300 moves/s, and a reconnect storm
+# of 1,000 phones; loopback only. PostgreSQL, Redis and nginx runs skip when absent.
+LOADTEST_ARGS ?= --storm 1000
+.PHONY: loadtest
+loadtest: install
+	$(PY) tests/perf/loadtest.py $(LOADTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
