@@ -179,8 +179,7 @@ def state_block(table, seat: int | None) -> dict[str, Any]:
     """The game as ``seat`` may see it (None: no hand, as the projector sees it)."""
     block: dict[str, Any] = {
         "status": table.status,
-        # rows.table_row reads the session's pause with the table; else the workshop.
-        "paused": table.paused or getattr(table, "session_paused", None) or table.workshop.paused,
+        "paused": table.paused or _session_paused(table),
         "pause_until": table.pause_until.isoformat() if table.pause_until else None,
         "hand": [],
         "counts": [],
@@ -200,6 +199,13 @@ def state_block(table, seat: int | None) -> dict[str, Any]:
         winners=list(view.winners),
     )
     return block
+
+
+def _session_paused(table) -> bool:
+    """rows.table_row reads the session's pause with the table; else the workshop."""
+    if hasattr(table, "session_paused"):
+        return table.session_paused
+    return table.workshop.paused
 
 
 def apply_events(

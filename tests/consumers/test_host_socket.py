@@ -7,6 +7,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
 
 from game import engine, play, sessions
+from game.models import Player, Table, TableEvent, Workshop
 from innovation_track.asgi import application
 from tests.factories import UserFactory, facilitator
 from tests.tables import ORIGIN, game_state, session_with_table
@@ -19,6 +20,51 @@ def host_socket(code: str, user=None) -> WebsocketCommunicator:
     if user is not None:
         socket.scope["user"] = user  # as AuthMiddleware would set it from the session
     return socket
+
+
+async def open_dashboard(workshop) -> tuple[WebsocketCommunicator, dict]:
+    """The session's facilitator's dashboard, open, and its hello."""
+    host = await db(get_user_model().objects.get)(pk=workshop.facilitator_id)
+    socket = host_socket(workshop.code, host)
+    assert (await socket.connect())[0]
+    hello = await socket.receive_json_from()
+    assert hello["type"] == "hello"
+    return socket, hello
+
+
+def session_with_two_tables() -> tuple[Workshop, list[Table]]:
+    """Six players at two started tables of three."""
+    names = ("Anna", "Bob", "Cees", "Daan", "Eva", "Fien")
+    workshop, first, _ = session_with_table(names, table_size=3)
+    second = Table.objects.exclude(pk=first.pk).get(workshop=workshop)
+    play.table_start(table=second, by=workshop.facilitator, seed=8)
+    second.refresh_from_db()
+    return workshop, [first, second]
+
+
+def move(table: Table) -> play.Change:
+    """One legal ask by the seat to move at ``table``."""
+    state = game_state(table)
+    ask = engine.legal_actions(state, state.turn)[0]
+    player = Player.objects.get(table=table, seat=ask.seat, removed=False)
+    return play.table_ask(
+        player=player, target=ask.target, card=ask.card, action_id=f"{table.pk}-{table.seq}"
+    )
+
+
+def moves(tables: list[Table], rounds: int) -> None:
+    """``rounds`` moves at each table, taking turns between the tables, back to back."""
+    for _ in range(rounds):
+        for table in tables:
+            move(table)
+
+
+def stored_events(table: Table, after: int) -> list[dict]:
+    return list(
+        TableEvent.objects.filter(table=table, seq__gt=after)
+        .order_by("seq")
+        .values_list("data", flat=True)
+    )
 
 
 async def test_the_facilitator_hears_every_table_move():
@@ -41,6 +87,85 @@ async def test_the_facilitator_hears_every_table_move():
     assert batch["events"][0]["type"] == "asked"
     assert batch["seq"] == batch["events"][-1]["seq"]
     assert "hand" not in str(update)
+    await socket.disconnect()
+
+
+async def test_a_quiet_rooms_first_move_reaches_the_dashboard_at_once(settings):
+    settings.DASHBOARD_BATCH_SECONDS = 10  # a batch would arrive long after the timeout
+    workshop, table, _ = await db(session_with_table)()
+    socket, _ = await open_dashboard(workshop)
+    change = await db(move)(table)
+    update = await socket.receive_json_from(timeout=1)
+    assert update == {
+        "type": "update",
+        "tables": [
+            {
+                "table": table.pk,
+                "number": table.number,
+                "seq": change.seq,
+                "events": list(change.events),
+            }
+        ],
+    }
+    await socket.disconnect()
+
+
+async def test_a_busy_rooms_moves_arrive_batched_per_table_in_order_and_complete(settings):
+    settings.DASHBOARD_BATCH_SECONDS = 0.5  # all but the first move land in one window
+    workshop, tables = await db(session_with_two_tables)()
+    socket, hello = await open_dashboard(workshop)
+    rounds = 3
+    await db(moves)(tables, rounds)
+
+    final = {table.pk: (await db(Table.objects.get)(pk=table.pk)).seq for table in tables}
+    seen = {table.pk: hello["tables"][str(table.pk)] for table in tables}
+    events = {table.pk: [] for table in tables}
+    updates = []
+    while seen != final:
+        update = await socket.receive_json_from(timeout=2)
+        assert update["type"] == "update"
+        updates.append(update)
+        batch_tables = [batch["table"] for batch in update["tables"]]
+        assert len(batch_tables) == len(set(batch_tables))  # one entry per table
+        for batch in update["tables"]:
+            number = next(t.number for t in tables if t.pk == batch["table"])
+            assert batch["number"] == number
+            # Each batch follows on from the last one of its table, without a gap.
+            assert [e["seq"] for e in batch["events"]] == list(
+                range(seen[batch["table"]] + 1, batch["seq"] + 1)
+            )
+            seen[batch["table"]] = batch["seq"]
+            events[batch["table"]].extend(batch["events"])
+    assert await socket.receive_nothing(timeout=0.7)
+
+    assert len(updates) < rounds * len(tables)
+    # Some table's entry carries more than one move: its batches were merged.
+    assert any(
+        sum(e["type"] == "asked" for e in batch["events"]) > 1
+        for update in updates
+        for batch in update["tables"]
+    )
+    for table in tables:
+        after = hello["tables"][str(table.pk)]
+        assert events[table.pk] == await db(stored_events)(table, after)
+    await socket.disconnect()
+
+
+async def test_an_arrival_is_sent_at_once_while_a_batch_waits(settings):
+    settings.DASHBOARD_BATCH_SECONDS = 1
+    workshop, table, _ = await db(session_with_table)()
+    socket, _ = await open_dashboard(workshop)
+    await db(move)(table)
+    await socket.receive_json_from()  # a quiet room's: at once, and the window starts
+    waiting = await db(move)(table)
+    player = await db(sessions.player_join)(code=workshop.code, name="Daan")
+    assert await socket.receive_json_from(timeout=0.5) == {
+        "type": "update",
+        "table": None,
+        "player": player.pk,
+    }
+    update = await socket.receive_json_from(timeout=2)  # the move's batch, when due
+    assert update["tables"][0]["events"] == list(waiting.events)
     await socket.disconnect()
 
 

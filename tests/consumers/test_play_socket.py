@@ -5,8 +5,8 @@ import pytest
 from channels.db import database_sync_to_async as db
 from django.test import override_settings
 
-from game import engine
-from game.models import TableEvent
+from game import engine, live, polls
+from game.models import Poll, TableEvent
 from tests.tables import game_state, player_socket, session_with_table
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -163,6 +163,50 @@ async def test_a_reconnect_gets_exactly_the_missed_events():
     assert catch_up["state"]["hand"] == list((await db(game_state)(table)).hands[watcher])
     await socket.disconnect()
     await mover.disconnect()
+
+
+def open_poll_voted_by(workshop, voter) -> Poll:
+    """An open poll of the session on which ``voter`` chose the third answer."""
+    host = workshop.facilitator
+    poll = polls.poll_create(
+        workshop=workshop, by=host, question="Gaat u dit toepassen?", answers=["Ja", "Nee", "?"]
+    )
+    polls.poll_open(poll=poll, by=host)
+    polls.poll_vote(player=voter, poll_id=poll.pk, answer=2)
+    return poll
+
+
+async def test_a_reconnect_gets_the_open_poll_with_the_phones_own_vote():
+    workshop, table, players = await db(session_with_table)()
+    poll = await db(open_poll_voted_by)(workshop, players[0])
+    since = table.seq - 1
+    for player, voted in ((players[0], 2), (players[1], None)):
+        socket, catch_up = await connect(player, f"table={table.pk}&since={since}")
+        assert catch_up["type"] == "events"
+        assert [e["seq"] for e in catch_up["events"]] == [table.seq]
+        assert await socket.receive_json_from() == {
+            "type": "poll",
+            "poll": {
+                "id": poll.pk,
+                "question": "Gaat u dit toepassen?",
+                "answers": ["Ja", "Nee", "?"],
+                "voted": voted,
+            },
+        }
+        await socket.disconnect()
+
+
+async def test_a_reconnect_that_missed_more_than_the_limit_gets_a_fresh_view(monkeypatch):
+    monkeypatch.setattr(live, "CATCH_UP_LIMIT", 1)
+    _, table, players = await db(session_with_table)()
+    socket, at_limit = await connect(players[0], f"table={table.pk}&since={table.seq - 1}")
+    assert at_limit["type"] == "events"
+    await socket.disconnect()
+    socket, over = await connect(players[0], f"table={table.pk}&since={table.seq - 2}")
+    assert over["type"] == "view"
+    assert over["seq"] == table.seq
+    assert [e["seq"] for e in over["log"]] == list(range(1, table.seq + 1))
+    await socket.disconnect()
 
 
 async def test_a_reconnect_with_nothing_missed_gets_no_events():
