@@ -228,10 +228,14 @@ class HostConsumer(JsonConsumer):
             )
 
     async def workshop_update(self, message: dict[str, Any]) -> None:
-        if message.get("table") is None:  # seating, a poll, the plans: rare, sent at once
+        # Table events come batched from a process's pushes (game.batching), or one
+        # table's from a page's request; anything else (seating, a poll, the plans) is
+        # rare and sent at once.
+        batches = message.get("tables") or ([message] if message.get("table") else [])
+        if not batches:
             await self.send_json({**message, "type": "update"})
             return
-        self.batches.append(message)
+        self.batches.extend(batches)
         if self.flusher is not None:
             return  # a send is due: this batch goes with it
         wait = self.sent_at + settings.DASHBOARD_BATCH_SECONDS - time.monotonic()

@@ -24,7 +24,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from cards.models import Card, Deck, Theme
-from game import engine, rows
+from game import batching, engine, rows
 from game.errors import CHANNEL_LAYER_DOWN, describe
 from game.models import Player, TableEvent, Workshop
 
@@ -82,12 +82,19 @@ async def collecting(write, /, **kwargs: Any) -> Any:
 
 
 async def push(pending: list[tuple[str, dict[str, Any]]]) -> None:
-    layer = get_channel_layer()
+    """Send pushes from the event loop; the dashboards' table events are batched."""
     for group, message in pending:
-        try:
-            await layer.group_send(group, message)
-        except CHANNEL_LAYER_DOWN as error:
-            log.warning("push to %s lost: channel layer unavailable: %s", group, describe(error))
+        if message["type"] == "workshop.update" and message.get("table") is not None:
+            batching.queue(group, message, _group_send)
+        else:
+            await _group_send(group, message)
+
+
+async def _group_send(group: str, message: dict[str, Any]) -> None:
+    try:
+        await get_channel_layer().group_send(group, message)
+    except CHANNEL_LAYER_DOWN as error:
+        log.warning("push to %s lost: channel layer unavailable: %s", group, describe(error))
 
 
 def publish_table(table, events: tuple[dict[str, Any], ...]) -> None:

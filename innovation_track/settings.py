@@ -200,6 +200,13 @@ GAME_TICKER = envbool("GAME_TICKER", "true")  # bots and pause timers in this pr
 GAME_TICK_SECONDS = float(envint("GAME_TICK_MS", "250")) / 1000
 BOT_DELAY_SECONDS = float(envint("BOT_DELAY_MS", "1200")) / 1000  # a human-like pause
 WS_RATE_PER_SECOND = envint("WS_RATE_PER_SECOND", "5")
+# The server's garbage collector (innovation_track/asgi.py): collected less often than
+# Python's 700, 10, 10, which paused a busy room's event loop (README "Performance").
+GC_THRESHOLDS = (
+    envint("GC_THRESHOLD_0", "50000"),
+    envint("GC_THRESHOLD_1", "50"),
+    envint("GC_THRESHOLD_2", "1000"),
+)
 # The dashboard gets table events at most this often (a quiet room's at once).
 DASHBOARD_BATCH_SECONDS = float(envint("DASHBOARD_BATCH_MS", "25")) / 1000
 WS_RATE_BURST = envint("WS_RATE_BURST", "20")

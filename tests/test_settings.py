@@ -101,3 +101,13 @@ def test_check_deploy_warns_about_an_in_memory_layer_beside_a_shared_database():
     env = {key: value for key, value in PRODUCTION.items() if key != "REDIS_URL"}
     result = run_django("check", "--deploy", env=env)
     assert "game.W001" in result.stdout + result.stderr
+
+
+def test_the_server_collects_garbage_less_often_and_freezes_its_start_up():
+    code = (
+        "import gc; before = gc.get_freeze_count(); import innovation_track.asgi;"
+        "print(*gc.get_threshold(), gc.get_freeze_count() > before)"
+    )
+    assert python_settings(code, env={}).stdout.split() == ["50000", "50", "1000", "True"]
+    tuned = {"GC_THRESHOLD_0": "9000", "GC_THRESHOLD_1": "20", "GC_THRESHOLD_2": "30"}
+    assert python_settings(code, env=tuned).stdout.split() == ["9000", "20", "30", "True"]

@@ -1,0 +1,44 @@
+"""Table events for the dashboards, batched where they are published.
+
+Every move of every table goes to its session's dashboard group. In a busy room that is
+hundreds of group messages a second to each dashboard's socket, and a consumer takes
+one message per turn of the event loop: under load the dashboard fell seconds behind
+and its queue overflowed (tests/perf, README "Performance"). So each process sends a
+session's table events at most once per DASHBOARD_BATCH_SECONDS, as one message with
+the batches in the order they were made; a quiet room's go at once. The dashboard's
+consumer merges them per table (game.consumers.HostConsumer).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from django.conf import settings
+
+_waiting: dict[str, list[dict[str, Any]]] = {}  # dashboard group -> batches to send
+_sent_at: dict[str, float] = {}
+_flushing: set[asyncio.Task] = set()  # referenced until done
+
+
+def queue(group: str, message: dict[str, Any], send) -> None:
+    """Send ``message`` (one table's events) to ``group`` with the others that come
+    within the window. ``send(group, message)`` is the coroutine that pushes."""
+    waiting = _waiting.setdefault(group, [])
+    waiting.append({key: message[key] for key in ("table", "number", "seq", "events")})
+    if len(waiting) > 1:
+        return  # a send is due: this batch goes with it
+    loop = asyncio.get_running_loop()
+    wait = _sent_at.get(group, 0.0) + settings.DASHBOARD_BATCH_SECONDS - time.monotonic()
+    loop.call_later(max(0.0, wait), _flush, group, send)
+
+
+def _flush(group: str, send) -> None:
+    batches = _waiting.pop(group, [])
+    _sent_at[group] = time.monotonic()
+    if len(_sent_at) > 1000:  # sessions come and go: forget the old ones
+        _sent_at.clear()
+    task = asyncio.ensure_future(send(group, {"type": "workshop.update", "tables": batches}))
+    _flushing.add(task)
+    task.add_done_callback(_flushing.discard)
