@@ -20,7 +20,7 @@ import secrets
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from channels.layers import get_channel_layer
-from django.db import connection
+from django.db import connection, connections
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
@@ -135,3 +135,9 @@ def _answer(body: dict[str, str], status: int) -> JsonResponse:
     # Django need not log each 503 as an error.
     response._has_been_logged = True
     return response
+
+
+def close_request_connections(**kwargs) -> None:
+    """When a page's request ends (under ASGI, in its own thread): close that thread's
+    database connections, which no later request would use (innovation_track/asgi.py)."""
+    connections.close_all()

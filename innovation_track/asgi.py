@@ -9,6 +9,8 @@ import os
 
 from django.conf import settings
 from django.core.asgi import get_asgi_application
+from django.core.handlers.asgi import ASGIHandler
+from django.core.signals import request_finished
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "innovation_track.settings")
 
@@ -18,6 +20,7 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from game import shutdown  # noqa: E402
+from game.health import close_request_connections  # noqa: E402
 from game.routing import websocket_urlpatterns  # noqa: E402
 from game.sockets import allowed_hosts_origin_validator  # noqa: E402
 from game.ticker import StartTicker  # noqa: E402
@@ -33,6 +36,12 @@ router = ProtocolTypeRouter(
 application = StartTicker(router)
 
 shutdown.install_under_daphne()
+
+# A page's request runs in a thread of its own under ASGI, so a persistent connection
+# opened there (CONN_MAX_AGE=None) is never used again, and stayed open until the garbage
+# collector found it: a room of phones joining used up PostgreSQL's connections. Close
+# it when the request ends. (The sockets' database thread keeps its connection.)
+request_finished.connect(close_request_connections, sender=ASGIHandler)
 
 # The live server keeps thousands of long-lived objects (every socket's consumer and its
 # seat's state): the collector's full passes over them paused the event loop for tens of

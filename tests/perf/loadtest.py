@@ -294,10 +294,15 @@ async def run_server(name: str, args, runs: list[Run], storms: list[Storm]) -> N
             try:
                 runs.append(await measure(target, rate, args))
             except Exception as error:  # one failed run is reported; the others still run
-                runs.append(Run(name, rate, failure=f"{type(error).__name__}: {error}"))
+                failure = f"{type(error).__name__}: {error}\n{target.log_tail()}"
+                runs.append(Run(name, rate, failure=failure))
             print(f"  {name} at {rate:g}/s done", flush=True)
         if args.storm and name in ("embedded", "postgres"):
-            storms.append(await storm(target, args.storm, args))
+            try:
+                storms.append(await storm(target, args.storm, args))
+            except Exception as error:  # reported, with the server's last words
+                failure = f"{type(error).__name__}: {error}"
+                storms.append(Storm(name, failure=failure + "\n" + target.log_tail()))
             print(f"  {name} storm done", flush=True)
     finally:
         target.stop()

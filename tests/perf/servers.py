@@ -96,6 +96,11 @@ class Target:
             refused=len(joined) - len(ok),
         )
 
+    def log_tail(self) -> str:
+        """The end of the server's log (its errors), for a failed run's report."""
+        logs = sorted(self.folder.rglob("*.log"))
+        return "\n".join(log.read_text(errors="replace")[-1500:] for log in logs)
+
     def stop(self) -> None:
         for thing in self.extra:
             thing.stop()
