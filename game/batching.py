@@ -5,8 +5,7 @@ hundreds of group messages a second to each dashboard's socket, and a consumer t
 one message per turn of the event loop: under load the dashboard fell seconds behind
 and its queue overflowed (tests/perf, README "Performance"). So each process sends a
 session's table events at most once per DASHBOARD_BATCH_SECONDS, as one message with
-the batches in the order they were made; a quiet room's go at once. The dashboard's
-consumer merges them per table (game.consumers.HostConsumer).
+one entry per table (its events in order, without gaps); a quiet room's go at once.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ def queue(group: str, message: dict[str, Any], send) -> None:
     """Send ``message`` (one table's events) to ``group`` with the others that come
     within the window. ``send(group, message)`` is the coroutine that pushes."""
     waiting = _waiting.setdefault(group, [])
-    waiting.append({key: message[key] for key in ("table", "number", "seq", "events")})
+    waiting.append(message)
     if len(waiting) > 1:
         return  # a send is due: this batch goes with it
     loop = asyncio.get_running_loop()
@@ -34,8 +33,23 @@ def queue(group: str, message: dict[str, Any], send) -> None:
     loop.call_later(max(0.0, wait), _flush, group, send)
 
 
+def merged(batches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per table: its consecutive batches joined, events in order and without
+    gaps, ``seq`` the last."""
+    tables: dict[int, dict[str, Any]] = {}
+    for batch in batches:
+        entry = tables.get(batch["table"])
+        if entry is None:
+            tables[batch["table"]] = {
+                key: batch[key] for key in ("table", "number", "seq", "events")
+            }
+        else:
+            entry.update(seq=batch["seq"], events=entry["events"] + batch["events"])
+    return list(tables.values())
+
+
 def _flush(group: str, send) -> None:
-    batches = _waiting.pop(group, [])
+    batches = merged(_waiting.pop(group, []))
     _sent_at[group] = time.monotonic()
     if len(_sent_at) > 1000:  # sessions come and go: forget the old ones
         _sent_at.clear()

@@ -6,16 +6,13 @@ closing are shared in game.sockets.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from django.conf import settings
 
-from game import live, play, polls, rows
+from game import batching, live, play, polls, rows
 from game.accounts import can_run, player_token
 from game.errors import Refused
 from game.models import Player, Table, Workshop
@@ -198,14 +195,6 @@ class HostConsumer(JsonConsumer):
     """The facilitator's dashboard: every table's public events and the arrivals."""
 
     handlers = {"ping": "on_ping"}
-    # Table events are batched: a busy room's dashboard gets at most one message per
-    # DASHBOARD_BATCH_SECONDS, a quiet room's at once (game/PROTOCOL.md).
-    sent_at = 0.0
-    flusher: asyncio.Handle | asyncio.Future | None = None
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.batches: list[dict[str, Any]] = []
 
     async def opened(self) -> None:
         code = self.scope["url_route"]["kwargs"]["code"]
@@ -219,8 +208,6 @@ class HostConsumer(JsonConsumer):
         await self.send_json({"type": "hello", "tables": await table_seqs(self.workshop.pk)})
 
     async def disconnect(self, code: int) -> None:
-        if self.flusher is not None:
-            self.flusher.cancel()
         workshop = getattr(self, "workshop", None)
         if workshop is not None:
             await self.channel_layer.group_discard(
@@ -228,40 +215,11 @@ class HostConsumer(JsonConsumer):
             )
 
     async def workshop_update(self, message: dict[str, Any]) -> None:
-        # Table events come batched from a process's pushes (game.batching), or one
-        # table's from a page's request; anything else (seating, a poll, the plans) is
-        # rare and sent at once.
-        batches = message.get("tables") or ([message] if message.get("table") else [])
-        if not batches:
-            await self.send_json({**message, "type": "update"})
-            return
-        self.batches.extend(batches)
-        if self.flusher is not None:
-            return  # a send is due: this batch goes with it
-        wait = self.sent_at + settings.DASHBOARD_BATCH_SECONDS - time.monotonic()
-        if wait <= 0:
-            await self.flush()
+        """Table events come batched per process (game.batching), or one table's from a
+        page's request; anything else (seating, a poll, the plans) is passed on."""
+        if message.get("tables"):
+            await self.send_json({"type": "update", "tables": message["tables"]})
+        elif message.get("table") is not None:
+            await self.send_json({"type": "update", "tables": batching.merged([message])})
         else:
-            self.flusher = asyncio.get_running_loop().call_later(wait, self.flush_later)
-
-    def flush_later(self) -> None:
-        self.flusher = asyncio.ensure_future(self.flush())
-
-    async def flush(self) -> None:
-        """Send the tables' batches that came in since the last send, as one ``update``;
-        a table's consecutive batches merge, so its events stay in order and gap-free."""
-        tables: dict[int, dict[str, Any]] = {}
-        for batch in self.batches:
-            merged = tables.get(batch["table"])
-            if merged is None:
-                tables[batch["table"]] = {
-                    key: batch[key] for key in ("table", "number", "seq", "events")
-                }
-            else:
-                merged.update(seq=batch["seq"], events=merged["events"] + batch["events"])
-        self.batches = []
-        self.sent_at = time.monotonic()
-        try:
-            await self.send_json({"type": "update", "tables": list(tables.values())})
-        finally:
-            self.flusher = None
+            await self.send_json({**message, "type": "update"})
