@@ -163,8 +163,7 @@ class PlayConsumer(JsonConsumer):
         await self.send_view()
 
     def state_seat(self) -> int | None:
-        player = self.player
-        return None if player.is_bot and not player.replaced else player.seat
+        return live.view_seat(self.player)
 
 
 def _since(scope: dict[str, Any]) -> tuple[int | None, int | None]:

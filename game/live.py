@@ -208,6 +208,12 @@ def state_block(table, seat: int | None) -> dict[str, Any]:
     return block
 
 
+def view_seat(player) -> int | None:
+    """The seat whose hand ``player``'s page shows: none for a bot's own page; a person
+    whose seat a bot took over still sees their hand."""
+    return None if player.is_bot and not player.replaced else player.seat
+
+
 def _session_paused(table) -> bool:
     """rows.table_row reads the session's pause with the table; else the workshop."""
     if hasattr(table, "session_paused"):
@@ -307,7 +313,7 @@ def seat_snapshot(player_id: int, since: int | None, player=None) -> dict[str, A
         if caught is not None:
             return caught
     table = player.table
-    seat = None if player.is_bot and not player.replaced else player.seat
+    seat = view_seat(player)
     view = _seat_view(player, table, seat)
     return {"player": player, "table_id": table.pk if table else None, "view": view}
 
@@ -322,7 +328,7 @@ def catch_up(player, since: int) -> dict[str, Any] | None:
     table = rows.table_row(player.table_id) if player.table_id else None
     if table is None or not 0 <= table.seq - since <= CATCH_UP_LIMIT:
         return None
-    seat = None if player.is_bot and not player.replaced else player.seat
+    seat = view_seat(player)
     view = {
         "seq": table.seq,
         "deck": deck_json(table.deck_id),

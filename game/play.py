@@ -1,7 +1,8 @@
 """Play: starting games, asks, bots, pauses, and the transaction boundary of a move.
 
 Every write that changes a table runs in one transaction that locks the table's row
-(``seating.locked_table``; on SQLite the IMMEDIATE transaction takes the write lock),
+(``seating.locked_table``, or for a move ``rows.locked_table``, which reads the session's
+state with it; on SQLite the IMMEDIATE transaction takes the write lock),
 checks and bumps the table's ``seq``, stores the new state and the numbered events
 (``_record``), and only after commit tells the channel layer (``game.live``). A group
 message carries public events only; each consumer builds its own seat's view.
@@ -78,7 +79,7 @@ def _engine_log(table: Table) -> tuple[engine.Event, ...]:
 
 
 def _bot_seats(table: Table) -> set[int]:
-    return set(table.players.filter(removed=False, bot_level__gt="").values_list("seat", flat=True))
+    return {seat for _pk, seat, level in rows.seated(table.pk) if level}
 
 
 def _record(
@@ -241,9 +242,7 @@ def bot_move(*, table_id: int) -> Change | None:
         except Refused:
             return None
         state = table_state(table)
-        bots = dict(
-            table.players.filter(removed=False, bot_level__gt="").values_list("seat", "bot_level")
-        )
+        bots = {seat: level for _pk, seat, level in rows.seated(table.pk) if level}
         if state.turn not in bots:
             Table.objects.filter(pk=table.pk).update(bot_turn=False)
             return None

@@ -62,22 +62,30 @@ def update_where(model: type[models.Model], where: dict[str, Any], values: dict[
         return cursor.rowcount
 
 
-def locked_table(table_id: int) -> Table:
-    """The table's row, locked for the caller's transaction (FOR UPDATE on PostgreSQL;
-    on SQLite the IMMEDIATE transaction holds the write lock), with its session's
-    ``session_open`` and ``session_paused``: what a move needs, in one statement."""
-    lock = " FOR UPDATE OF t" if connection.features.has_select_for_update_of else ""
+def table_row(table_id: int, *, lock: bool = False) -> Table | None:
+    """The table's row with its session's state: ``session_open``, ``session_paused``
+    and ``deck_id``, in one statement. ``lock``: locked for the caller's transaction
+    (FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction holds the write lock)."""
+    locking = lock and connection.features.has_select_for_update_of
     sql = (
         f"SELECT t.*, w.{_quote('status')} AS session_status, w.{_quote('paused')} AS"
-        f" session_paused FROM {_quote(Table._meta.db_table)} t JOIN"
-        f" {_quote(Workshop._meta.db_table)} w ON w.{_quote('id')} = t.{_quote('workshop_id')}"
-        f" WHERE t.{_quote('id')} = %s{lock}"
+        f" session_paused, w.{_quote('deck_id')} AS deck_id"
+        f" FROM {_quote(Table._meta.db_table)} t JOIN {_quote(Workshop._meta.db_table)} w"
+        f" ON w.{_quote('id')} = t.{_quote('workshop_id')} WHERE t.{_quote('id')} = %s"
+        + (" FOR UPDATE OF t" if locking else "")
     )
     table = next(iter(Table.objects.raw(sql, [table_id])), None)
+    if table is not None:
+        table.session_open = table.session_status == Workshop.Status.OPEN
+        table.session_paused = bool(table.session_paused)
+    return table
+
+
+def locked_table(table_id: int) -> Table:
+    """The table's row with its session's state, locked: what a move reads first."""
+    table = table_row(table_id, lock=True)
     if table is None:
         raise Table.DoesNotExist(f"no table {table_id}")
-    table.session_open = table.session_status == Workshop.Status.OPEN
-    table.session_paused = bool(table.session_paused)
     return table
 
 
@@ -91,20 +99,6 @@ def seated(table_id: int) -> list[tuple[int, int, str]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [table_id])
         return cursor.fetchall()
-
-
-def table_row(table_id: int) -> Table | None:
-    """The table's row with its session's ``session_paused`` and ``deck_id``, unlocked:
-    what a reconnecting page's catch-up reads."""
-    sql = (
-        f"SELECT t.*, w.{_quote('paused')} AS session_paused, w.{_quote('deck_id')} AS deck_id"
-        f" FROM {_quote(Table._meta.db_table)} t JOIN {_quote(Workshop._meta.db_table)} w"
-        f" ON w.{_quote('id')} = t.{_quote('workshop_id')} WHERE t.{_quote('id')} = %s"
-    )
-    table = next(iter(Table.objects.raw(sql, [table_id])), None)
-    if table is not None:
-        table.session_paused = bool(table.session_paused)
-    return table
 
 
 def player_by_token(token: str) -> Player | None:
