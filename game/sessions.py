@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import prefetch_related_objects
 
 from cards.models import Deck
-from game import live
+from game import live, rows
 from game.accounts import can_host
 from game.errors import Refused
 from game.models import CODE_ALPHABET, CODE_LENGTH, Player, Workshop, new_join_code
@@ -88,12 +88,11 @@ def player_join(*, code: str, name: str) -> Player:
 
 
 def player_by_token(token: str) -> Player | None:
+    """The player with this cookie token (rows.player_by_token: a person whose seat a bot
+    took over still follows their table), with the session and table the pages use."""
     if not token:
         return None
-    # A person whose seat a bot took over can still follow their table.
-    return (
-        Player.objects.select_related("workshop", "table")
-        .filter(Q(bot_level="") | Q(replaced=True), token=token, removed=False)
-        .order_by("pk")  # the token is unique; the default ordering would join for nothing
-        .first()
-    )
+    player = rows.player_by_token(token)
+    if player is not None:
+        prefetch_related_objects([player], "workshop", "table")
+    return player
