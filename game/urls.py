@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from game.views import host, phone, plan, projector, results
+from game.views import debrief, host, phone, plan, projector, results
 
 host_patterns = [
     path("", host.host_home, name="home"),
@@ -12,6 +12,8 @@ host_patterns = [
     path("<str:code>/projector/panel/", projector.projector_panel, name="projector_panel"),
     path("<str:code>/results/", results.host_results, name="results"),
     path("<str:code>/results.csv", results.host_results_csv, name="results_csv"),
+    path("<str:code>/projector/debrief/", debrief.host_debrief, name="debrief"),
+    path("<str:code>/tables/<int:number>/replay/", debrief.host_replay, name="replay"),
 ]
 
 urlpatterns = [

@@ -8,12 +8,13 @@ from django.shortcuts import render
 
 from game import results
 from game.views.common import attachment, host_only, workshop_for
+from game.views.debrief import debrief_context
 
 
 @host_only
 def host_results(request: HttpRequest, code: str) -> HttpResponse:
     workshop = workshop_for(request, code)
-    context = {"workshop": workshop, **results.results(workshop)}
+    context = {"workshop": workshop, **results.results(workshop), **debrief_context(workshop)}
     return render(request, "game/results.html", context)
 
 
