@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 
-from game import batching, live, play, polls, rows
+from game import away, batching, live, play, polls, presence, rows
 from game.accounts import can_run, player_token
 from game.errors import Refused
 from game.models import Player, Table, Workshop
@@ -55,6 +55,10 @@ class PlayConsumer(JsonConsumer):
         self.table_id: int | None = None
         self.seq = 0
         self.state: dict[str, Any] | None = None
+        presence.opened(self.channel_name, self.player.pk)
+        back = None
+        if away.returning(self.player):  # flagged away, or gone a while: back now
+            back = await live.collecting(away.player_back, player_id=self.player.pk)
         await self.channel_layer.group_add(
             live.seating_group(self.player.workshop_id), self.channel_name
         )
@@ -62,11 +66,14 @@ class PlayConsumer(JsonConsumer):
         table_id = self.player.table_id  # just read: no second look needed
         since = since if since_table == table_id else None
         await self.send_view(since=since, table_id=table_id, player=self.player)
+        if back is not None:  # after the view, which holds the events of the absence
+            await self.send_json({"type": "welcome_back", "played": back.events[0].get("played")})
 
     async def disconnect(self, code: int) -> None:
         player = getattr(self, "player", None)
         if player is None:
             return
+        presence.closed(self.channel_name)
         await self.channel_layer.group_discard(
             live.seating_group(player.workshop_id), self.channel_name
         )
@@ -109,6 +116,10 @@ class PlayConsumer(JsonConsumer):
             await self.send_json({"type": "poll", "poll": view["poll"]})
         else:
             await self.send_json(view)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
+        presence.heard(self.channel_name)  # the page is awake (it pings every 20 s)
+        await super().receive(text_data, bytes_data)
 
     async def on_sync(self, message: dict[str, Any]) -> None:
         since = message.get("since")

@@ -20,6 +20,10 @@ EVENT_TEXTS = {
     "paused": _("The game is paused."),
     "resumed": _("The game goes on."),
     "seat_taken_over": _("A bot takes over from %(seat)s."),
+    "player_away": _("%(seat)s is away: no connection."),
+    "seat_stood_in": _("%(seat)s is away: a bot plays for them until they are back."),
+    "seat_returned": _("%(seat)s is back."),
+    "turn_nudge": _("%(seat)s is thinking…"),
     "session_ended": _("The session has ended."),
 }
 

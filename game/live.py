@@ -120,9 +120,10 @@ def publish_poll(workshop_id: int) -> None:
     _send(workshop_group(workshop_id), {"type": "workshop.update", "table": None, "poll": True})
 
 
-def publish_plans(workshop_id: int) -> None:
-    """A plan changed: the projector's top ideas and the results may change."""
-    _send(workshop_group(workshop_id), {"type": "workshop.update", "table": None, "plans": True})
+def publish_dashboard(workshop_id: int, **what: bool) -> None:
+    """The dashboard and projector look again: e.g. ``plans=True``, a plan changed (the
+    top ideas and the results may change); a setting of the session changed."""
+    _send(workshop_group(workshop_id), {"type": "workshop.update", "table": None, **what})
 
 
 def publish_arrival(workshop, player) -> None:
@@ -293,7 +294,16 @@ def _seat_view(player, table, seat: int | None) -> dict[str, Any]:
         "table": None
         if table is None
         else {"id": table.pk, "number": table.number, "status": table.status},
-        "players": [{"seat": m.seat, "name": m.name, "bot": m.bot_level or None} for m in members],
+        "players": [
+            {
+                "seat": m.seat,
+                "name": m.name,
+                "bot": m.bot_level or None,
+                "away": m.away,
+                "stand_in": m.stand_in,
+            }
+            for m in members
+        ],
         "deck": deck_json(workshop.deck_id),
         "poll": open_poll_for(player),
         "state": state_block(table, seat) if table else None,

@@ -8,6 +8,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cards.models import Deck
@@ -33,6 +34,16 @@ class MissPassesTo(models.TextChoices):
 class BotLevel(models.TextChoices):
     EASY = "easy", _("easy")
     SMART = "smart", _("smart")
+
+
+# The bot that plays for a person who is away (Player.stand_in): it plays their hand
+# as well as it can until they return.
+STAND_IN_LEVEL = BotLevel.SMART.value
+
+
+# Below this a phone that is connected but between two presence refreshes
+# (game.presence) could be taken for away.
+AWAY_MIN = 30
 
 
 class Workshop(models.Model):
@@ -61,6 +72,17 @@ class Workshop(models.Model):
         _("pause after a quartet (seconds, 0 = off)"), default=0
     )
     table_size = models.PositiveSmallIntegerField(_("players per table"), default=4)
+    # A player on turn without a connection: flagged on the dashboard after away_after
+    # seconds; with stand_in_after (0 = never), a bot plays their hand until they return.
+    away_after = models.PositiveSmallIntegerField(
+        _("flag a player on turn as away after (seconds without connection)"), default=60
+    )
+    stand_in_after = models.PositiveSmallIntegerField(
+        _("let a bot play for an away player after (seconds, 0 = never)"), default=0
+    )
+    nudge_after = models.PositiveSmallIntegerField(
+        _("nudge the player on turn after (seconds, 0 = never)"), default=45
+    )
     status = models.CharField(max_length=5, choices=Status.choices, default=Status.OPEN)
     paused = models.BooleanField(_("paused"), default=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
@@ -77,6 +99,16 @@ class Workshop(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(pause_on_quartet__lte=600), name="pause_on_quartet_max"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(away_after__gte=AWAY_MIN, away_after__lte=3600),
+                name="away_after_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stand_in_after__lte=3600), name="stand_in_after_max"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(nudge_after__lte=600), name="nudge_after_max"
             ),
         ]
 
@@ -110,6 +142,11 @@ class Table(models.Model):
     seq = models.PositiveIntegerField(default=0)
     # It is a bot's turn: the ticker (game.ticker) moves for it after a short pause.
     bot_turn = models.BooleanField(default=False, db_index=True)
+    # The seat on turn and since when (the state's turn, kept here to be queried), and
+    # whether that turn's player has been nudged (game.away).
+    turn = models.PositiveSmallIntegerField(null=True, blank=True)
+    turn_since = models.DateTimeField(null=True, blank=True)
+    nudged = models.BooleanField(default=False)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -143,6 +180,11 @@ class Player(models.Model):
     replaced = models.BooleanField(default=False)
     removed = models.BooleanField(default=False)
     joined = models.DateTimeField(auto_now_add=True)
+    # Presence (game.presence): when a socket of theirs was last known open; flagged
+    # away while on turn without one; a bot stands in for them until they return.
+    seen = models.DateTimeField(default=timezone.now)
+    away = models.BooleanField(default=False)
+    stand_in = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["workshop", "joined", "id"]

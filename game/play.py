@@ -4,7 +4,7 @@ Every write that changes a table runs in one transaction that locks the table's 
 (``seating.locked_table``, or for a move ``rows.locked_table``, which reads the session's
 state with it; on SQLite the IMMEDIATE transaction takes the write lock),
 checks and bumps the table's ``seq``, stores the new state and the numbered events
-(``_record``), and only after commit tells the channel layer (``game.live``). A group
+(``record``), and only after commit tells the channel layer (``game.live``). A group
 message carries public events only; each consumer builds its own seat's view.
 
 The state is stored without its log (``engine.stored_state_to_json``): the events are
@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -79,10 +78,10 @@ def _engine_log(table: Table) -> tuple[engine.Event, ...]:
 
 
 def _bot_seats(table: Table) -> set[int]:
-    return {seat for _pk, seat, level in rows.seated(table.pk) if level}
+    return {seat for _pk, seat, level, _stand_in in rows.seated(table.pk) if level}
 
 
-def _record(
+def record(
     table: Table,
     events: list[dict[str, Any]],
     *,
@@ -97,16 +96,18 @@ def _record(
     old_seq = table.seq
     new_seq = old_seq + len(events)
     stamped = tuple({"seq": old_seq + n, **event} for n, event in enumerate(events, start=1))
+    now = fields["updated"] = timezone.now()
     if state is not None:
         fields["state"] = engine.stored_state_to_json(state)
         bots = _bot_seats(table) if bots is None else bots
         fields["bot_turn"] = state.turn is not None and state.turn in bots
+        fields["turn"], fields["nudged"] = state.turn, False
+        if state.turn != table.turn:
+            fields["turn_since"] = now
         if state.turn is None:
             fields["status"] = Table.Status.OVER
-    fields["updated"] = timezone.now()
     if not rows.update_where(Table, {"id": table.pk, "seq": old_seq}, {"seq": new_seq, **fields}):
         raise Refused("conflict")
-    now = fields["updated"]
     rows.insert(
         TableEvent,
         ("table", "seq", "data", "created"),
@@ -139,7 +140,7 @@ def table_start(*, table: Table, by: AbstractBaseUser, seed: int | None = None) 
         state, events = engine.new_game(
             workshop.deck.to_engine(), seats, seed, _engine_settings(workshop)
         )
-        change = _record(
+        change = record(
             table,
             [_event_data(event) for event in events],
             state=state,
@@ -186,7 +187,7 @@ def _apply(
     if state.pause_due:
         fields["pause_until"] = timezone.now() + timedelta(seconds=state.pause_due)
     events = [_event_data(event) for event in events]
-    change = _record(table, events, state=state, bots=bots, **fields)
+    change = record(table, events, state=state, bots=bots, **fields)
     return change, state
 
 
@@ -212,14 +213,20 @@ def _ask(player: Player, target: int, card: str, action_id: str) -> Change:
         table = rows.locked_table(player.table_id)
         # Who sits at the table now, in one query: the player may have been moved,
         # removed or replaced by a bot since the socket opened.
-        seated = {pk: (seat, bot_level) for pk, seat, bot_level in rows.seated(table.pk)}
+        seated = {
+            pk: (seat, level, stand_in) for pk, seat, level, stand_in in rows.seated(table.pk)
+        }
         if player.pk not in seated:
             raise Refused("not_seated")
-        seat, bot_level = seated[player.pk]
-        if bot_level:
+        seat, level, stand_in = seated[player.pk]
+        if stand_in:  # a bot played for them; whoever asks is back
+            from game.away import hand_back  # away records through this module
+
+            hand_back(table, Player.objects.select_for_update().get(pk=player.pk))
+        elif level:
             raise Refused("seat_taken_over")
         _check_can_move(table)
-        bots = {seat for seat, level in seated.values() if level}
+        bots = {s for pk, (s, level, _) in seated.items() if level and pk != player.pk}
         ask = engine.Ask(seat=seat, target=target, card=card)
         change, _state = _apply(table, table_state(table), ask, bots)
         rows.insert(
@@ -242,7 +249,7 @@ def bot_move(*, table_id: int) -> Change | None:
         except Refused:
             return None
         state = table_state(table)
-        bots = {seat: level for _pk, seat, level in rows.seated(table.pk) if level}
+        bots = {seat: level for _pk, seat, level, _stand_in in rows.seated(table.pk) if level}
         if state.turn not in bots:
             Table.objects.filter(pk=table.pk).update(bot_turn=False)
             return None
@@ -257,7 +264,7 @@ def bot_move(*, table_id: int) -> Change | None:
 
 
 def _pause_event(table: Table, paused: bool) -> Change:
-    return _record(
+    return record(
         table, [{"type": "paused" if paused else "resumed"}], paused=paused, pause_until=None
     )
 
@@ -290,7 +297,7 @@ def pause_over(*, table_id: int) -> Change | None:
         table = locked_table(table_id)
         if table.pause_until is None or table.pause_until > timezone.now():
             return None
-        return _record(table, [{"type": "resumed"}], pause_until=None)
+        return record(table, [{"type": "resumed"}], pause_until=None)
 
 
 def workshop_end(*, workshop: Workshop, by: AbstractBaseUser) -> Workshop:
@@ -299,7 +306,7 @@ def workshop_end(*, workshop: Workshop, by: AbstractBaseUser) -> Workshop:
         workshop.status, workshop.ended = Workshop.Status.ENDED, timezone.now()
         workshop.save(update_fields=["status", "ended"])
         for table in workshop.tables.filter(status=Table.Status.PLAYING):
-            _record(locked_table(table.pk), [{"type": "session_ended"}], bot_turn=False)
+            record(locked_table(table.pk), [{"type": "session_ended"}], bot_turn=False)
         touch_seating(workshop)
     return workshop
 
@@ -318,27 +325,12 @@ def player_replace_with_bot(
         if table.status != Table.Status.PLAYING:
             raise Refused("not_started")
         player.bot_level, player.replaced = level, True
-        player.save(update_fields=["bot_level", "replaced"])
+        player.away = player.stand_in = False
+        player.save(update_fields=["bot_level", "replaced", "away", "stand_in"])
         state = table_state(table)
-        return _record(
+        return record(
             table,
             [{"type": "seat_taken_over", "seat": player.seat, "level": level}],
             # Whoever's turn it is: a bot already on turn keeps it.
             bot_turn=state.turn in _bot_seats(table),
         )
-
-
-def tables_due(now=None) -> tuple[list[int], list[int]]:
-    """Tables where a bot should move, and tables whose discussion pause is over."""
-    now = now or timezone.now()
-    quiet = now - timedelta(seconds=settings.BOT_DELAY_SECONDS)
-    playing = Table.objects.filter(
-        status=Table.Status.PLAYING, paused=False, workshop__paused=False
-    )
-    bots = list(
-        playing.filter(bot_turn=True, updated__lte=quiet, pause_until__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
-    pauses = list(playing.filter(pause_until__lte=now).values_list("pk", flat=True))
-    return bots, pauses

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connection, models
 
-from game.models import Player, Poll, Table, TableEvent, Vote, Workshop
+from game.models import STAND_IN_LEVEL, Player, Poll, Table, TableEvent, Vote, Workshop
 
 
 def _quote(name: str) -> str:
@@ -89,16 +89,19 @@ def locked_table(table_id: int) -> Table:
     return table
 
 
-def seated(table_id: int) -> list[tuple[int, int, str]]:
-    """(player id, seat, bot level) of everyone seated at the table now."""
+def seated(table_id: int) -> list[tuple[int, int, str, bool]]:
+    """(player id, seat, bot level, stand-in) of everyone seated at the table now. The
+    level is the bot's that plays the seat: its own, or STAND_IN_LEVEL while a bot
+    stands in for a person who is away."""
     sql = (
-        f"SELECT {_quote('id')}, {_quote('seat')}, {_quote('bot_level')} FROM"
+        f"SELECT {_quote('id')}, {_quote('seat')}, CASE WHEN {_quote('stand_in')} THEN %s"
+        f" ELSE {_quote('bot_level')} END, {_quote('stand_in')} FROM"
         f" {_quote(Player._meta.db_table)} WHERE {_quote('table_id')} = %s AND NOT"
         f" {_quote('removed')}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [table_id])
-        return cursor.fetchall()
+        cursor.execute(sql, [STAND_IN_LEVEL, table_id])
+        return [(pk, seat, level, bool(stand_in)) for pk, seat, level, stand_in in cursor]
 
 
 def player_by_token(token: str) -> Player | None:

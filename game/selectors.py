@@ -8,9 +8,13 @@ names), whose turn it is and who won. Public information only: no hand is read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.utils import timezone
+
 from cards.models import Card
+from game import presence
 from game.describe import describe
 from game.live import state_block
 from game.models import Player, Table, Workshop
@@ -25,6 +29,7 @@ class Member:
     quartets: list[str]  # the names of the themes laid
     turn: bool
     winner: bool
+    offline: bool = False  # a person with no live socket for a while (game.presence)
 
     @property
     def score(self) -> int:
@@ -47,6 +52,15 @@ class TableView:
         return self.table.status == Table.Status.OVER
 
     @property
+    def waiting_on(self) -> Member | None:
+        """The person on turn when they are away or offline: the table waits."""
+        on_turn = next((m for m in self.members if m.turn), None)
+        if self.table.status != Table.Status.PLAYING or on_turn is None:
+            return None
+        away = on_turn.player.away and not on_turn.player.stand_in
+        return on_turn if away or (on_turn.offline and not on_turn.player.is_bot) else None
+
+    @property
     def ranked(self) -> list[Member]:
         """Most quartets first; seat order among equals."""
         return sorted(self.members, key=lambda member: -member.score)
@@ -56,7 +70,9 @@ def theme_names(workshop: Workshop) -> dict[str, str]:
     return {theme.slug: theme.name for theme in workshop.deck.themes.all()}
 
 
-def _member(player: Player, block: dict[str, Any], names: dict[str, str]) -> Member:
+def _member(
+    player: Player, block: dict[str, Any], names: dict[str, str], offline_before: datetime
+) -> Member:
     seat = player.seat
     laid = block["laid"][seat] if seat is not None and seat < len(block["laid"]) else []
     counted = block["counts"] and seat is not None and seat < len(block["counts"])
@@ -66,6 +82,7 @@ def _member(player: Player, block: dict[str, Any], names: dict[str, str]) -> Mem
         quartets=[names.get(theme, theme) for theme in laid],
         turn=seat is not None and block["turn"] == seat,
         winner=seat in block["winners"],
+        offline=not player.is_bot and player.seen < offline_before,
     )
 
 
@@ -85,12 +102,13 @@ def room_tables(workshop: Workshop, *, with_last: bool = False) -> list[TableVie
         cards = Card.objects.filter(theme__deck=workshop.deck).select_related("theme")
         texts["cards"] = {card.key: card.title for card in cards}
     views = []
+    offline_before = timezone.now() - timedelta(seconds=presence.OFFLINE_SECONDS)
     for table in workshop.tables.prefetch_related("players").order_by("number"):
         block = state_block(table, None)
         seated = sorted(
             (p for p in table.players.all() if not p.removed), key=lambda p: p.seat or 0
         )
-        members = [_member(player, block, names) for player in seated]
+        members = [_member(player, block, names, offline_before) for player in seated]
         last = _last_event(table, members, texts) if with_last else None
         views.append(TableView(table=table, members=members, block=block, last=last))
     return views

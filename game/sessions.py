@@ -12,9 +12,9 @@ from django.db.models import prefetch_related_objects
 
 from cards.models import Deck
 from game import live, rows
-from game.accounts import can_host
+from game.accounts import can_host, check_runs
 from game.errors import Refused
-from game.models import CODE_ALPHABET, CODE_LENGTH, Player, Workshop, new_join_code
+from game.models import AWAY_MIN, CODE_ALPHABET, CODE_LENGTH, Player, Workshop, new_join_code
 
 MAX_NAME = 30
 
@@ -27,7 +27,9 @@ def workshop_create(
     miss_passes_to: str = "asked",
     pause_on_quartet: int = 0,
     table_size: int = 5,
+    **timing: int,
 ) -> Workshop:
+    """``timing``: away_after, stand_in_after and nudge_after (see ``workshop_set_timing``)."""
     if not can_host(facilitator):
         raise Refused("forbidden")
     problems = deck.problems()
@@ -45,10 +47,38 @@ def workshop_create(
                     miss_passes_to=miss_passes_to,
                     pause_on_quartet=pause_on_quartet,
                     table_size=table_size,
+                    **_checked_timing(timing),
                 )
         except IntegrityError:
             continue
     raise RuntimeError("no free join code found")
+
+
+TIMING = ("away_after", "stand_in_after", "nudge_after")
+
+
+def _checked_timing(timing: dict[str, int]) -> dict[str, int]:
+    unknown = set(timing) - set(TIMING)
+    if unknown:
+        raise TypeError(f"unknown settings {sorted(unknown)}")
+    if "away_after" in timing and not AWAY_MIN <= timing["away_after"] <= 3600:
+        raise Refused("bad_message", detail=f"away_after must be {AWAY_MIN}-3600 seconds")
+    if timing.get("stand_in_after", 0) > 3600 or timing.get("nudge_after", 0) > 600:
+        raise Refused("bad_message", detail="stand_in_after at most 3600, nudge_after 600")
+    return timing
+
+
+def workshop_set_timing(*, workshop: Workshop, by: AbstractBaseUser, **timing: int) -> Workshop:
+    """When the player on turn counts as away (``away_after`` seconds without a
+    connection), when a bot plays for them (``stand_in_after``, 0 = never) and when
+    they get a nudge (``nudge_after``, 0 = never). Takes effect at the next scan."""
+    check_runs(by, workshop)
+    timing = _checked_timing(timing)
+    Workshop.objects.filter(pk=workshop.pk).update(**timing)
+    for name, value in timing.items():
+        setattr(workshop, name, value)
+    live.publish_dashboard(workshop.pk)  # it shows the settings
+    return workshop
 
 
 def normalise_code(code: str) -> str:

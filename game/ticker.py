@@ -1,4 +1,5 @@
-"""The clock of the live game: bots move, and discussion pauses end.
+"""The clock of the live game: bots move, discussion pauses end, presence is written,
+and players away are flagged (game.presence, game.away).
 
 Each server process runs one ticker, started by the first request it serves (daphne
 has no start-up hook). Tickers in several processes may look at the same table at
@@ -10,11 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from datetime import timedelta
 
 from django.conf import settings
+from django.utils import timezone
 
-from game import live, play
+from game import away, live, play, presence
 from game.errors import DATABASE_DOWN, describe
+from game.models import Table
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +28,37 @@ log = logging.getLogger(__name__)
 _running: dict[int, asyncio.Task] = {}
 
 
-def tick() -> int:
-    """Do what is due now; returns the number of changes made."""
-    bots, pauses = play.tables_due()
+AWAY_SCAN_SECONDS = 2.0  # how often players away and nudges due are looked for
+_next_scan = 0.0  # per process, like the ticker itself
+
+
+def tables_due(now=None) -> tuple[list[int], list[int]]:
+    """Tables where a bot should move, and tables whose discussion pause is over."""
+    now = now or timezone.now()
+    quiet = now - timedelta(seconds=settings.BOT_DELAY_SECONDS)
+    playing = Table.objects.filter(
+        status=Table.Status.PLAYING, paused=False, workshop__paused=False
+    )
+    bots = list(
+        playing.filter(bot_turn=True, updated__lte=quiet, pause_until__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    pauses = list(playing.filter(pause_until__lte=now).values_list("pk", flat=True))
+    return bots, pauses
+
+
+def tick(seen: list[int] = ()) -> int:
+    """Do what is due now; returns the number of changes made. ``seen``: the players
+    this process has a live socket of, whose presence to write first (game.presence)."""
+    global _next_scan
+    if seen:
+        presence.write_seen(seen)
     changes = 0
+    if time.monotonic() >= _next_scan:
+        _next_scan = time.monotonic() + AWAY_SCAN_SECONDS
+        changes += len(away.scan())
+    bots, pauses = tables_due()
     for table_id in pauses:
         changes += play.pause_over(table_id=table_id) is not None
     for table_id in bots:
@@ -39,7 +71,7 @@ async def run_forever() -> None:
     while True:
         await asyncio.sleep(settings.GAME_TICK_SECONDS)
         try:
-            await live.collecting(tick)
+            await live.collecting(tick, seen=presence.due())
         except DATABASE_DOWN as error:
             if not failing:
                 log.warning("game ticker paused: database unavailable: %s", describe(error))

@@ -14,9 +14,9 @@ from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import QueryDict
 
-from game import play, polls, privacy, seating
+from game import away, play, polls, privacy, seating, sessions
 from game.errors import Refused
-from game.models import BotLevel, Player, Poll, PollTemplate, Table, Workshop
+from game.models import AWAY_MIN, BotLevel, Player, Poll, PollTemplate, Table, Workshop
 
 # --- the input a button carries -----------------------------------------------------------
 
@@ -147,6 +147,30 @@ def replace(workshop, by, data):
     fields = TakeOverForm(workshop, data).checked()
     level = fields["level"] or BotLevel.SMART
     return play.player_replace_with_bot(player=fields["player"], by=by, level=level)
+
+
+@with_input
+def stand_in(workshop, by, data):
+    """A bot plays for someone away until they are back (their hand stays theirs)."""
+    player = PlayerForm(workshop, data).checked()["player"]
+    return away.player_stand_in(player_id=player.pk, by=by)
+
+
+class TimingForm(ActionForm):
+    away_after = forms.IntegerField(min_value=AWAY_MIN, max_value=3600)
+    stand_in_after = forms.IntegerField(min_value=0, max_value=3600)
+    nudge_after = forms.IntegerField(min_value=0, max_value=600)
+
+    def refusal(self) -> Refused:
+        return Refused("bad_message", detail="; ".join(self.errors))
+
+
+@with_input
+def timing(workshop, by, data):
+    """When a player on turn counts as away, a bot stands in, a nudge is sent."""
+    return sessions.workshop_set_timing(
+        workshop=workshop, by=by, **TimingForm(workshop, data).checked()
+    )
 
 
 @with_input

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from cards.models import Deck
 from game import polls
 from game.errors import Refused
-from game.models import BotLevel, MissPassesTo, PollTemplate, Workshop
+from game.models import AWAY_MIN, BotLevel, MissPassesTo, PollTemplate, Workshop
 from game.selectors import room_tables
-from game.sessions import workshop_create
+from game.sessions import TIMING, workshop_create
 from game.views.actions import perform
 from game.views.common import host_only, join_url, refused_json, workshop_for
 
@@ -38,6 +38,35 @@ class WorkshopForm(forms.Form):
         max_value=600,
         initial=0,
     )
+    nudge_after = forms.IntegerField(
+        required=False,
+        label=_("Nudge the player on turn after (seconds, 0 = never)"),
+        min_value=0,
+        max_value=600,
+        initial=45,
+    )
+    away_after = forms.IntegerField(
+        required=False,
+        label=_("Flag a player on turn as away after (seconds without connection)"),
+        min_value=AWAY_MIN,
+        max_value=3600,
+        initial=60,
+    )
+    stand_in_after = forms.IntegerField(
+        required=False,
+        label=_("Let a bot play for an away player after (seconds, 0 = never)"),
+        min_value=0,
+        max_value=3600,
+        initial=0,
+    )
+
+    def clean(self):
+        """Timing left empty: the session's default."""
+        cleaned = super().clean()
+        for name in TIMING:
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = Workshop._meta.get_field(name).default
+        return cleaned
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -98,6 +98,16 @@ PLAY_TEXTS = {
     "winners_are": _("Winners: %(names)s"),
     "none_yet": _("None yet."),
     "card": _("Card"),
+    "away": _("away"),
+    "stood_in": _("a bot plays for them"),
+    "nudge_self": _("Your turn: the table is waiting for you."),
+    "thinking": _("%(name)s is thinking…"),
+    "back_title": _("Welcome back!"),
+    "back_bot": _(
+        "While you were away a bot played your cards: %(asks)s asks, %(hits)s cards won."
+    ),
+    "back_quartets": _("It laid these quartets for you: %(themes)s."),
+    "back_hand": _("Your hand is yours again. Play on!"),
 }
 
 

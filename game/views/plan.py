@@ -95,7 +95,7 @@ def plan_save(request: HttpRequest) -> HttpResponse:
         return refused_json(Refused("bad_json"))
     except Refused as refusal:
         return refused_json(refusal)
-    transaction.on_commit(lambda: live.publish_plans(player.workshop_id))
+    transaction.on_commit(lambda: live.publish_dashboard(player.workshop_id, plans=True))
     return JsonResponse({"ok": True, "count": len(saved)})
 
 

@@ -29,6 +29,18 @@
     refresh();
   });
 
+  /* "No connection since ..." and the like: minutes and seconds, counted here. */
+  function tickClocks() {
+    for (const clock of panel.querySelectorAll("[data-since]")) {
+      const seconds = Math.max(0, Math.round((Date.now() - Date.parse(clock.dataset.since)) / 1000));
+      clock.textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+    }
+  }
+  setInterval(tickClocks, 1000);
+  new MutationObserver(tickClocks).observe(panel, { childList: true });
+  // Who is offline changes without an event: look again now and then.
+  setInterval(scheduleRefresh, 20000);
+
   liveSocket(panel.dataset.socket, {
     onMessage: scheduleRefresh,
     onStatus: (online) => {

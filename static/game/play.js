@@ -38,6 +38,7 @@
     if (message.type === "poll" || message.type === "view") renderPoll(message.poll);
     if (message.type === "voted") renderPoll(Object.assign({}, currentPoll, { voted: votedAnswer }));
     if (message.type === "view") {
+      thinking = null;
       view = message;
       state = message.state;
       seq = message.seq;
@@ -58,8 +59,11 @@
       if (fresh.some((e) => e.type === "turn_passed" && e.seat === view.you.seat) && navigator.vibrate) {
         navigator.vibrate(120);
       }
+      notePresence(fresh);
       render();
       announce(fresh);
+    } else if (message.type === "welcome_back") {
+      welcomeBack(message.played);
     } else if (message.type === "ack") {
       pendingId = null;
       choice.card = null;
@@ -69,6 +73,37 @@
       showError(message.message);
       renderAsk();
     }
+  }
+
+  /* Who is away, and who is thinking long (a nudge): from the table's public events.
+     The nudge holds until the player on turn moves. */
+  let thinking = null;
+  function notePresence(events) {
+    for (const event of events) {
+      const player = view.players.find((p) => p.seat === event.seat);
+      if (event.type === "turn_nudge") {
+        thinking = event.seat;
+        if (event.seat === view.you.seat && navigator.vibrate) navigator.vibrate([200, 100, 200]);
+      } else if (["asked", "turn_passed", "paused", "game_over"].includes(event.type)) {
+        thinking = null;
+      }
+      if (!player) continue;
+      if (event.type === "player_away") player.away = true;
+      if (event.type === "seat_stood_in") Object.assign(player, { away: true, stand_in: true });
+      if (event.type === "seat_returned") Object.assign(player, { away: false, stand_in: false });
+    }
+  }
+
+  function welcomeBack(played) {
+    const lines = [T.back_hand];
+    if (played) {
+      const quartets = played.quartets.map((key) => (themes[key] ? themes[key].name : key));
+      if (quartets.length) lines.unshift(fmt(T.back_quartets, { themes: quartets.join(", ") }));
+      lines.unshift(fmt(T.back_bot, { asks: played.asks, hits: played.hits }));
+    }
+    $("dialog-title").textContent = T.back_title;
+    $("dialog-body").replaceChildren(...lines.map((line) => el("p", { class: "dialog-lead" }, line)));
+    if (!$("dialog").open) $("dialog").showModal();
   }
 
   function indexDeck() {
@@ -146,7 +181,8 @@
     }
     else if (state.paused) text = T.paused;
     else if (view.you.replaced) text = T.taken_over;
-    else if (myTurn()) text = T.your_turn;
+    else if (myTurn()) text = thinking === view.you.seat ? T.nudge_self : T.your_turn;
+    else if (thinking === state.turn) text = fmt(T.thinking, { name: plainName(state.turn) });
     else text = fmt(T.their_turn, { name: plainName(state.turn) });
     banner.textContent = text;
     banner.classList.toggle("mine", myTurn());
@@ -154,7 +190,8 @@
 
   function renderPlayers() {
     $("players").replaceChildren(...view.players.map((p) => el("li", { class: state.turn === p.seat ? "turn" : "" },
-      el("span", { class: "player-name" }, nameOf(p.seat) + (p.bot ? ` (${T.bot})` : "")),
+      el("span", { class: "player-name" }, nameOf(p.seat) + (p.bot ? ` (${T.bot})` : "")
+        + (p.stand_in ? ` (${T.stood_in})` : p.away ? ` (${T.away})` : "")),
       el("span", { class: "player-count" }, fmt(T.cards, { count: state.counts[p.seat] ?? 0 })),
       el("span", { class: "player-quartets" }, ...(state.laid[p.seat] || []).map((key) => quartetButton(key))),
     )));

@@ -137,7 +137,7 @@ def test_a_stale_writer_gets_conflict_and_changes_nothing(monkeypatch):
 
     # Straight at the guard: recording on top of the old seq.
     with pytest.raises(Refused) as refused, transaction.atomic():
-        play._record(stale, [{"type": "paused"}], paused=True)
+        play.record(stale, [{"type": "paused"}], paused=True)
     assert refused.value.code == "conflict"
 
     # Through the service, as if the lock had handed out the old row: an ask that is
