@@ -11,6 +11,7 @@ SQLite file in a temporary folder.
 from __future__ import annotations
 
 import contextlib
+import functools
 import http.client
 import importlib.util
 import os
@@ -141,6 +142,9 @@ class LiveServer:
     log: Path
     phone_url: str = ""  # where phones open pages, when not at `url` (venue mode)
     more_logs: tuple[Path, ...] = ()  # the other processes' (the stack's other workers)
+    # manage.py on the server's own database (the embedded server only), e.g. to move a
+    # player's clock back instead of waiting a minute.
+    manage: Callable[..., str] | None = None
 
     def output(self, chars: int = 4000) -> str:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
@@ -268,6 +272,7 @@ def run_server(
             password=match[1],
             log=log,
             phone_url=f"http://{phone_host}:{port}" if phone_host else "",
+            manage=functools.partial(_manage, env),
         )
     finally:
         stop(proc)
