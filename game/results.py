@@ -48,6 +48,8 @@ def results(workshop: Workshop) -> dict[str, Any]:
         "most": most,
         "plans": list(plans.values()),
         "plan_items": items,
+        # To print and hand out: the cards the room chose (cards:print ?cards=).
+        "chosen_keys": ",".join(sorted({item.card.key for item in items})),
     }
 
 

@@ -74,3 +74,18 @@ def test_the_projector_shows_the_top_ideas_of_the_room(game):
     text = page.content.decode()
     assert "Topideeën van de zaal" in text
     assert text.index("Thema 2 kaart 3") < text.index("Thema 1 kaart 1")
+
+
+def test_the_cards_the_room_chose_can_be_printed_to_hand_out(game):
+    workshop, _, players = game
+    plans.plan_save(player=players[0], items=[item("thema-2-1"), item("thema-1-1")])
+    plans.plan_save(player=players[1], items=[item("thema-1-1")])
+    page = host_client(workshop).get(reverse("host:results", kwargs={"code": workshop.code}))
+    html = page.content.decode()
+    link = reverse("cards:print", kwargs={"deck": workshop.deck.slug})
+    assert f'href="{link}?cards=thema-1-1%2Cthema-2-1"' in html
+    printed = Client().get(f"{link}?cards=thema-1-1,thema-2-1")
+    assert printed.status_code == 200
+    text = printed.content.decode()
+    assert "Thema 1 kaart 1" in text and "Thema 2 kaart 1" in text
+    assert "Thema 3 kaart 1" not in text
