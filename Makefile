@@ -85,5 +85,12 @@ LOADTEST_ARGS ?= --storm 1000
 loadtest: install
 	$(PY) tests/perf/loadtest.py $(LOADTEST_ARGS)
 
+# The message catalogues: new UI texts into locale/{nl,en}, then translate and compile.
+# Templates include .svg (the debrief's network); the venv and the tests are not scanned.
+.PHONY: messages
+messages: install
+	$(PY) manage.py makemessages -l nl -l en -e html,txt,py,svg --ignore=.venv --ignore=tests
+	$(PY) manage.py compilemessages --ignore=.venv
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -4,6 +4,7 @@ code, and the buttons (``game.views.actions``)."""
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 import segno
 from django import forms
@@ -13,11 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from cards.models import Deck
+from cards.models import Deck, Theme
 from game import polls
 from game.errors import Refused
 from game.models import AWAY_MIN, BotLevel, MissPassesTo, PollTemplate, Workshop
-from game.selectors import room_tables
+from game.selectors import Member, TableView, room_tables
 from game.sessions import TIMING, workshop_create
 from game.views.actions import perform
 from game.views.common import host_only, join_url, refused_json, workshop_for
@@ -88,10 +89,47 @@ def host_home(request: HttpRequest) -> HttpResponse:
     return render(request, "game/host_home.html", {"form": form, "workshops": workshops})
 
 
+@dataclass(frozen=True)
+class SeatCard:
+    """A seat on the dashboard's card: the member and the quartets they laid (themes)."""
+
+    member: Member
+    laid: list[Theme]
+
+
+@dataclass(frozen=True)
+class TableCard:
+    """A table on the dashboard: its view, and how far its game is."""
+
+    view: TableView
+    seats: list[SeatCard]
+    progress: list[Theme | None]  # a segment per theme of the deck: laid ones first
+    laid: int
+    total: int
+
+
+def _laid_at(view: TableView, seat: int | None) -> list[str]:
+    laid = view.block["laid"]
+    return laid[seat] if seat is not None and seat < len(laid) else []
+
+
+def table_card(view: TableView, themes: dict[str, Theme]) -> TableCard:
+    """The card of one table: who laid which quartet, and the deck's themes laid so far."""
+    seats = [
+        SeatCard(m, [themes[s] for s in _laid_at(view, m.player.seat) if s in themes])
+        for m in view.members
+    ]
+    laid = [theme for theme in themes.values() if any(theme in s.laid for s in seats)]
+    blank: list[Theme | None] = [None] * (len(themes) - len(laid))
+    return TableCard(view, seats, [*laid, *blank], len(laid), len(themes))
+
+
 def dashboard(workshop: Workshop) -> dict:
     """The dashboard panel's context: every table, the people not seated, the polls."""
     rows = room_tables(workshop, with_last=True)
-    tables = [row.table for row in rows]
+    themes = {theme.slug: theme for theme in workshop.deck.themes.all()}
+    cards = [table_card(row, themes) for row in rows]
+    started = [card for card in cards if card.view.started]
     workshop_polls = [
         {"poll": poll, "rows": list(zip(poll.answers, polls.poll_counts(poll), strict=True))}
         for poll in workshop.polls.prefetch_related("votes")
@@ -101,9 +139,12 @@ def dashboard(workshop: Workshop) -> dict:
         "polls": workshop_polls,
         "open_poll": next((p for p in workshop_polls if p["poll"].status == "open"), None),
         "ready_polls": PollTemplate.objects.all(),
-        "rows": rows,
-        "tables": tables,
+        "rows": rows,  # the projector's too (game.views.projector)
+        "table_cards": cards,
+        "tables": [row.table for row in rows],
         "waiting_tables": [row.table for row in rows if not row.started],
+        "room_laid": sum(card.laid for card in started),
+        "room_total": sum(card.total for card in started),
         "unseated": list(unseated),
         "players_count": workshop.players.filter(removed=False, bot_level="").count(),
         "bot_levels": BotLevel.choices,

@@ -1,7 +1,14 @@
 """The projector: the join code and names before play, every table during play, the
-ranking after, and the room's top ideas and open poll throughout."""
+ranking after, and the room's top ideas and open poll throughout.
+
+During and after play the tables fill a grid of the whole screen: ``grid_shape``
+picks its columns and rows from the number of tables, and the size band (the most
+tables of that shape) sets the type in static/game/projector.css.
+"""
 
 from __future__ import annotations
+
+import math
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,9 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from game.models import Table, TableEvent, Workshop
 from game.results import top_ideas
-from game.selectors import TableView, room_ranking, theme_names
+from game.selectors import TableView, room_ranking
 from game.views.common import host_only, join_url, texts, workshop_for
 from game.views.host import dashboard
+
+# (most tables, columns, rows): the cards fill a 16:9 screen beside the side panel.
+GRID = ((1, 1, 1), (2, 2, 1), (4, 2, 2), (6, 3, 2), (9, 3, 3), (12, 4, 3), (16, 4, 4), (20, 5, 4))
+MANY_COLUMNS = 6  # beyond the last shape: rows of six, the type at its smallest
+UNKNOWN_COLOUR = "#545462"
 
 PROJECTOR_TEXTS = {
     "quartet": _("Table %(table)s lays the quartet %(theme)s"),
@@ -33,24 +45,66 @@ def _themes(workshop: Workshop) -> dict:
     }
 
 
-def _feed(workshop: Workshop, rows: list[TableView], limit: int = 8) -> list[dict]:
+def grid_shape(tables: int) -> dict[str, int | str]:
+    """Columns, rows and size band of the grid of ``tables`` tables."""
+    for most, columns, rows in GRID:
+        if tables <= most:
+            return {"columns": columns, "rows": rows, "band": str(most)}
+    return {"columns": MANY_COLUMNS, "rows": math.ceil(tables / MANY_COLUMNS), "band": "many"}
+
+
+def _colours(workshop: Workshop) -> dict[str, dict[str, str]]:
+    """Each theme's name and colour by its slug, for the quartet chips."""
+    return {
+        theme.slug: {"name": theme.name, "colour": theme.colour}
+        for theme in workshop.deck.themes.all()
+    }
+
+
+def _chip(colours: dict, slug: str) -> dict[str, str]:
+    """A laid quartet as a chip: its theme's name and colour (a theme no longer in the
+    deck: its slug, in grey)."""
+    return colours.get(slug, {"name": slug, "colour": UNKNOWN_COLOUR})
+
+
+def _seats(row: TableView, colours: dict, *, ranked: bool) -> list[dict]:
+    """A table's members (most quartets first when ``ranked``) with their laid
+    quartets as chips: the theme's name and colour."""
+    laid = row.block["laid"]
+    seats = []
+    for member in row.ranked if ranked else row.members:
+        seat = member.player.seat
+        slugs = laid[seat] if seat is not None and seat < len(laid) else []
+        seats.append({"member": member, "chips": [_chip(colours, slug) for slug in slugs]})
+    return seats
+
+
+def _cards(started: list[TableView], colours: dict, *, ranked: bool) -> list[dict]:
+    """Every started table as the grid shows it."""
+    return [{"row": row, "seats": _seats(row, colours, ranked=ranked)} for row in started]
+
+
+def _feed(workshop: Workshop, rows: list[TableView], colours: dict, limit: int = 8) -> list[dict]:
     """The last quartets laid in the room, newest first."""
-    names = theme_names(workshop)
     people = {(row.table.number, m.player.seat): m.player.name for row in rows for m in row.members}
     laid = (
         TableEvent.objects.filter(table__workshop=workshop, data__type="quartet_laid")
         .select_related("table")
         .order_by("-created", "-seq")[:limit]
     )
-    return [
-        {
-            "table": event.table.number,
-            "theme": names.get(event.data["theme"], event.data["theme"]),
-            "seat": event.data["seat"],
-            "name": people.get((event.table.number, event.data["seat"]), "?"),
-        }
-        for event in laid
-    ]
+    feed = []
+    for event in laid:
+        chip = _chip(colours, event.data["theme"])
+        feed.append(
+            {
+                "table": event.table.number,
+                "theme": chip["name"],
+                "colour": chip["colour"],
+                "seat": event.data["seat"],
+                "name": people.get((event.table.number, event.data["seat"]), "?"),
+            }
+        )
+    return feed
 
 
 def _phase(workshop: Workshop, started: list[TableView]) -> str:
@@ -63,14 +117,18 @@ def _phase(workshop: Workshop, started: list[TableView]) -> str:
 def projector_context(request: HttpRequest, workshop: Workshop) -> dict:
     panel = dashboard(workshop)
     started = [row for row in panel["rows"] if row.started]
+    phase = _phase(workshop, started)
+    colours = _colours(workshop)
     return {
         **panel,
         "workshop": workshop,
         "join_url": join_url(request, workshop),
-        "phase": _phase(workshop, started),
+        "phase": phase,
         "started": started,
+        "cards": _cards(started, colours, ranked=phase == "after"),
+        "grid": grid_shape(len(started)),
         "room": room_ranking(started),
-        "feed": _feed(workshop, panel["rows"]),
+        "feed": _feed(workshop, panel["rows"], colours),
         "top_ideas": top_ideas(workshop),
     }
 

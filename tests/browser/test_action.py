@@ -201,7 +201,7 @@ def test_a_poll_is_voted_on_three_phones_and_shown_live_on_the_projector(
 
     question = "Gaat u sociale innovatie toepassen in uw regio?"
     answers = ["Ja, dit jaar nog", "Misschien later", "Nee"]
-    dashboard.locator("details summary").click()
+    dashboard.locator(".poll-own summary").click()  # "Een eigen vraag"
     dashboard.fill("#poll-question-input", question)
     dashboard.fill("#poll-answers-input", "\n".join(answers))
     dashboard.click("button[value=poll_new]")
@@ -260,7 +260,7 @@ def test_a_poll_being_typed_survives_the_panel_refreshing(facilitator_page, phon
     question and its opened section stay as they were."""
     dashboard = facilitator_page
     code = create_session(dashboard, "Typen")
-    dashboard.locator("details summary").click()
+    dashboard.locator(".poll-own summary").click()  # "Een eigen vraag"
     dashboard.fill("#poll-question-input", "Half getypt")
     for name in ("Ada", "Bram"):
         join(phones(), code, name)
@@ -268,7 +268,7 @@ def test_a_poll_being_typed_survives_the_panel_refreshing(facilitator_page, phon
     # The arrivals reached the dashboard (its socket), yet the panel kept the input.
     expect(dashboard.locator("#panel")).not_to_contain_text("Bram")
     expect(dashboard.locator("#poll-question-input")).to_have_value("Half getypt")
-    expect(dashboard.locator("details").first).to_have_attribute("open", "")
+    expect(dashboard.locator(".poll-own")).to_have_attribute("open", "")
     dashboard.locator("h1").click()  # the field loses focus: the panel catches up
     expect(dashboard.locator("#panel")).to_contain_text("Bram", timeout=5000)
-    expect(dashboard.locator("details").first).to_have_attribute("open", "")
+    expect(dashboard.locator(".poll-own")).to_have_attribute("open", "")

@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from game import engine, play
+from game.views.projector import grid_shape
 from tests.factories import facilitator
 from tests.tables import game_state, session_with_table
 
@@ -44,6 +45,48 @@ def test_during_the_game_it_shows_every_table_and_the_quartets_laid():
     laid = next(e for e in change.events if e["type"] == "quartet_laid")
     name = players[laid["seat"]].name
     assert f"Tafel 1: {name} legt {laid['name']}" in page
+    theme = workshop.deck.themes.get(slug=laid["theme"])
+    assert f'<span class="pj-chip" style="--theme: {theme.colour}">{theme.name}</span>' in page
+    on_turn = players[state.turn].name
+    assert (
+        f'<span class="pj-name">{on_turn}</span><span class="visually-hidden"> (aan de beurt)'
+        in page
+    )
+    assert 'data-band="1" style="--columns: 1; --rows: 1"' in page
+
+
+@pytest.mark.parametrize(
+    ("tables", "columns", "rows"),
+    [
+        (1, 1, 1),
+        (2, 2, 1),
+        (3, 2, 2),
+        (4, 2, 2),
+        (5, 3, 2),
+        (6, 3, 2),
+        (7, 3, 3),
+        (9, 3, 3),
+        (10, 4, 3),
+        (12, 4, 3),
+        (13, 4, 4),
+        (16, 4, 4),
+        (17, 5, 4),
+        (20, 5, 4),
+        (21, 6, 4),
+    ],
+)
+def test_the_grid_of_tables_fills_the_screen_in_columns_and_rows(tables, columns, rows):
+    shape = grid_shape(tables)
+    assert (shape["columns"], shape["rows"]) == (columns, rows)
+    assert shape["columns"] * shape["rows"] >= tables
+
+
+def test_no_hand_reaches_the_projector():
+    workshop, table, _ = session_with_table()
+    page = projector(workshop)
+    hands = game_state(table).hands
+    for card in {card for hand in hands for card in hand}:
+        assert card not in page
 
 
 def test_after_the_game_it_shows_the_ranking_of_each_table_and_the_room():

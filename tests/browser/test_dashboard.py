@@ -1,0 +1,326 @@
+"""The facilitator's dashboard as a command centre, in a real browser: a compact card a
+table (its progress, whose turn and for how long, who is offline), the players' actions
+in a small menu each, the whole room of twelve tables in two screens at most, at
+1280x800 and on a 1024x768 tablet, in Dutch and in English, without serious axe findings.
+
+Rooms are set up as the dashboard's buttons do it (posted), people join as the join
+form does; a person at a table plays from a phone, bots play the other seats. The
+screenshots land in tests/browser/screenshots/ (dashboard-*.png).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from typing import Any
+
+from tests.browser.conftest import screenshot, wait_until
+from tests.browser.test_away import backdate
+from tests.browser.test_quality import VISIBLE_TEXT, axe, report
+from tests.browser.test_session_flow import ask, create_session, join
+
+try:
+    from playwright.sync_api import Page, expect
+except ImportError:  # the conftest skips these tests (or fails them where required)
+    Page = Any
+    expect = None
+
+SIZES = ((1280, 800), (1024, 768))
+MAX_BUTTONS = 3  # on a card, outside the players' menus
+GAME_SECONDS = 120.0
+TABLE_IDS = re.compile(r'<h3 id="table-(\d+)"')  # every table's card, in number order
+
+# Every card: its players, the buttons and links it shows outside the players' menus
+# (a closed menu shows its "⋯" only, counted apart), and its size.
+CARDS = """() => [...document.querySelectorAll('#panel .table-card')].map((card) => {
+  const shown = (el) => el.checkVisibility({ visibilityProperty: true });
+  const controls = [...card.querySelectorAll('button, summary, a')].filter(shown);
+  return {
+    table: card.querySelector('h3').firstChild.textContent.trim(),
+    players: card.querySelectorAll('.seat[data-player]').length,
+    buttons: controls.filter((el) => !el.closest('.seat-menu')).map((el) => el.innerText.trim()),
+    menus: controls.filter((el) => el.matches('.seat-menu > summary')).length,
+    height: card.getBoundingClientRect().height,
+  };
+})"""
+REGION = """() => document.querySelector('#panel .tables').getBoundingClientRect().height"""
+LAID = """() => document.querySelectorAll('#panel .progress-seg.is-laid').length"""
+
+
+class Room:
+    """A session set up through the dashboard's actions, posted as its buttons do."""
+
+    def __init__(self, browser, site, dashboard: Page, name: str) -> None:
+        self.browser, self.site, self.dashboard = browser, site, dashboard
+        self.code = create_session(dashboard, name)
+        cookies = dashboard.context.cookies()
+        self.token = next(c["value"] for c in cookies if c["name"] == "csrftoken")
+
+    def do(self, action: str, **data: Any) -> None:
+        response = self.dashboard.request.post(
+            f"/host/{self.code}/do/",
+            form={"action": action, **data},
+            headers={"X-CSRFToken": self.token, "Accept": "application/json"},
+        )
+        assert response.ok, f"{action}: {response.status} {response.text()}"
+
+    def tables(self) -> list[str]:
+        panel = self.dashboard.request.get(f"/host/{self.code}/panel/").text()
+        return TABLE_IDS.findall(panel)
+
+    def join(self, name: str) -> None:
+        """Someone joins as the join form does, and never opens the game: offline soon."""
+        context = self.browser.new_context(base_url=self.site.url)
+        try:
+            page = context.request.get(f"/join/?code={self.code}").text()
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+            form = {"csrfmiddlewaretoken": token, "code": self.code, "name": name}
+            joined = context.request.post("/join/", form=form)
+            assert joined.ok and joined.url.endswith("/play/"), joined.text()[-2000:]
+        finally:
+            context.close()
+
+    def bots(self, table: str, count: int) -> None:
+        for _ in range(count):
+            self.do("add_bot", table=table, level="smart")
+
+
+def menu(dashboard: Page, name: str):
+    """The player's menu of actions, opened as the facilitator does: its "⋯" button."""
+    summary = dashboard.locator(f'#panel summary[aria-label="Acties voor {name}"]')
+    expect(summary).to_be_visible()
+    box = summary.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44, f"the menu button is {box}"
+    summary.click()
+    opened = dashboard.locator("#panel details.seat-menu[open]")
+    expect(opened).to_have_count(1)
+    return opened
+
+
+OPEN_MENU = "document.querySelector('#panel details.seat-menu[open]')"
+
+
+def menu_survives_a_refresh_and_works_by_keyboard(dashboard: Page, name: str) -> None:
+    """An open menu stays open when the panel is read again (a new element, same place);
+    Enter opens it from the keyboard, Tab reaches its actions, Escape closes it."""
+    menu(dashboard, name).evaluate("(details) => { details.__before = true; }")
+    wait_until(dashboard, f"() => {OPEN_MENU} && !{OPEN_MENU}.__before", timeout_ms=30_000)
+    dashboard.mouse.click(5, 300)  # a click elsewhere closes it
+    expect(dashboard.locator("#panel details[open]")).to_have_count(0)
+    summary = dashboard.locator(f'#panel summary[aria-label="Acties voor {name}"]')
+    summary.focus()
+    dashboard.keyboard.press("Enter")
+    expect(dashboard.locator("#panel details.seat-menu[open]")).to_have_count(1)
+    dashboard.keyboard.press("Tab")
+    focused = dashboard.evaluate("document.activeElement.closest('details.seat-menu') !== null")
+    assert focused, "Tab did not reach the menu's actions"
+    dashboard.keyboard.press("Escape")
+    expect(dashboard.locator("#panel details[open]")).to_have_count(0)
+    expect(summary).to_be_focused()
+    summary.blur()
+
+
+def seat(dashboard: Page, name: str):
+    return dashboard.locator("#panel .seat").filter(has_text=name)
+
+
+def play_until(dashboard: Page, phones: list[Page], quartets: int) -> None:
+    """Whoever's phone is on turn asks, until the room has laid ``quartets``; then they
+    keep the turn: their table waits for them (the game must not end first)."""
+    rng = random.Random(3)
+    deadline = time.monotonic() + GAME_SECONDS
+    while True:
+        assert time.monotonic() < deadline, f"not {quartets} quartets in {GAME_SECONDS:.0f} s"
+        assert not phones[0].locator("#ranking").is_visible(), "the game ended first"
+        phone = next((p for p in phones if p.locator("#ask").is_visible()), None)
+        if phone is None:
+            time.sleep(0.1)
+        elif dashboard.evaluate(LAID) >= quartets:
+            return
+        else:
+            ask(phone, rng)
+
+
+def check_cards(dashboard: Page, where: str) -> list[dict[str, Any]]:
+    """No card of five shows more than MAX_BUTTONS buttons outside the players' menus."""
+    cards = dashboard.evaluate(CARDS)
+    for card in cards:
+        print(
+            f"{where}, {card['table']}: {card['players']} players, {len(card['buttons'])}"
+            f" buttons {card['buttons']} and {card['menus']} menus; {card['height']:.0f} px"
+        )
+    fives = [card for card in cards if card["players"] == 5]
+    assert fives, f"no table of five at {where}"
+    crowded = [card for card in fives if len(card["buttons"]) > MAX_BUTTONS]
+    assert not crowded, f"cards of five with more than {MAX_BUTTONS} buttons: {crowded}"
+    return cards
+
+
+def check_axe(dashboard: Page, where: str) -> None:
+    found: dict[str, list[str]] = {}
+    minor: list[str] = []
+    axe(dashboard, where, found, minor)
+    print(f"axe on {where}: serious {found[where] or 'none'}; minor {minor or 'none'}")
+    assert not any(found.values()), report(found)
+
+
+def shoot(dashboard: Page, tables: int) -> dict[tuple[int, int], float]:
+    """At each size: the cards checked, axe run, a screenshot; the tables region's height
+    in viewport heights."""
+    heights = {}
+    for width, height in SIZES:
+        dashboard.set_viewport_size({"width": width, "height": height})
+        dashboard.wait_for_timeout(300)  # the grid settles to the new width
+        where = f"{tables} tables at {width}x{height}"
+        check_cards(dashboard, where)
+        check_axe(dashboard, where)
+        heights[(width, height)] = dashboard.evaluate(REGION) / height
+        print(f"{where}: the tables take {heights[(width, height)]:.2f} viewport heights")
+        screenshot(dashboard, f"dashboard-{tables}-tables-{width}x{height}")
+    return heights
+
+
+STAND_IN = "Bot laten spelen tot ze terug zijn"
+
+
+def stand_in(dashboard: Page, name: str) -> None:
+    """A bot plays for someone offline: from the table's flag when the table waits for
+    them, else from their menu."""
+    expect(seat(dashboard, name)).to_contain_text("offline", timeout=30_000)
+    flag = dashboard.locator("#panel .table-flag").filter(has_text=name)
+    if flag.count():
+        flag.get_by_role("button", name=STAND_IN).click()
+    else:
+        menu(dashboard, name).get_by_role("button", name=STAND_IN).click()
+    expect(seat(dashboard, name)).to_contain_text("weg · bot speelt")
+
+
+def test_one_table_of_five_shows_its_game_at_a_glance(browser, site, facilitator_page, phones):
+    """Two people on phones, one who left for good (a bot takes over, from his menu, after
+    a confirmation) and two bots: the card shows the quartets laid and the turn's clock."""
+    dashboard = facilitator_page
+    room = Room(browser, site, dashboard, "Eén tafel")
+    people = [phones(), phones()]
+    for phone, name in zip(people, ("Anna", "Cees"), strict=True):
+        join(phone, room.code, name)
+    room.join("Bram Vos")
+    room.do("arrange")
+    (table,) = room.tables()
+    room.bots(table, 2)
+    dashboard.locator("#panel button[value=start]").click()  # "Starten", on the card
+    expect(dashboard.locator("#panel .table-card .badge-status")).to_have_text("speelt")
+
+    menu_survives_a_refresh_and_works_by_keyboard(dashboard, "Bram Vos")
+    bram = menu(dashboard, "Bram Vos")
+    expect(bram.get_by_role("button")).to_have_text(["Bot neemt over"])  # he is online
+    screenshot(dashboard, "dashboard-player-menu-1280x900", full_page=False)
+    dashboard.once("dialog", lambda dialog: dialog.accept())
+    bram.get_by_role("button", name="Bot neemt over").click()
+    expect(seat(dashboard, "Bram Vos")).to_contain_text("(bot, overgenomen)")
+    expect(dashboard.locator("#panel details[open]")).to_have_count(0)  # the menu closed
+
+    play_until(dashboard, people, quartets=2)
+    clock = dashboard.locator("#panel .seat.is-turn .turn-clock time")
+    expect(clock).to_have_text(re.compile(r"^0:0[3-9]$"), timeout=15_000)
+    shoot(dashboard, 1)
+
+
+def test_two_tables_of_nine_players_flag_who_is_away(browser, site, facilitator_page, phones):
+    """The issue's room: nine at two tables. Dirk is moved to table 2 from his menu; he
+    and Bram leave; a bot plays for Bram; table 2 waits for Dirk and says so. Then the
+    same dashboard in English, the game's title untranslated."""
+    dashboard = facilitator_page
+    room = Room(browser, site, dashboard, "Twee tafels")
+    people = [phones(), phones()]
+    for phone, name in zip(people, ("Anna", "Cees"), strict=True):
+        join(phone, room.code, name)
+    for name in ("Bram Vos", "Dirk de Wit"):
+        room.join(name)
+    room.do("arrange")
+    room.do("add_table")
+    expect(dashboard.locator("#panel .table-card")).to_have_count(2)
+    dirk = menu(dashboard, "Dirk de Wit")
+    dirk.get_by_label("Naar tafel").select_option(label="Tafel 2")
+    dirk.get_by_role("button", name="Verplaatsen").click()
+    second = dashboard.locator("#panel .table-card").nth(1)
+    expect(second).to_contain_text("Dirk de Wit")
+    first_id, second_id = room.tables()
+    room.bots(first_id, 2)
+    room.bots(second_id, 3)
+    dashboard.locator("#panel button[value=start_all]").click()
+    for name in ("Bram Vos", "Dirk de Wit"):
+        backdate(site, name, 600)
+    stand_in(dashboard, "Bram Vos")
+    expect(second.locator(".table-flag")).to_contain_text(
+        "De tafel wacht op Dirk de Wit.", timeout=60_000
+    )
+    play_until(dashboard, people, quartets=2)
+    heights = shoot(dashboard, 2)
+    assert all(height <= 1 for height in heights.values()), heights
+    english_header(dashboard)
+
+
+# The dashboard's Dutch words, any of which on the English page is a miss; and English
+# it must show.
+# fmt: off
+DUTCH = ["Tafel", "spelers", "Sessie", "Doe mee", "kaarten", "Pauzeren", "Terugkijken",
+         "Laatst", "Peilingen", "afsluiten", "verwijderen", "wacht", "speelt", "kwartetten",
+         "Acties", "Bot neemt over", "Starten", "Resultaten"]
+ENGLISH = ["Session", "players have joined.", "2 tables", "Join at", "Table 1", "Table 2",
+           "Open the projector screen", "Pause all", "Add a table", "Replay", "Last:",
+           "The table is waiting for Dirk de Wit.", "Close the session", "Polls"]
+# fmt: on
+CONTENT = """() => [...document.querySelectorAll(
+  '.seat-name, .dash-chip, .join-url, .join-code, h1, .last-event, #poll-template option')]
+  .map((el) => el.textContent.trim())"""
+
+
+def english_header(dashboard: Page) -> None:
+    """The dashboard in English: every word of its own, the game's title untranslated."""
+    dashboard.context.add_cookies(
+        [{"name": "django_language", "value": "en", "url": dashboard.url}]
+    )
+    dashboard.set_viewport_size({"width": 1280, "height": 800})
+    dashboard.reload()
+    expect(dashboard.locator("html")).to_have_attribute("lang", "en")
+    expect(dashboard.locator(".brand-small")).to_have_text("Mag ik van u ...")
+    expect(dashboard.locator("#session-h")).to_have_text("Session")
+    screenshot(dashboard, "dashboard-header-en-1280x800", full_page=False)
+    text = "\n".join(dashboard.evaluate(VISIBLE_TEXT))
+    for content in sorted(dashboard.evaluate(CONTENT), key=len, reverse=True):
+        if not content.startswith(("Last:", "The table")):
+            text = text.replace(content, "▯")
+    dutch = [word for word in DUTCH if re.search(rf"\b{re.escape(word)}\b", text)]
+    assert not dutch, f"Dutch words {dutch} on the English dashboard:\n{text}"
+    missing = [words for words in ENGLISH if words not in text]
+    assert not missing, f"{missing} not on the English dashboard:\n{text}"
+
+
+def test_twelve_tables_fit_in_two_screens(browser, site, facilitator_page):
+    """Twelve tables of five, eleven playing (two people at table 1 who never open the
+    game: the table ends up waiting for one of them, flagged), one paused, one not
+    started: the tables take at most two screens, at 1280x800 and at 1024x768."""
+    dashboard = facilitator_page
+    room = Room(browser, site, dashboard, "Twaalf tafels")
+    for name in ("Eva Smit", "Femke Bos"):
+        room.join(name)
+    room.do("arrange")
+    for _ in range(11):
+        room.do("add_table")
+    tables = room.tables()
+    assert len(tables) == 12
+    for n, table in enumerate(tables):
+        room.bots(table, 3 if n == 0 else 5)
+    for table in tables[:11]:
+        room.do("start", table=table)
+    backdate(site, "Femke Bos", 600)
+    wait_until(dashboard, f"({LAID})() >= 6", timeout_ms=60_000)
+    room.do("pause", table=tables[2])  # a table paused to talk, before its game ends
+    wait_until(dashboard, f"({LAID})() >= 24", timeout_ms=90_000)
+    flag = dashboard.locator("#panel .table-card").first.locator(".table-flag")
+    expect(flag).to_be_visible(timeout=60_000)  # table 1 waits for someone who left
+    expect(dashboard.locator("#panel .table-card.is-paused")).to_have_count(1)
+    expect(dashboard.locator("#panel .table-card")).to_have_count(12)
+    heights = shoot(dashboard, 12)
+    assert all(height <= 2 for height in heights.values()), heights

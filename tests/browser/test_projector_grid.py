@@ -1,0 +1,230 @@
+"""The projector during play fills a 1920x1080 screen whatever the size of the room:
+one table large, up to twenty in a grid, every name readable from the back of the
+room (at least 28 px with up to eight tables) and nothing running off the screen.
+
+Rooms of bots (and, from four tables on, two people with long names at table 1, who
+never move: their table waits for them) play a moment and are paused from the dashboard; the projector keeps showing
+the tables. Screenshots land in tests/browser/screenshots/ (projector-grid-*.png).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tests.browser.conftest import screenshot, wait_until
+from tests.browser.test_quality import axe, report
+from tests.browser.test_session_flow import create_session
+
+try:
+    from playwright.sync_api import Page, expect
+except ImportError:  # the conftest skips these tests (or fails them where required)
+    Page = Any
+    expect = None
+
+SCREEN_AREA = 1920 * 1080
+READABLE_PX = 28
+PEOPLE = ("Annemarie van den Broek", "Mohammed El Amrani")  # seated at table 1 together
+TABLE_IDS = re.compile(r'id="level-(\d+)"')  # each waiting table's "add a bot" select
+
+GRID_AREA = """() => {
+  const box = document.querySelector('.pj-tables').getBoundingClientRect();
+  return box.width * box.height;
+}"""
+NAME_PX = """() => [...document.querySelectorAll('.pj-table .pj-name')]
+  .map((name) => parseFloat(getComputedStyle(name).fontSize))"""
+# What runs off the screen: the page itself, a card outside the viewport, a card whose
+# content is taller or wider than the card; the side column taller than the screen,
+# or a line of its lists cut off.
+OVERFLOW = """() => {
+  const page = document.documentElement;
+  const cards = [...document.querySelectorAll('.pj-table')];
+  const outside = (box) => box.left < 0 || box.top < 0 || box.right > innerWidth || box.bottom > innerHeight;
+  const side = document.querySelector('.pj-side');
+  const cut = [...side.querySelectorAll('section li:not([hidden])')].filter((item) =>
+    item.getBoundingClientRect().bottom > item.closest('section').getBoundingClientRect().bottom);
+  return {
+    side: side.scrollHeight > side.clientHeight || outside(side.getBoundingClientRect()),
+    cut: cut.map((item) => item.textContent.trim()),
+    scrollbars: page.scrollHeight > innerHeight || page.scrollWidth > innerWidth,
+    outside: cards.filter((card) => outside(card.getBoundingClientRect())).map((c) => c.id),
+    clipped: cards.filter((card) => card.scrollHeight > card.clientHeight
+      || card.scrollWidth > card.clientWidth).map((c) => c.querySelector('h2').textContent),
+    cards: cards.length,
+  };
+}"""
+
+
+class Room:
+    """A session set up through the dashboard's actions, posted as its buttons do."""
+
+    def __init__(self, dashboard: Page, name: str) -> None:
+        self.dashboard = dashboard
+        self.code = create_session(dashboard, name)
+        self.token = next(
+            c["value"] for c in dashboard.context.cookies() if c["name"] == "csrftoken"
+        )
+
+    def do(self, action: str, **data: Any) -> None:
+        response = self.dashboard.request.post(
+            f"/host/{self.code}/do/",
+            form={"action": action, **data},
+            headers={"X-CSRFToken": self.token, "Accept": "application/json"},
+        )
+        assert response.ok, f"{action}: {response.status} {response.text()}"
+
+    def table_ids(self) -> list[str]:
+        """The waiting tables, in number order."""
+        return TABLE_IDS.findall(self.dashboard.request.get(f"/host/{self.code}/panel/").text())
+
+
+def join_by_post(browser, site, code: str, name: str) -> None:
+    """A person joins as the join page's form does, in a browser context of their own
+    (their player cookie); the page is never opened, so they never move."""
+    context = browser.new_context(base_url=site.url)
+    try:
+        page = context.request.get(f"/join/?code={code}").text()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+        joined = context.request.post(
+            "/join/", form={"csrfmiddlewaretoken": token, "code": code, "name": name}
+        )
+        assert joined.ok and joined.url.endswith("/play/"), joined.text()[-2000:]
+    finally:
+        context.close()
+
+
+def seated_room(browser, site, dashboard: Page, sizes: tuple[int, ...], *, people=PEOPLE) -> Room:
+    """Tables of these sizes, waiting: ``people`` at table 1, bots in every other seat."""
+    room = Room(dashboard, f"Zaal van {len(sizes)}")
+    for name in people:
+        join_by_post(browser, site, room.code, name)
+    if people:
+        room.do("arrange")  # one table for the people
+    while len(room.table_ids()) < len(sizes):
+        room.do("add_table")
+    for n, (table, size) in enumerate(zip(room.table_ids(), sizes, strict=True)):
+        for _ in range(size - (len(people) if n == 0 else 0)):
+            room.do("add_bot", table=table, level="smart")
+    return room
+
+
+def play_a_while(room: Room, big: Page, *, chips: int) -> None:
+    """Start every table, let the bots lay ``chips`` quartets, then pause the session;
+    a fresh page shows the tables without a quartet in the spotlight."""
+    room.do("start_all")
+    wait_until(
+        big, "(n) => document.querySelectorAll('.pj-chip').length >= n", chips, timeout_ms=60_000
+    )
+    room.do("pause_all")
+    big.reload()
+    expect(big.locator(".pj-top-code .pj-badge")).to_be_visible()  # "gepauzeerd"
+    expect(big.locator("#spotlight")).to_be_hidden()
+
+
+def overflow(big: Page, tables: int) -> dict[str, Any]:
+    found = big.evaluate(OVERFLOW)
+    assert found["cards"] == tables
+    return found
+
+
+def assert_fits(big: Page, tables: int) -> None:
+    found = overflow(big, tables)
+    assert not found["scrollbars"], "the page scrolls"
+    assert found["outside"] == [], f"cards off the screen: {found['outside']}"
+    assert found["clipped"] == [], f"cards whose seats do not fit: {found['clipped']}"
+    assert not found["side"], "the side column runs off the screen"
+    assert found["cut"] == [], f"lines cut off in the side column: {found['cut']}"
+
+
+def assert_no_serious_axe(big: Page, where: str) -> None:
+    found: dict[str, list[str]] = {}
+    minor: list[str] = []
+    axe(big, where, found, minor)
+    print(f"\naxe on {where}, moderate and minor (not failing):\n" + "\n".join(minor or ["none"]))
+    assert not any(found.values()), report(found)
+
+
+def smallest_name(big: Page) -> float:
+    return min(big.evaluate(NAME_PX))
+
+
+def test_one_table_fills_most_of_the_screen(browser, site, facilitator_page, projector):
+    """One table: a card over half the screen, names far above 28 px."""
+    room = seated_room(browser, site, facilitator_page, (5,), people=())
+    big = projector(room.code)
+    play_a_while(room, big, chips=1)
+    expect(big.locator(".pj-table")).to_have_count(1)
+    area = big.evaluate(GRID_AREA)
+    print(
+        f"\n1 table: the grid covers {area / SCREEN_AREA:.0%} of the screen;"
+        f" names {smallest_name(big):.0f} px"
+    )
+    assert area >= 0.5 * SCREEN_AREA
+    assert smallest_name(big) >= 2 * READABLE_PX
+    assert_fits(big, 1)
+    expect(big.locator(".pj-seat.is-turn")).to_have_count(1)
+    assert_no_serious_axe(big, "projector, one table")
+    screenshot(big, "projector-grid-1", full_page=False)
+
+
+def test_four_tables_with_one_over_show_its_winner(browser, site, facilitator_page, projector):
+    """Four tables in two rows; the one that finished first shows its winner."""
+    room = seated_room(browser, site, facilitator_page, (5, 6, 4, 2))
+    big = projector(room.code)
+    room.do("start", table=room.table_ids()[3])  # two bots: the quickest game
+    expect(big.locator(".pj-table.is-over .pj-win").first).to_be_visible(timeout=60_000)
+    play_a_while(room, big, chips=8)
+    expect(big.locator(".pj-table")).to_have_count(4)
+    expect(big.locator(".pj-table").nth(3)).to_contain_text("Winnaar")
+    print(f"\n4 tables: names at least {smallest_name(big):.1f} px")
+    assert smallest_name(big) >= READABLE_PX
+    assert_fits(big, 4)
+    assert_no_serious_axe(big, "projector, four tables")
+    screenshot(big, "projector-grid-4", full_page=False)
+
+    # In English: the same screen, the game's title untranslated.
+    big.context.add_cookies([{"name": "django_language", "value": "en", "url": big.url}])
+    big.reload()
+    expect(big.locator(".pj-table").first).to_contain_text("Table 1")
+    expect(big.locator(".pj-table").nth(3)).to_contain_text("Winner")
+    expect(big.locator(".pj-brand")).to_have_text("Mag ik van u ...")
+    assert_fits(big, 4)
+    screenshot(big, "projector-grid-4-en", full_page=False)
+
+
+def test_eight_tables_keep_every_name_at_28_px(browser, site, facilitator_page, projector):
+    """Eight tables of up to six: every name at least 28 px, every seat on its card."""
+    sizes = (6, 5, 4, 3, 6, 5, 4, 3)
+    room = seated_room(browser, site, facilitator_page, sizes)
+    big = projector(room.code)
+    play_a_while(room, big, chips=12)
+    print(f"\n8 tables: names at least {smallest_name(big):.1f} px")
+    assert smallest_name(big) >= READABLE_PX
+    assert_fits(big, len(sizes))
+    screenshot(big, "projector-grid-8", full_page=False)
+
+
+def test_twelve_tables_fit_on_the_screen(browser, site, facilitator_page, projector):
+    """Twelve tables in a grid of four by three, a poll open beside them: nothing off
+    the screen or clipped."""
+    sizes = (6, 5, 4, 3) * 3
+    room = seated_room(browser, site, facilitator_page, sizes)
+    big = projector(room.code)
+    room.do("poll_ready", template="1")  # the first of the ready polls (a migration's)
+    play_a_while(room, big, chips=20)
+    expect(big.locator(".pj-side .pj-poll .pj-bar-row")).not_to_have_count(0)
+    print(f"\n12 tables: names at least {smallest_name(big):.1f} px")
+    assert_fits(big, len(sizes))
+    assert_no_serious_axe(big, "projector, twelve tables")
+    screenshot(big, "projector-grid-12", full_page=False)
+
+
+def test_twenty_full_tables_fit_on_the_screen(browser, site, facilitator_page, projector):
+    """Twenty tables of six, the most the grid is made for: still nothing overflows."""
+    sizes = (6,) * 20
+    room = seated_room(browser, site, facilitator_page, sizes)
+    big = projector(room.code)
+    play_a_while(room, big, chips=30)
+    print(f"\n20 tables: names at least {smallest_name(big):.1f} px")
+    assert_fits(big, len(sizes))
+    screenshot(big, "projector-grid-20", full_page=False)
