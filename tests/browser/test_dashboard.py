@@ -16,9 +16,10 @@ import time
 from typing import Any
 
 from tests.browser.conftest import screenshot, wait_until
+from tests.browser.rooms import Room
 from tests.browser.test_away import backdate
 from tests.browser.test_quality import VISIBLE_TEXT, axe, report
-from tests.browser.test_session_flow import ask, create_session, join
+from tests.browser.test_session_flow import ask, join
 
 try:
     from playwright.sync_api import Page, expect
@@ -29,7 +30,6 @@ except ImportError:  # the conftest skips these tests (or fails them where requi
 SIZES = ((1280, 800), (1024, 768))
 MAX_BUTTONS = 3  # on a card, outside the players' menus
 GAME_SECONDS = 120.0
-TABLE_IDS = re.compile(r'<h3 id="table-(\d+)"')  # every table's card, in number order
 
 # Every card: its players, the buttons and links it shows outside the players' menus
 # (a closed menu shows its "⋯" only, counted apart), and its size.
@@ -46,44 +46,6 @@ CARDS = """() => [...document.querySelectorAll('#panel .table-card')].map((card)
 })"""
 REGION = """() => document.querySelector('#panel .tables').getBoundingClientRect().height"""
 LAID = """() => document.querySelectorAll('#panel .progress-seg.is-laid').length"""
-
-
-class Room:
-    """A session set up through the dashboard's actions, posted as its buttons do."""
-
-    def __init__(self, browser, site, dashboard: Page, name: str) -> None:
-        self.browser, self.site, self.dashboard = browser, site, dashboard
-        self.code = create_session(dashboard, name)
-        cookies = dashboard.context.cookies()
-        self.token = next(c["value"] for c in cookies if c["name"] == "csrftoken")
-
-    def do(self, action: str, **data: Any) -> None:
-        response = self.dashboard.request.post(
-            f"/host/{self.code}/do/",
-            form={"action": action, **data},
-            headers={"X-CSRFToken": self.token, "Accept": "application/json"},
-        )
-        assert response.ok, f"{action}: {response.status} {response.text()}"
-
-    def tables(self) -> list[str]:
-        panel = self.dashboard.request.get(f"/host/{self.code}/panel/").text()
-        return TABLE_IDS.findall(panel)
-
-    def join(self, name: str) -> None:
-        """Someone joins as the join form does, and never opens the game: offline soon."""
-        context = self.browser.new_context(base_url=self.site.url)
-        try:
-            page = context.request.get(f"/join/?code={self.code}").text()
-            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
-            form = {"csrfmiddlewaretoken": token, "code": self.code, "name": name}
-            joined = context.request.post("/join/", form=form)
-            assert joined.ok and joined.url.endswith("/play/"), joined.text()[-2000:]
-        finally:
-            context.close()
-
-    def bots(self, table: str, count: int) -> None:
-        for _ in range(count):
-            self.do("add_bot", table=table, level="smart")
 
 
 def menu(dashboard: Page, name: str):

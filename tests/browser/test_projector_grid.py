@@ -9,12 +9,11 @@ the tables. Screenshots land in tests/browser/screenshots/ (projector-grid-*.png
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from tests.browser.conftest import screenshot, wait_until
+from tests.browser.rooms import Room
 from tests.browser.test_quality import axe, report
-from tests.browser.test_session_flow import create_session
 
 try:
     from playwright.sync_api import Page, expect
@@ -25,7 +24,6 @@ except ImportError:  # the conftest skips these tests (or fails them where requi
 SCREEN_AREA = 1920 * 1080
 READABLE_PX = 28
 PEOPLE = ("Annemarie van den Broek", "Mohammed El Amrani")  # seated at table 1 together
-TABLE_IDS = re.compile(r'id="level-(\d+)"')  # each waiting table's "add a bot" select
 
 GRID_AREA = """() => {
   const box = document.querySelector('.pj-tables').getBoundingClientRect();
@@ -55,54 +53,16 @@ OVERFLOW = """() => {
 }"""
 
 
-class Room:
-    """A session set up through the dashboard's actions, posted as its buttons do."""
-
-    def __init__(self, dashboard: Page, name: str) -> None:
-        self.dashboard = dashboard
-        self.code = create_session(dashboard, name)
-        self.token = next(
-            c["value"] for c in dashboard.context.cookies() if c["name"] == "csrftoken"
-        )
-
-    def do(self, action: str, **data: Any) -> None:
-        response = self.dashboard.request.post(
-            f"/host/{self.code}/do/",
-            form={"action": action, **data},
-            headers={"X-CSRFToken": self.token, "Accept": "application/json"},
-        )
-        assert response.ok, f"{action}: {response.status} {response.text()}"
-
-    def table_ids(self) -> list[str]:
-        """The waiting tables, in number order."""
-        return TABLE_IDS.findall(self.dashboard.request.get(f"/host/{self.code}/panel/").text())
-
-
-def join_by_post(browser, site, code: str, name: str) -> None:
-    """A person joins as the join page's form does, in a browser context of their own
-    (their player cookie); the page is never opened, so they never move."""
-    context = browser.new_context(base_url=site.url)
-    try:
-        page = context.request.get(f"/join/?code={code}").text()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
-        joined = context.request.post(
-            "/join/", form={"csrfmiddlewaretoken": token, "code": code, "name": name}
-        )
-        assert joined.ok and joined.url.endswith("/play/"), joined.text()[-2000:]
-    finally:
-        context.close()
-
-
 def seated_room(browser, site, dashboard: Page, sizes: tuple[int, ...], *, people=PEOPLE) -> Room:
     """Tables of these sizes, waiting: ``people`` at table 1, bots in every other seat."""
-    room = Room(dashboard, f"Zaal van {len(sizes)}")
+    room = Room(browser, site, dashboard, f"Zaal van {len(sizes)}")
     for name in people:
-        join_by_post(browser, site, room.code, name)
+        room.join(name)
     if people:
         room.do("arrange")  # one table for the people
-    while len(room.table_ids()) < len(sizes):
+    while len(room.tables()) < len(sizes):
         room.do("add_table")
-    for n, (table, size) in enumerate(zip(room.table_ids(), sizes, strict=True)):
+    for n, (table, size) in enumerate(zip(room.tables(), sizes, strict=True)):
         for _ in range(size - (len(people) if n == 0 else 0)):
             room.do("add_bot", table=table, level="smart")
     return room
@@ -171,7 +131,7 @@ def test_four_tables_with_one_over_show_its_winner(browser, site, facilitator_pa
     """Four tables in two rows; the one that finished first shows its winner."""
     room = seated_room(browser, site, facilitator_page, (5, 6, 4, 2))
     big = projector(room.code)
-    room.do("start", table=room.table_ids()[3])  # two bots: the quickest game
+    room.do("start", table=room.tables()[3])  # two bots: the quickest game
     expect(big.locator(".pj-table.is-over .pj-win").first).to_be_visible(timeout=60_000)
     play_a_while(room, big, chips=8)
     expect(big.locator(".pj-table")).to_have_count(4)
