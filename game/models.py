@@ -44,6 +44,13 @@ STAND_IN_LEVEL = BotLevel.SMART.value
 # Below this a phone that is connected but between two presence refreshes
 # (game.presence) could be taken for away.
 AWAY_MIN = 30
+# The session's times for players away and slow turns, in seconds: (least, most).
+# The session form, the dashboard's form, the service and the constraints use these.
+TIMING_BOUNDS = {
+    "away_after": (AWAY_MIN, 3600),
+    "stand_in_after": (0, 3600),
+    "nudge_after": (0, 600),
+}
 
 
 class Workshop(models.Model):
@@ -101,14 +108,19 @@ class Workshop(models.Model):
                 condition=models.Q(pause_on_quartet__lte=600), name="pause_on_quartet_max"
             ),
             models.CheckConstraint(
-                condition=models.Q(away_after__gte=AWAY_MIN, away_after__lte=3600),
+                condition=models.Q(
+                    away_after__gte=TIMING_BOUNDS["away_after"][0],
+                    away_after__lte=TIMING_BOUNDS["away_after"][1],
+                ),
                 name="away_after_range",
             ),
             models.CheckConstraint(
-                condition=models.Q(stand_in_after__lte=3600), name="stand_in_after_max"
+                condition=models.Q(stand_in_after__lte=TIMING_BOUNDS["stand_in_after"][1]),
+                name="stand_in_after_max",
             ),
             models.CheckConstraint(
-                condition=models.Q(nudge_after__lte=600), name="nudge_after_max"
+                condition=models.Q(nudge_after__lte=TIMING_BOUNDS["nudge_after"][1]),
+                name="nudge_after_max",
             ),
         ]
 

@@ -27,6 +27,7 @@ class Member:
     player: Player
     cards: int | None  # None before the game starts
     quartets: list[str]  # the names of the themes laid
+    laid: list[str]  # the same quartets: their themes' slugs
     turn: bool
     winner: bool
     offline: bool = False  # a person with no live socket for a while (game.presence)
@@ -80,6 +81,7 @@ def _member(
         player=player,
         cards=block["counts"][seat] if counted else None,
         quartets=[names.get(theme, theme) for theme in laid],
+        laid=list(laid),
         turn=seat is not None and block["turn"] == seat,
         winner=seat in block["winners"],
         offline=not player.is_bot and player.seen < offline_before,

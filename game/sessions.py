@@ -14,7 +14,14 @@ from cards.models import Deck
 from game import live, rows
 from game.accounts import can_host, check_runs
 from game.errors import Refused
-from game.models import AWAY_MIN, CODE_ALPHABET, CODE_LENGTH, Player, Workshop, new_join_code
+from game.models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    TIMING_BOUNDS,
+    Player,
+    Workshop,
+    new_join_code,
+)
 
 MAX_NAME = 30
 
@@ -54,17 +61,17 @@ def workshop_create(
     raise RuntimeError("no free join code found")
 
 
-TIMING = ("away_after", "stand_in_after", "nudge_after")
+TIMING = tuple(TIMING_BOUNDS)  # away_after, stand_in_after, nudge_after
 
 
 def _checked_timing(timing: dict[str, int]) -> dict[str, int]:
     unknown = set(timing) - set(TIMING)
     if unknown:
         raise TypeError(f"unknown settings {sorted(unknown)}")
-    if "away_after" in timing and not AWAY_MIN <= timing["away_after"] <= 3600:
-        raise Refused("bad_message", detail=f"away_after must be {AWAY_MIN}-3600 seconds")
-    if timing.get("stand_in_after", 0) > 3600 or timing.get("nudge_after", 0) > 600:
-        raise Refused("bad_message", detail="stand_in_after at most 3600, nudge_after 600")
+    for name, value in timing.items():
+        least, most = TIMING_BOUNDS[name]
+        if not least <= value <= most:
+            raise Refused("bad_message", detail=f"{name} must be {least}-{most} seconds")
     return timing
 
 

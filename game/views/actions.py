@@ -13,10 +13,11 @@ from functools import partial
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import QueryDict
+from django.utils.text import capfirst
 
 from game import away, play, polls, privacy, seating, sessions
 from game.errors import Refused
-from game.models import AWAY_MIN, BotLevel, Player, Poll, PollTemplate, Table, Workshop
+from game.models import TIMING_BOUNDS, BotLevel, Player, Poll, PollTemplate, Table, Workshop
 
 # --- the input a button carries -----------------------------------------------------------
 
@@ -156,10 +157,24 @@ def stand_in(workshop, by, data):
     return away.player_stand_in(player_id=player.pk, by=by)
 
 
+def timing_field(name: str, *, required: bool = True) -> forms.IntegerField:
+    """A form field for one of the session's times (TIMING_BOUNDS), labelled as the
+    model names it and starting at its default."""
+    field = Workshop._meta.get_field(name)
+    least, most = TIMING_BOUNDS[name]
+    return forms.IntegerField(
+        label=capfirst(field.verbose_name),
+        min_value=least,
+        max_value=most,
+        initial=field.default,
+        required=required,
+    )
+
+
 class TimingForm(ActionForm):
-    away_after = forms.IntegerField(min_value=AWAY_MIN, max_value=3600)
-    stand_in_after = forms.IntegerField(min_value=0, max_value=3600)
-    nudge_after = forms.IntegerField(min_value=0, max_value=600)
+    away_after = timing_field("away_after")
+    stand_in_after = timing_field("stand_in_after")
+    nudge_after = timing_field("nudge_after")
 
     def refusal(self) -> Refused:
         return Refused("bad_message", detail="; ".join(self.errors))

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 from cards.models import Deck, Theme
 from game import polls
 from game.errors import Refused
-from game.models import AWAY_MIN, BotLevel, MissPassesTo, PollTemplate, Workshop
+from game.models import BotLevel, MissPassesTo, PollTemplate, Workshop
 from game.selectors import Member, TableView, room_tables
 from game.sessions import TIMING, workshop_create
-from game.views.actions import perform
+from game.views.actions import perform, timing_field
 from game.views.common import host_only, join_url, refused_json, workshop_for
 
 
@@ -39,27 +39,9 @@ class WorkshopForm(forms.Form):
         max_value=600,
         initial=0,
     )
-    nudge_after = forms.IntegerField(
-        required=False,
-        label=_("Nudge the player on turn after (seconds, 0 = never)"),
-        min_value=0,
-        max_value=600,
-        initial=45,
-    )
-    away_after = forms.IntegerField(
-        required=False,
-        label=_("Flag a player on turn as away after (seconds without connection)"),
-        min_value=AWAY_MIN,
-        max_value=3600,
-        initial=60,
-    )
-    stand_in_after = forms.IntegerField(
-        required=False,
-        label=_("Let a bot play for an away player after (seconds, 0 = never)"),
-        min_value=0,
-        max_value=3600,
-        initial=0,
-    )
+    nudge_after = timing_field("nudge_after", required=False)
+    away_after = timing_field("away_after", required=False)
+    stand_in_after = timing_field("stand_in_after", required=False)
 
     def clean(self):
         """Timing left empty: the session's default."""
@@ -108,17 +90,9 @@ class TableCard:
     total: int
 
 
-def _laid_at(view: TableView, seat: int | None) -> list[str]:
-    laid = view.block["laid"]
-    return laid[seat] if seat is not None and seat < len(laid) else []
-
-
 def table_card(view: TableView, themes: dict[str, Theme]) -> TableCard:
     """The card of one table: who laid which quartet, and the deck's themes laid so far."""
-    seats = [
-        SeatCard(m, [themes[s] for s in _laid_at(view, m.player.seat) if s in themes])
-        for m in view.members
-    ]
+    seats = [SeatCard(m, [themes[slug] for slug in m.laid if slug in themes]) for m in view.members]
     laid = [theme for theme in themes.values() if any(theme in s.laid for s in seats)]
     blank: list[Theme | None] = [None] * (len(themes) - len(laid))
     return TableCard(view, seats, [*laid, *blank], len(laid), len(themes))

@@ -70,13 +70,10 @@ def _chip(colours: dict, slug: str) -> dict[str, str]:
 def _seats(row: TableView, colours: dict, *, ranked: bool) -> list[dict]:
     """A table's members (most quartets first when ``ranked``) with their laid
     quartets as chips: the theme's name and colour."""
-    laid = row.block["laid"]
-    seats = []
-    for member in row.ranked if ranked else row.members:
-        seat = member.player.seat
-        slugs = laid[seat] if seat is not None and seat < len(laid) else []
-        seats.append({"member": member, "chips": [_chip(colours, slug) for slug in slugs]})
-    return seats
+    return [
+        {"member": member, "chips": [_chip(colours, slug) for slug in member.laid]}
+        for member in (row.ranked if ranked else row.members)
+    ]
 
 
 def _cards(started: list[TableView], colours: dict, *, ranked: bool) -> list[dict]:
