@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from game import away, live, play, presence
+from game import away, live, play, presence, sessions
 from game.errors import Refused
-from game.models import Player, Table, TableEvent
+from game.models import Player, Table, TableEvent, Workshop
 from tests.factories import facilitator
 from tests.tables import game_state, session_with_table
 
@@ -204,3 +204,16 @@ def test_sessions_without_nudges_send_none():
     _, table, _ = session_with_table(nudge_after=0)
     everyone_seen(table, later(500))
     assert away.scan(now=later(500)) == []
+
+
+@pytest.mark.parametrize(
+    "timing",
+    [{"away_after": 29}, {"away_after": 3601}, {"stand_in_after": -1}, {"nudge_after": 601}],
+)
+def test_the_service_refuses_times_out_of_bounds_and_changes_nothing(timing):
+    workshop, _, _ = session_with_table()
+    before = Workshop.objects.values("away_after", "stand_in_after", "nudge_after").get()
+    with pytest.raises(Refused) as refused:
+        sessions.workshop_set_timing(workshop=workshop, by=workshop.facilitator, **timing)
+    assert refused.value.code == "bad_message"
+    assert Workshop.objects.values("away_after", "stand_in_after", "nudge_after").get() == before
