@@ -42,7 +42,7 @@ STAND_IN_LEVEL = BotLevel.SMART.value
 
 
 # Below this a phone that is connected but between two presence refreshes
-# (game.presence) could be taken for away.
+# (game.realtime.presence) could be taken for away.
 AWAY_MIN = 30
 # The session's times for players away and slow turns, in seconds: (least, most).
 # The session form, the dashboard's form, the service and the constraints use these.
@@ -152,10 +152,10 @@ class Table(models.Model):
     state = models.JSONField(null=True, blank=True)
     # The last event's number: every change bumps it, so a stale writer cannot win.
     seq = models.PositiveIntegerField(default=0)
-    # It is a bot's turn: the ticker (game.ticker) moves for it after a short pause.
+    # It is a bot's turn: the ticker (game.table.ticker) moves for it after a short pause.
     bot_turn = models.BooleanField(default=False, db_index=True)
     # The seat on turn and since when (the state's turn, kept here to be queried), and
-    # whether that turn's player has been nudged (game.away).
+    # whether that turn's player has been nudged (game.table.away).
     turn = models.PositiveSmallIntegerField(null=True, blank=True)
     turn_since = models.DateTimeField(null=True, blank=True)
     nudged = models.BooleanField(default=False)
@@ -192,7 +192,7 @@ class Player(models.Model):
     replaced = models.BooleanField(default=False)
     removed = models.BooleanField(default=False)
     joined = models.DateTimeField(auto_now_add=True)
-    # Presence (game.presence): when a socket of theirs was last known open; flagged
+    # Presence (game.realtime.presence): when a socket of theirs was last known open; flagged
     # away while on turn without one; a bot stands in for them until they return.
     seen = models.DateTimeField(default=timezone.now)
     away = models.BooleanField(default=False)

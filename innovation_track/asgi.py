@@ -1,7 +1,7 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels.
 
 Under daphne, importing this module also arranges the graceful stop on SIGTERM
-(game.shutdown).
+(game.realtime.shutdown).
 """
 
 import gc
@@ -19,11 +19,11 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-from game import shutdown  # noqa: E402
-from game.health import close_request_connections  # noqa: E402
-from game.routing import websocket_urlpatterns  # noqa: E402
-from game.sockets import allowed_hosts_origin_validator  # noqa: E402
-from game.ticker import StartTicker  # noqa: E402
+from game.realtime import shutdown  # noqa: E402
+from game.realtime.health import close_request_connections  # noqa: E402
+from game.sockets.base import allowed_hosts_origin_validator  # noqa: E402
+from game.sockets.routing import websocket_urlpatterns  # noqa: E402
+from game.table.ticker import StartTicker  # noqa: E402
 
 router = ProtocolTypeRouter(
     {

@@ -152,7 +152,7 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "game.layers.InMemoryChannelLayer",  # cheaper per message
+            "BACKEND": "game.realtime.layers.InMemoryChannelLayer",  # cheaper per message
             "CONFIG": {"capacity": envint("CHANNEL_CAPACITY", "1000")},
         }
     }
@@ -252,7 +252,7 @@ LOCAL_FACILITATOR_PASSWORD_FILE = BASE_DIR / "var" / "local-facilitator-password
 # `manage.py purge_sessions` deletes sessions (with all their personal data) older than this.
 SESSION_RETENTION_DAYS = envint("SESSION_RETENTION_DAYS", "90")
 # This process's name in /healthz and the logs; a stopping worker closes its sockets
-# with 4012 and waits for moves in progress at most this long (game/shutdown.py).
+# with 4012 and waits for moves in progress at most this long (game/realtime/shutdown.py).
 WORKER_ID = os.environ.get("WORKER_ID", "").strip() or f"{socket.gethostname()}:{os.getpid()}"
 SHUTDOWN_GRACE_SECONDS = envint("SHUTDOWN_GRACE_SECONDS", "10")
 

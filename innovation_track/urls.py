@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from game import health
+from game.realtime import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

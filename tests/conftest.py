@@ -9,7 +9,7 @@ from tests.factories import UserFactory
 def plain_http_settings(settings):
     """Tests talk plain HTTP and render templates without running collectstatic first."""
     settings.SECURE_SSL_REDIRECT = False
-    # Tests move bots and end pauses themselves (game.ticker.tick), not on a clock.
+    # Tests move bots and end pauses themselves (game.table.ticker.tick), not on a clock.
     settings.GAME_TICKER = False
     settings.BOT_DELAY_SECONDS = 0
     settings.STORAGES = {

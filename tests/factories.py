@@ -70,7 +70,7 @@ def playable_deck(*, themes: int = 5, **deck_fields) -> Deck:
 
 def facilitator(username: str = "fenna"):
     """A user who may host sessions (member of the Facilitators group)."""
-    from game.accounts import facilitator_group
+    from game.room.accounts import facilitator_group
 
     user = UserFactory(username=username)
     user.groups.add(facilitator_group())

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from channels.testing import WebsocketCommunicator
 
-from game import engine, play, seating, sessions
-from game.accounts import PLAYER_COOKIE, sign_player_token
+from game import engine
 from game.models import Player, Table, Workshop
+from game.room import seating, sessions
+from game.room.accounts import PLAYER_COOKIE, sign_player_token
+from game.table import play
 from innovation_track.asgi import application
 from tests.factories import facilitator, playable_deck
 

@@ -48,7 +48,7 @@ def test_the_embedded_default_is_sqlite_and_the_in_memory_layer():
     )
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
-        "game.layers.InMemoryChannelLayer",
+        "game.realtime.layers.InMemoryChannelLayer",
     ], result.stderr
 
 

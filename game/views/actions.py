@@ -15,9 +15,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import QueryDict
 from django.utils.text import capfirst
 
-from game import away, play, polls, privacy, seating, sessions
+from game.after import privacy
 from game.errors import Refused
 from game.models import TIMING_BOUNDS, BotLevel, Player, Poll, PollTemplate, Table, Workshop
+from game.room import polls, seating, sessions
+from game.table import away, play
 
 # --- the input a button carries -----------------------------------------------------------
 

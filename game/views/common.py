@@ -12,10 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from game.accounts import can_host, can_run, player_token
 from game.errors import Refused
 from game.models import Player, Workshop
-from game.sessions import player_by_token
+from game.room.accounts import can_host, can_run, player_token
+from game.room.sessions import player_by_token
 
 
 def refused_json(refusal: Refused, status: int = 400) -> JsonResponse:

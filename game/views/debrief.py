@@ -15,8 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from game import debrief, replay
-from game.debrief import Edge, Network, Seat
+from game.after import debrief, replay
+from game.after.debrief import Edge, Network, Seat
 from game.models import Table
 from game.views.common import host_only, texts, workshop_for
 

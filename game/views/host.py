@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cards.models import Deck, Theme
-from game import polls
 from game.errors import Refused
 from game.models import BotLevel, MissPassesTo, PollTemplate, Workshop
-from game.selectors import Member, TableView, room_tables
-from game.sessions import TIMING, workshop_create
+from game.room import polls
+from game.room.sessions import TIMING, workshop_create
+from game.table.selectors import Member, TableView, room_tables
 from game.views.actions import perform, timing_field
 from game.views.common import host_only, join_url, refused_json, workshop_for
 

@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from game import join_limits
-from game.accounts import PLAYER_COOKIE, sign_player_token
-from game.describe import EVENT_TEXTS
 from game.errors import Refused
 from game.models import Player
-from game.sessions import normalise_code, player_join
+from game.room import join_limits
+from game.room.accounts import PLAYER_COOKIE, sign_player_token
+from game.room.sessions import normalise_code, player_join
+from game.table.describe import EVENT_TEXTS
 from game.views.common import current_player, texts
 
 PLAYER_COOKIE_AGE = 24 * 3600

@@ -10,9 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from game import live, plans
+from game.after import plans
 from game.errors import Refused
 from game.models import MAX_PLAN_ITEMS, Player, Sector
+from game.realtime import live
+from game.table import seats
 from game.views.common import attachment, current_player, refused_json, texts
 
 MAX_PLAN_BYTES = 32_000
@@ -38,7 +40,7 @@ PLAN_TEXTS = {
 def _collected_themes(player: Player) -> set[str]:
     if player.table is None or player.seat is None:
         return set()
-    block = live.state_block(player.table, None)
+    block = seats.state_block(player.table, None)
     return set(block["laid"][player.seat]) if block["laid"] else set()
 
 

@@ -14,9 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from game.after.results import top_ideas
 from game.models import Table, TableEvent, Workshop
-from game.results import top_ideas
-from game.selectors import TableView, room_ranking
+from game.table.selectors import TableView, room_ranking
 from game.views.common import host_only, join_url, texts, workshop_for
 from game.views.host import dashboard
 

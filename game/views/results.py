@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from game import results
+from game.after import results
 from game.views.common import attachment, host_only, workshop_for
 from game.views.debrief import debrief_context
 

@@ -29,7 +29,7 @@ from django.db import connection
 
 from game import engine
 from game.models import Table, TableEvent
-from game.play import _engine_settings
+from game.table.play import _engine_settings
 from tests.processes import free_port, stop
 from tests.tables import cookie_for
 

@@ -13,8 +13,9 @@ import time
 
 import pytest
 
-from game import play, seating, sessions
 from game.models import Player, Table
+from game.room import seating, sessions
+from game.table import play
 from tests.factories import facilitator, playable_deck
 from tests.live.servers import (
     Client,

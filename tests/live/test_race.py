@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from game import engine, play, rows
+from game import engine
 from game.errors import Refused
 from game.models import ActionReceipt, Player, TableEvent
+from game.table import play, record, rows
 from tests.live.servers import assert_state_matches, replay
 from tests.tables import game_state, session_with_table
 
@@ -83,9 +84,9 @@ def test_simultaneous_asks_apply_once_per_turn():
         seq_before = table.seq
         results = race([asker(player, ask, f"r{rounds}-t{n}") for n, ask in enumerate(asks)])
 
-        applied = [r for r in results if isinstance(r, play.Change)]
+        applied = [r for r in results if isinstance(r, record.Change)]
         refused = [(ask, r) for ask, r in zip(asks, results, strict=True) if isinstance(r, Refused)]
-        others = [r for r in results if not isinstance(r, play.Change | Refused)]
+        others = [r for r in results if not isinstance(r, record.Change | Refused)]
         assert not others, others
         assert len(applied) == 1, f"round {rounds}: {len(applied)} asks applied"
         assert not applied[0].duplicate
@@ -112,7 +113,7 @@ def test_the_same_action_id_from_many_threads_applies_once():
 
     results = race([asker(player, ask, "retry-me")] * THREADS)
 
-    assert all(isinstance(r, play.Change) for r in results), results
+    assert all(isinstance(r, record.Change) for r in results), results
     fresh = [r for r in results if not r.duplicate]
     assert len(fresh) == 1
     assert all(r.seq == fresh[0].seq and r.events == () for r in results if r.duplicate)
@@ -137,7 +138,7 @@ def test_a_stale_writer_gets_conflict_and_changes_nothing(monkeypatch):
 
     # Straight at the guard: recording on top of the old seq.
     with pytest.raises(Refused) as refused, transaction.atomic():
-        play.record(stale, [{"type": "paused"}], paused=True)
+        record.record(stale, [{"type": "paused"}], paused=True)
     assert refused.value.code == "conflict"
 
     # Through the service, as if the lock had handed out the old row: an ask that is

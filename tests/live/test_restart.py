@@ -11,8 +11,10 @@ import asyncio
 
 import pytest
 
-from game import engine, play, seating
+from game import engine
 from game.models import Player, Table
+from game.room import seating
+from game.table import play
 from tests.factories import facilitator
 from tests.live.servers import (
     Client,

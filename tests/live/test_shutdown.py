@@ -147,7 +147,11 @@ def test_the_worker_logs_one_line_at_start_and_at_stop(tmp_path):
         log = server.output()
     finally:
         server.stop()
-    starts = [line for line in log.splitlines() if "game.shutdown: worker worker-a started" in line]
+    starts = [
+        line
+        for line in log.splitlines()
+        if "game.realtime.shutdown: worker worker-a started" in line
+    ]
     assert len(starts) == 1, log
     assert (
         "database sqlite, channel layer InMemoryChannelLayer, graceful stop on SIGTERM"

@@ -18,7 +18,7 @@ from django.test import Client as HttpClient
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from game.shutdown import FORCE_EXIT_AFTER
+from game.realtime.shutdown import FORCE_EXIT_AFTER
 from tests.live.closing import assert_quiet, row_locked, until_closed, until_waiting
 from tests.live.servers import (
     HOST,

@@ -10,10 +10,13 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 
-from game import engine, plans, play, polls, ticker
+from game import engine
+from game.after import plans
+from game.after.results import results
 from game.models import Player, Table
-from game.results import results
-from tests.plans.builders import item
+from game.room import polls
+from game.table import play, ticker
+from tests.after.plans.builders import item
 from tests.tables import game_state, session_with_table
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +42,7 @@ def played():
         ask_once(table, players, f"ask-{n}")
     turn = game_state(table).turn
     # The seat whose turn it is last: replacing a seat resets the table's bot_turn flag
-    # to "is it this seat's turn" (game.play.player_replace_with_bot).
+    # to "is it this seat's turn" (game.table.play.player_replace_with_bot).
     for player in sorted(Player.objects.filter(workshop=workshop), key=lambda p: p.seat == turn):
         play.player_replace_with_bot(player=player, by=host)
     for _ in range(2000):  # bounded: a game ends within 50 asks per card

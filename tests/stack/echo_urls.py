@@ -6,7 +6,7 @@ from django.urls import include, path
 
 def echo(request: HttpRequest) -> JsonResponse:
     """The forwarded headers as Django received them, and what it made of them."""
-    from game.join_limits import client_address
+    from game.room.join_limits import client_address
 
     return JsonResponse(
         {

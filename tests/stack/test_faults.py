@@ -16,8 +16,9 @@ import time
 import pytest
 
 from deploy.stack import Stack
-from game import play, seating
 from game.models import Table
+from game.room import seating
+from game.table import play
 from tests.live.servers import Replay, assert_state_matches, replay
 from tests.stack.phones import (
     RECONNECT_WITHIN,

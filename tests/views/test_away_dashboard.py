@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from game import away
 from game.models import Player, Workshop
+from game.table import away
 from tests.tables import cookie_for, game_state, session_with_table
 from tests.views.test_actions import act
 

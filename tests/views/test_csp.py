@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from game import plans
-from tests.plans.builders import host_client, item, phone_of
+from game.after import plans
+from tests.after.plans.builders import host_client, item, phone_of
 from tests.tables import session_with_table
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from game import play, sessions
-from game.accounts import PLAYER_COOKIE
 from game.models import Player
+from game.room import sessions
+from game.room.accounts import PLAYER_COOKIE
+from game.table import play
 from tests.factories import client_speaking, facilitator, playable_deck
 
 pytestmark = pytest.mark.django_db
@@ -120,13 +121,13 @@ def test_wrong_codes_from_one_address_are_refused_after_the_limit(workshop, sett
 def test_the_retry_time_is_the_end_of_the_window(workshop, settings, monkeypatch):
     settings.JOIN_WRONG_CODES_PER_ADDRESS = 1
     settings.JOIN_WRONG_CODE_WINDOW_SECONDS = 600
-    monkeypatch.setattr("game.join_limits.time.time", lambda: 600 * 1000 + 30)
+    monkeypatch.setattr("game.room.join_limits.time.time", lambda: 600 * 1000 + 30)
     guesser = client_speaking("nl", REMOTE_ADDR="198.51.100.9")
     join(guesser, "WRONG1", "Naam")
     refused = join(guesser, "WRONG2", "Naam")
     assert refused.status_code == 429
     assert "probeer het over 10 min. opnieuw" in refused.content.decode()
-    monkeypatch.setattr("game.join_limits.time.time", lambda: 600 * 1001 + 1)
+    monkeypatch.setattr("game.room.join_limits.time.time", lambda: 600 * 1001 + 1)
     assert join(guesser, workshop.code, "Naam").status_code == 302  # a new window
 
 

@@ -4,7 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from game import engine, play
+from game import engine
+from game.table import play
 from game.views.projector import grid_shape
 from tests.factories import facilitator
 from tests.tables import game_state, session_with_table

@@ -3,7 +3,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from game.accounts import facilitator_create, facilitator_group
+from game.room.accounts import facilitator_create, facilitator_group
 
 
 class Command(BaseCommand):

@@ -1,13 +1,13 @@
 """``manage.py export_session CODE``: one finished session as JSON, for the organiser's
-archive (game.archive)."""
+archive (game.after.archive)."""
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from game.archive import export_session
+from game.after.archive import export_session
 from game.models import Workshop
-from game.sessions import normalise_code
+from game.room.sessions import normalise_code
 
 
 class Command(BaseCommand):

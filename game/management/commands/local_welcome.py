@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from game.accounts import facilitator_create
+from game.room.accounts import facilitator_create
 
 LOCAL_FACILITATOR = "facilitator"
 

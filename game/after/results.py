@@ -1,0 +1,94 @@
+"""What the room decided: the session's results page, its CSV, and the top ideas the
+projector shows while plans come in."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from typing import Any
+
+from cards.models import Card
+from game.models import PlanItem, Workshop
+from game.table.selectors import room_ranking, room_tables
+
+
+def _chart(workshop: Workshop, items: list[PlanItem]) -> tuple[list[dict[str, Any]], int]:
+    """Per theme, how often each card was chosen for a plan; and the highest count."""
+    chosen = Counter(item.card_id for item in items)
+    chart = [
+        {
+            "theme": theme,
+            "cards": [{"card": card, "count": chosen[card.pk]} for card in theme.cards.all()],
+            "total": sum(chosen[card.pk] for card in theme.cards.all()),
+        }
+        for theme in workshop.deck.themes.prefetch_related("cards")
+    ]
+    return chart, max(chosen.values(), default=0)
+
+
+def results(workshop: Workshop) -> dict[str, Any]:
+    """Everything the results page, the report and the CSV show, read in a few queries."""
+    tables = [view for view in room_tables(workshop) if view.started]
+    room = room_ranking(tables, humans_only=True)
+    items = list(
+        PlanItem.objects.filter(player__workshop=workshop, player__removed=False)
+        .select_related("player__table", "card__theme")
+        .order_by("player__name", "position")
+    )
+    chart, most = _chart(workshop, items)
+    plans: dict[int, dict[str, Any]] = {}
+    for item in items:
+        plans.setdefault(item.player_id, {"player": item.player, "items": []})["items"].append(item)
+    return {
+        "tables": tables,
+        "room": room,
+        "room_winners": [entry for entry in room if entry["first"]],
+        "chart": chart,
+        "most": most,
+        "plans": list(plans.values()),
+        "plan_items": items,
+        # To print and hand out: the cards the room chose (cards:print ?cards=).
+        "chosen_keys": ",".join(sorted({item.card.key for item in items})),
+    }
+
+
+def top_ideas(workshop: Workshop, limit: int = 5) -> list[dict[str, Any]]:
+    """The cards the room chose most often for its action plans, most chosen first."""
+    counts = Counter(
+        PlanItem.objects.filter(player__workshop=workshop, player__removed=False).values_list(
+            "card_id", flat=True
+        )
+    )
+    cards = Card.objects.select_related("theme").in_bulk(
+        [card_id for card_id, _ in counts.most_common(limit)]
+    )
+    return [
+        {"card": cards[card_id], "theme": cards[card_id].theme, "count": count}
+        for card_id, count in counts.most_common(limit)
+    ]
+
+
+CSV_COLUMNS = ["player", "table", "position", "theme", "card", "action", "with_whom", "by_when"]
+
+
+def results_csv(workshop: Workshop) -> str:
+    """All plans, a row per card. ``with_whom`` holds the sector's code, which is the
+    booklet's Dutch word (ondernemer, overheid, ...), the same in every language."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for item in results(workshop)["plan_items"]:
+        writer.writerow(
+            [
+                item.player.name,
+                item.player.table.number if item.player.table_id else "",
+                item.position,
+                item.card.theme.name,
+                item.card.title,
+                item.action,
+                item.sector,
+                item.by_when,
+            ]
+        )
+    return out.getvalue()

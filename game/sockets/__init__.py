@@ -1,0 +1,7 @@
+"""The WebSockets of the phone and the dashboard: the consumers, what both share (``base``:
+size and rate limits, errors, closing) and their routing. The sockets' counterpart of
+``game.views``: thin, they parse a message, call a service and reply.
+
+May import every service package (``game.after``, ``game.table``, ``game.room``,
+``game.realtime``) and what they stand on; nothing imports it but the ASGI application.
+"""

@@ -1,0 +1,223 @@
+"""The base of both WebSockets: limits, JSON, error replies, and closing cleanly.
+
+Bad input gets an ``error`` with a code and the socket stays open, unless it is abused
+(close code 4008). A database that cannot be reached is answered with ``unavailable``
+for a page's own message, and closes the socket with 4013 (reconnect later) when the
+socket itself needs the database (opening, a seating change). When the process stops
+(game.realtime.shutdown) every socket is closed with 4012, a busy one right after its answer.
+
+Once a socket is closed, by us or by the page, nothing more is sent on it: a reply
+queued behind the close is dropped, not logged as a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+from autobahn.exception import Disconnected
+from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
+from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.security.websocket import OriginValidator
+from django.conf import settings
+
+from game.errors import CHANNEL_LAYER_DOWN, DATABASE_DOWN, Refused, describe
+from game.realtime import shutdown
+from innovation_track.middleware import chosen_language
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = 4096
+MAX_ACTION_ID = 64
+
+# Close codes (game/PROTOCOL.md).
+FORBIDDEN = 4003  # not a player / not this session's facilitator: do not reconnect
+ABUSED = 4008  # too many refused messages
+RESTARTING = shutdown.RESTARTING  # 4012: this server process stops; reconnect at once
+UNAVAILABLE = 4013  # the database or channel layer cannot be reached; reconnect with backoff
+
+
+class RateLimit:
+    """A token bucket per connection: ``rate`` messages a second, bursts of ``burst``."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens, self.stamp = float(burst), time.monotonic()
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+class JsonConsumer(AsyncWebsocketConsumer):
+    """Size limit, JSON parsing, rate limit and error replies, shared by both sockets.
+    Subclasses implement ``opened`` and name their message handlers in ``handlers``."""
+
+    handlers: dict[str, str] = {}
+    abuse_limit = 50  # refused messages before the connection is closed
+    closed = False  # a close was sent or the page left: send nothing more
+    busy = False  # answering a message of the page (a move may be in progress)
+
+    async def connect(self) -> None:
+        self.language = chosen_language(self.scope.get("cookies", {}))
+        self.limit = RateLimit(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST)
+        self.strikes = 0
+        await self.accept()  # accepted first: a refusal before it has no close code
+        if shutdown.stopping:
+            log.info("websocket refused: stopping (close %d)", RESTARTING)
+            await self.close(code=RESTARTING)
+            return
+        shutdown.live_sockets.add(self)
+        await self.opened()
+
+    async def opened(self) -> None:
+        """The socket is open: load and send what the page needs."""
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        try:
+            await self.call_handler(message)
+        except (*DATABASE_DOWN, *CHANNEL_LAYER_DOWN) as error:
+            if message["type"] == "websocket.disconnect":
+                shutdown.live_sockets.discard(self)
+                raise StopConsumer() from None  # gone anyway: end, do not linger
+            # Opening or a group message needed the database or the channel layer: the
+            # page reconnects later and catches up by sequence number.
+            if self.closed:
+                return
+            database = isinstance(error, DATABASE_DOWN)
+            what = "database" if database else "channel layer"
+            log.warning(
+                "socket closed (%d): %s unavailable: %s", UNAVAILABLE, what, describe(error)
+            )
+            if database:
+                await self.refuse(Refused("unavailable"))
+            await self.close(code=UNAVAILABLE)
+
+    async def call_handler(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch, without its close_old_connections() before every message:
+        that is a hop to the database thread for each group message to each socket,
+        queued behind the moves. Our database work runs in database_sync_to_async,
+        which closes old connections itself, around each call."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        self.closed = True
+        try:
+            await super().websocket_disconnect(message)
+        finally:
+            shutdown.live_sockets.discard(self)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
+        if self.closed:
+            return  # sent before the page saw our close; it resends after reconnecting
+        self.busy = True
+        try:
+            await self.handle(text_data, bytes_data)
+        finally:
+            self.busy = False
+            if shutdown.stopping:
+                await self.close(code=RESTARTING)  # the answer went first
+
+    async def handle(self, text_data: str | None, bytes_data: bytes | None) -> None:
+        if not self.limit.allow():
+            await self.refuse(Refused("rate_limited"), strike=True)
+            return
+        if text_data is None or len(text_data.encode()) > MAX_MESSAGE_BYTES:
+            if text_data is None:
+                await self.refuse(Refused("bad_message", detail="send JSON text"), strike=True)
+            else:
+                await self.refuse(Refused("too_large", limit=MAX_MESSAGE_BYTES), strike=True)
+            return
+        try:
+            message = json.loads(text_data)
+        except ValueError:
+            await self.refuse(Refused("bad_json"), strike=True)
+            return
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            await self.refuse(Refused("bad_message", detail="an object with a type"))
+            return
+        handler = self.handlers.get(message["type"])
+        if handler is None:
+            await self.refuse(Refused("unknown_type", kind=message["type"][:40]))
+            return
+        try:
+            await getattr(self, handler)(message)
+        except Refused as refusal:
+            await self.refuse(refusal, action_id=message.get("id"))
+        except DATABASE_DOWN as error:
+            log.warning("%s refused: database unavailable: %s", message["type"], describe(error))
+            await self.refuse(Refused("unavailable"), action_id=message.get("id"))
+
+    async def refuse(self, refusal: Refused, *, action_id: Any = None, strike: bool = False):
+        reply: dict[str, Any] = {
+            "type": "error",
+            "code": refusal.code,
+            "message": refusal.message(self.language),
+        }
+        if isinstance(action_id, str):
+            reply["id"] = action_id[:MAX_ACTION_ID]
+        await self.send_json(reply)
+        if strike:
+            self.strikes += 1
+            if self.strikes >= self.abuse_limit and not self.closed:
+                log.info("websocket closed (%d): %d refused messages", ABUSED, self.strikes)
+                await self.close(code=ABUSED)
+
+    async def send_json(self, content: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(content, separators=(",", ":")))
+
+    async def send(self, text_data=None, bytes_data=None, close=False) -> None:
+        if self.closed:
+            return  # queued behind a close: the page catches up when it reconnects
+        try:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+        except Disconnected:
+            self.closed = True  # the page closed while this reply was on its way
+
+    async def close(self, code=None, reason=None) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        await super().close(code=code, reason=reason)
+
+    async def close_for_restart(self) -> bool:
+        """The process stops (game.realtime.shutdown): close with 4012 now or, in the middle of a
+        message, right after its answer (``receive``). True if this socket was open."""
+        if self.closed:
+            return False
+        if not self.busy:
+            await self.close(code=RESTARTING)
+        return True
+
+    async def on_ping(self, message: dict[str, Any]) -> None:
+        await self.send_json({"type": "pong"})
+
+
+class LoggedOriginValidator(OriginValidator):
+    """Channels' AllowedHostsOriginValidator, which also logs what it refuses (the
+    origin only: never a cookie)."""
+
+    def valid_origin(self, parsed_origin) -> bool:
+        if super().valid_origin(parsed_origin):
+            return True
+        origin = "none" if parsed_origin is None else parsed_origin.geturl()[:100]
+        log.info("websocket refused: origin_not_allowed (origin %r)", origin)
+        return False
+
+
+def allowed_hosts_origin_validator(application) -> LoggedOriginValidator:
+    allowed_hosts = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed_hosts:
+        allowed_hosts = ["localhost", "127.0.0.1", "[::1]"]
+    return LoggedOriginValidator(application, allowed_hosts)

@@ -1,0 +1,7 @@
+"""A table's play: starting games, the transaction of a move (``record``, ``rows``), bots,
+pauses, the player who is away and the nudge, the clock that drives them (``ticker``),
+and what a seat and the room's screens see of a table (``seats``, ``selectors``).
+
+May import: ``game.room``, ``game.realtime``, ``game.models``, ``game.errors``,
+``game.engine`` and ``cards.models``; never ``game.after`` or the pages and sockets above.
+"""
