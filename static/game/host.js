@@ -1,11 +1,15 @@
 /* The facilitator's dashboard: the panel is re-fetched (at most once a second) when
-   the socket says something changed; buttons post without leaving the page. */
+   the socket says something changed and morphed in place, so the menu or field the
+   facilitator is using stays put (socket.js); buttons post without leaving the page. */
 "use strict";
 
 (function () {
   const panel = document.getElementById("panel");
   const status = document.getElementById("live-status");
-  const { refresh, schedule: scheduleRefresh } = fragmentRefresher(panel, panel.dataset.url, 1000);
+  const { refresh, schedule: scheduleRefresh } = fragmentRefresher(panel, panel.dataset.url, 1000, {
+    morph: true,
+    onUpdate: () => tickClocks(),
+  });
 
   panel.addEventListener("submit", async (event) => {
     const form = event.target;
@@ -38,23 +42,13 @@
       clock.textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
     }
   }
-  /* Menus and sections the facilitator opened stay open when the panel is re-read: by
-     their data-key (a player's menu is "seat-<id>"), since the refresher's own memory is
-     by place, and places shift when a seat or a table comes or goes. */
-  const opened = new Set();
-  function reopen() {
-    for (const details of panel.querySelectorAll("details[data-key]")) {
-      details.open = opened.has(details.dataset.key);
-    }
-  }
+  /* One menu open at a time. */
   panel.addEventListener("toggle", (event) => {
     const details = event.target;
-    if (!details.dataset || !details.dataset.key) return;
-    if (details.open) opened.add(details.dataset.key); else opened.delete(details.dataset.key);
-    if (details.open && details.matches(".popover-menu")) closeMenus(details);
+    if (details.open && details.matches && details.matches(".popover-menu")) closeMenus(details);
   }, true);
 
-  /* One menu open at a time; a click elsewhere or Escape closes it. */
+  /* A click elsewhere or Escape closes the open menu. */
   function closeMenus(except) {
     for (const menu of panel.querySelectorAll(".popover-menu[open]")) {
       if (menu !== except) menu.open = false;
@@ -62,10 +56,6 @@
   }
   document.addEventListener("click", (event) => {
     if (!event.target.closest(".popover-menu[open]")) closeMenus(null);
-    // A summary clicked with a mouse keeps no focus: focus on a summary holds the
-    // panel's refresh back (for the keyboard), and its open state is kept by key anyway.
-    const summary = event.target.closest("#panel summary");
-    if (summary && event.detail > 0) setTimeout(() => summary.blur(), 0);
   });
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;
@@ -75,7 +65,6 @@
   });
 
   setInterval(tickClocks, 1000);
-  new MutationObserver(() => { reopen(); tickClocks(); }).observe(panel, { childList: true });
   tickClocks();
   // Who is offline changes without an event: look again now and then.
   setInterval(scheduleRefresh, 20000);

@@ -7,28 +7,65 @@
 "use strict";
 
 /* Re-read a page fragment into `element`, at most once every `gap` ms however often
-   it is asked for: a busy room sends many updates, the server renders once a while. */
-function fragmentRefresher(element, url, gap) {
+   it is asked for: a busy room sends many updates, the server renders once a while.
+   With `morph` (Idiomorph, static/vendor) only what changed is touched: the elements
+   someone is using (an open menu, its button) stay the same elements, and a <details>
+   keeps the open state the person gave it; a field being filled in holds the read back. The element announces its
+   state: aria-busy while a read is under way, data-seq counting the reads applied, and
+   data-held while a read waits for someone to finish typing or choosing. */
+function fragmentRefresher(element, url, gap, { morph = false, onUpdate = null } = {}) {
   let pending = null;
   let lastFetch = 0;
+  let applied = 0;
   /* Someone is typing or choosing in the fragment (a poll's question, a table to move
      a player to): replacing it now would throw their input away, so wait. */
   function busy() {
     const active = document.activeElement;
-    return Boolean(active && element.contains(active) && active.matches("input, textarea, select, summary"));
+    return Boolean(active && element.contains(active) && active.matches("input, textarea, select"));
   }
-  async function refresh() {
-    pending = null;
-    if (busy()) { pending = setTimeout(refresh, gap); return; }
-    lastFetch = Date.now();
-    const response = await fetch(url, { credentials: "same-origin" });
-    if (!response.ok) return;
-    const html = await response.text();
-    if (busy()) { pending = setTimeout(refresh, gap); return; }
+  function swap(html) {
+    if (morph) {
+      Idiomorph.morph(element, html, {
+        morphStyle: "innerHTML",
+        callbacks: {
+          // The server never opens a menu: whether it is open is the person's choice.
+          beforeAttributeUpdated: (name, node) => !(name === "open" && node.localName === "details"),
+        },
+      });
+      return;
+    }
     // Sections the person opened stay open (by their place in the fragment).
     const open = [...element.querySelectorAll("details")].map((d) => d.open);
     element.innerHTML = html;
     element.querySelectorAll("details").forEach((d, i) => { if (open[i]) d.open = true; });
+  }
+  let asked = 0;  // reads started; only the newest one's answer is applied
+  function hold() {
+    element.dataset.held = "";
+    pending = pending || setTimeout(refresh, gap);
+  }
+  async function refresh() {
+    clearTimeout(pending);
+    pending = null;
+    if (busy()) { hold(); return; }
+    delete element.dataset.held;
+    lastFetch = Date.now();
+    const mine = ++asked;
+    element.setAttribute("aria-busy", "true");
+    try {
+      const response = await fetch(url, { credentials: "same-origin" });
+      const html = response.ok ? await response.text() : null;
+      if (html === null || mine !== asked) return;
+      if (busy()) { hold(); return; }
+      swap(html);
+      applied += 1;
+      element.dataset.seq = String(applied);
+      if (onUpdate) onUpdate();
+    } catch (error) {
+      // No answer (the server restarts): the socket's reconnect asks again.
+    } finally {
+      if (mine === asked) element.removeAttribute("aria-busy");
+    }
   }
   return {
     refresh,

@@ -10,6 +10,7 @@ from typing import Any
 from tests.browser.test_session_flow import create_session
 
 TABLE_IDS = re.compile(r'<h3 id="table-(\d+)"')  # every table's card, in number order
+LAID = re.compile(r'class="progress-seg is-laid"')  # a quartet laid, on a table's card
 
 
 class Room:
@@ -33,6 +34,11 @@ class Room:
         """The ids of the session's tables, in number order."""
         panel = self.dashboard.request.get(f"/host/{self.code}/panel/").text()
         return TABLE_IDS.findall(panel)
+
+    def laid(self) -> int:
+        """The quartets laid in the room now, read from the server (the dashboard's own
+        page shows the same, up to a second later)."""
+        return len(LAID.findall(self.dashboard.request.get(f"/host/{self.code}/panel/").text()))
 
     def join(self, name: str) -> None:
         """Someone joins as the join form does, in a browser context of their own (their

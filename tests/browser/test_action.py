@@ -264,8 +264,9 @@ def test_a_poll_being_typed_survives_the_panel_refreshing(facilitator_page, phon
     dashboard.fill("#poll-question-input", "Half getypt")
     for name in ("Ada", "Bram"):
         join(phones(), code, name)
-    dashboard.wait_for_timeout(2500)  # the arrivals' pushes and a refresh would be due
-    # The arrivals reached the dashboard (its socket), yet the panel kept the input.
+    # The arrivals reached the dashboard (its socket) and a read of the panel was due,
+    # which the page holds back while the question is being typed (it says so).
+    expect(dashboard.locator("#panel")).to_have_attribute("data-held", "", timeout=10_000)
     expect(dashboard.locator("#panel")).not_to_contain_text("Bram")
     expect(dashboard.locator("#poll-question-input")).to_have_value("Half getypt")
     expect(dashboard.locator(".poll-own")).to_have_attribute("open", "")

@@ -5,6 +5,7 @@ what happened and shows their hand."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -24,16 +25,34 @@ VIBRATIONS = (
 NUDGE_MS = 15_000  # nudge_after 5 s, the scan every 2 s, and the push
 
 
-def backdate(site, name: str, seconds: int) -> None:
-    """Move the player's last-seen clock back, as if ``seconds`` had passed."""
+def backdate(site, code: str, name: str, seconds: int) -> None:
+    """Move the last-seen clock of the session's player back, as if ``seconds`` had
+    passed (the server's database is shared by the tests: other sessions have a Bram)."""
     site.manage(
         "shell",
         "-c",
         "from datetime import timedelta; from django.utils import timezone;"
         " from game.models import Player;"
-        f" Player.objects.filter(name={name!r}).update("
+        f" Player.objects.filter(workshop__code={code!r}, name={name!r}).update("
         f"seen=timezone.now() - timedelta(seconds={seconds}))",
     )
+
+
+def written_since(site, code: str, name: str, instant: float, timeout: float = 20.0) -> None:
+    """Wait until the server has written the last-seen clock of the session's player at or
+    after ``instant`` (a Unix time): a backdate made before that write would be undone."""
+    deadline = time.monotonic() + timeout
+    while True:
+        printed = site.manage(
+            "shell",
+            "-c",
+            "from game.models import Player;"
+            f" print(Player.objects.get(workshop__code={code!r}, name={name!r}).seen.timestamp())",
+        )
+        if float(printed.strip().splitlines()[-1]) >= instant:
+            return
+        assert time.monotonic() < deadline, f"{name}'s closing was not written in {timeout} s"
+        time.sleep(0.2)
 
 
 def three_phones(facilitator_page: Page, phones) -> Session:
@@ -82,9 +101,12 @@ def test_a_long_think_is_nudged_and_a_player_who_left_gets_the_hand_back(
     # The thinker puts the phone away; a minute later (moved forward here) the
     # dashboard says the table waits for them, and the facilitator lets a bot play.
     context = thinker.context
+    closed_at = time.time()
     thinker.close()
-    watcher.wait_for_timeout(1500)  # the server writes the moment the socket closed
-    backdate(site, gone, 600)
+    written_since(
+        site, session.code, gone, closed_at
+    )  # the server wrote the moment the socket closed
+    backdate(site, session.code, gone, 600)
     dashboard = session.dashboard
     flag = dashboard.locator(".table-flag")
     expect(flag).to_contain_text(f"De tafel wacht op {gone}.", timeout=NUDGE_MS)

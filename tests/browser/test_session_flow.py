@@ -524,8 +524,10 @@ def test_a_phone_that_slept_opens_a_fresh_socket_to_catch_up(facilitator_page, p
     phone = phones()
     join(phone, code, "Kees")
     expect(phone.locator("#live-status")).to_have_text(texts(phone)["online"])
+    before = phone.evaluate("window.__messages.length")
     phone.evaluate(SLEEP_AND_WAKE, 5)
-    phone.wait_for_timeout(1500)
+    # A short look away pings on the socket it has: the answer comes on that socket.
+    wait_until(phone, "(n) => window.__messages.slice(n).some((m) => m.type === 'pong')", before)
     assert phone.evaluate("window.__sockets.length") == 1, "a short look away kept the socket"
     before = phone.evaluate("window.__messages.length")
     phone.evaluate(SLEEP_AND_WAKE, 60)
