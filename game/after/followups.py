@@ -171,6 +171,17 @@ def plan_mail_request(*, player: Player, now: datetime | None = None) -> Mail:
     return mail
 
 
+def mail_counts(workshop: Workshop) -> dict[str, int]:
+    """For the dashboard: how many left an address (counted, never shown), and the mails
+    sent so far."""
+    sent = Mail.objects.filter(player__workshop=workshop, status=Mail.Status.SENT)
+    return {
+        "addresses": PlayerContact.objects.filter(player__workshop=workshop).count(),
+        "plans_sent": sent.filter(kind=MailKind.PLAN).count(),
+        "followups_sent": sent.exclude(kind=MailKind.PLAN).count(),
+    }
+
+
 # --- the follow-up times ----------------------------------------------------------------------
 
 

@@ -215,7 +215,7 @@ def followups_run(
                 status__in=(Mail.Status.PENDING, Mail.Status.SENDING), next_attempt__lte=now
             )
             .exclude(player__in=[item.player for item in report.would_send])
-            .select_related("player")
+            .select_related("player__workshop")
         ]
         return report
     outbox_fill(as_of=as_of, now=now, workshop=workshop)

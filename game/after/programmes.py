@@ -329,7 +329,8 @@ def lines(workshops: list[Workshop], *, names: bool = False) -> list[Line]:
 
 # --- the funnel -------------------------------------------------------------------------------
 
-FUNNEL_W, BAR_H, GAP, LABEL_W = 720, 56, 26, 0
+FUNNEL_W, BAR_H, GAP = 720, 56, 26
+LABEL_INSIDE = 330  # a bar narrower than this has its label beside it
 
 
 @dataclass(frozen=True)
@@ -342,6 +343,15 @@ class Stage:
     y: float
     width: float
     text_y: float
+
+    @property
+    def inside(self) -> bool:
+        """Wide enough to hold its label; otherwise the label stands beside it."""
+        return self.width >= LABEL_INSIDE
+
+    @property
+    def label_x(self) -> float:
+        return FUNNEL_W / 2 if self.inside else round(self.x + self.width + 12, 1)
 
 
 @dataclass(frozen=True)
