@@ -261,6 +261,7 @@ def _reachable_players(workshop: Workshop | None) -> Iterable[Player]:
     players = Player.objects.filter(
         workshop__status=Workshop.Status.ENDED,
         workshop__followups_moved__isnull=True,
+        contact__isnull=False,
         contact__stopped__isnull=True,
         contact__bounced__isnull=True,
         plan__isnull=False,

@@ -220,6 +220,8 @@ def followups_run(
         return report
     outbox_fill(as_of=as_of, now=now, workshop=workshop)
     backend = get_connection(fail_silently=False)
+    with contextlib.suppress(OSError, smtplib.SMTPException):
+        backend.open()  # one connection for the run; a server that is down fails each mail
     try:
         while (
             len(report.sent) + len(report.retry) + len(report.bounced) + len(report.failed) < most
