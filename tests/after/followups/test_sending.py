@@ -72,7 +72,7 @@ def test_the_follow_ups_keep_to_the_schedule_of_the_session(smtp):
     text, html = parts(followup)
     assert "/plan/checkin/" in text
     for value in ("done", "started", "not_yet", "dropped"):
-        assert f"status-" in html and f"={value}#card-" in html
+        assert "status-" in html and f"={value}#card-" in html
     assert run("--as-of", session.day(weeks=11).isoformat()).startswith("Sent 0,")
     assert run("--as-of", session.day(weeks=12).isoformat()).startswith("Sent 2,")
     assert run("--as-of", session.day(weeks=30).isoformat()).startswith("Sent 0,")
@@ -174,9 +174,9 @@ def test_the_command_needs_absolute_links_and_a_real_date(settings):
 def test_a_player_who_asks_gets_the_plan_before_the_session_ends(smtp):
     """ "Send me my plan now" while the session is still open; asking again at once is
     refused with the minutes to wait."""
+    from game.after import plans
     from game.errors import Refused
     from tests.tables import session_with_table
-    from game.after import plans
 
     workshop, _table, (anna, *_rest) = session_with_table(("Anna", "Bob"), start=False)
     card = workshop.deck.themes.first().cards.first()
