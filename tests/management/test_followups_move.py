@@ -46,7 +46,7 @@ def test_the_export_holds_plans_consents_and_addresses_and_nothing_else(tmp_path
         "followup_weeks_1",
         "followup_weeks_2",
     }
-    anna, bob, cees = data["players"]
+    anna, _bob, cees = data["players"]
     assert anna["contact"]["email"] == "anna@example.org" and anna["name"] == "Anna"
     assert "contact" not in cees and "name" not in cees  # no address: not even the name
     assert len(cees["plan"]) == 2
