@@ -329,8 +329,9 @@ def lines(workshops: list[Workshop], *, names: bool = False) -> list[Line]:
 
 # --- the funnel -------------------------------------------------------------------------------
 
-FUNNEL_W, BAR_H, GAP = 720, 56, 26
-LABEL_INSIDE = 330  # a bar narrower than this has its label beside it
+# The funnel's units: a column of labels on the left, the bars centred in the rest.
+LABEL_W, BARS_W, BAR_H, GAP = 300, 700, 56, 22
+FUNNEL_W = LABEL_W + BARS_W
 
 
 @dataclass(frozen=True)
@@ -345,19 +346,15 @@ class Stage:
     text_y: float
 
     @property
-    def inside(self) -> bool:
-        """Wide enough to hold its label; otherwise the label stands beside it."""
-        return self.width >= LABEL_INSIDE
-
-    @property
-    def label_x(self) -> float:
-        return FUNNEL_W / 2 if self.inside else round(self.x + self.width + 12, 1)
+    def label_x(self) -> int:
+        return LABEL_W - 16  # right-aligned against the bars' column
 
 
 @dataclass(frozen=True)
 class Funnel:
     """The funnel's geometry: a centred bar per stage, as wide as its share of the people
-    reached (at least a sliver, so 0 still shows), joined by trapezoids."""
+    reached (at least a sliver, so 0 still shows), joined by trapezoids; its label (the
+    stage, the count and the share) in a column on the left."""
 
     width: int
     height: int
@@ -385,8 +382,8 @@ def funnel(numbers: Figures) -> Funnel:
     for index, key in enumerate(FUNNEL_STAGES):
         count = getattr(numbers, key)
         share = count / top if top else 0
-        width = max(FUNNEL_W * share, 6)
-        x = (FUNNEL_W - width) / 2
+        width = max(BARS_W * share, 6)
+        x = LABEL_W + (BARS_W - width) / 2
         y = index * (BAR_H + GAP)
         stages.append(
             Stage(

@@ -114,7 +114,7 @@ def followup_checkin(request: HttpRequest, token: str) -> HttpResponse:
         response = render(
             request, "game/followup_checkin.html", context, status=400 if error else 200
         )
-    response["Referrer-Policy"] = "no-referrer"  # the token stays out of other sites' logs
+    response["Referrer-Policy"] = "same-origin"  # the token stays out of other sites' logs
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -144,6 +144,6 @@ def followup_stop(request: HttpRequest, token: str) -> HttpResponse:
             "stopped": stopped or (contact is None or not contact.email),
         }
         response = render(request, "game/followup_stop.html", context)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response

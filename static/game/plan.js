@@ -118,7 +118,11 @@
       error.hidden = !message;
       email.setAttribute("aria-invalid", message ? "true" : "false");
     };
-    async function saveContact() {
+    /* Saves go one after another, so the server ends with the last state even when a
+       blur and a tick fire together. */
+    let queue = Promise.resolve();
+    function saveContact() { queue = queue.then(postContact, postContact); }
+    async function postContact() {
       const address = email.value.trim();
       if (address && !email.checkValidity()) { showError(T.not_email); mailStatus.textContent = ""; return; }
       showError("");

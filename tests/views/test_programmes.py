@@ -98,7 +98,7 @@ def test_the_page_counts_per_session_and_in_total_with_its_funnel(setup):
     numbers = programmes.figures([session.workshop])[session.workshop.pk]
     assert numbers == programmes.Figures(3, 3, 2, 0, 2, 1)
     assert '<svg class="funnel-svg"' in html and 'data-count="3"' in html
-    assert "3 bereikt" in html and "1 aan de slag" in html
+    assert ">3 · 100%<" in html and ">aan de slag<" in html and ">1 · 33%<" in html
     assert "anna@example.org" not in html
 
 
