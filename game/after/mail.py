@@ -209,13 +209,16 @@ def followups_run(
     base = "" if dry_run else links_base(base_url)  # refuse before claiming anything
     if dry_run:
         report.would_send = mails_due(as_of=as_of, workshop=workshop)
+        waiting = Mail.objects.filter(
+            status__in=(Mail.Status.PENDING, Mail.Status.SENDING), next_attempt__lte=now
+        )
+        if workshop is not None:
+            waiting = waiting.filter(player__workshop=workshop)
         report.would_send += [
             Due(mail.player, mail.kind, mail.due)
-            for mail in Mail.objects.filter(
-                status__in=(Mail.Status.PENDING, Mail.Status.SENDING), next_attempt__lte=now
-            )
-            .exclude(player__in=[item.player for item in report.would_send])
-            .select_related("player__workshop")
+            for mail in waiting.exclude(
+                player__in=[item.player for item in report.would_send]
+            ).select_related("player__workshop")
         ]
         return report
     outbox_fill(as_of=as_of, now=now, workshop=workshop)
