@@ -102,6 +102,79 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Someone else changed the table at the same moment; try again.",
         "Iemand anders veranderde de tafel op hetzelfde moment; probeer het opnieuw.",
     ),
+    # After the day: the plan by e-mail, follow-ups and check-ins (game.after.followups).
+    "bad_email": (
+        "{email} is not an e-mail address. Check it, for example name@example.org.",
+        "{email} is geen e-mailadres. Kijk het na, bijvoorbeeld naam@voorbeeld.nl.",
+    ),
+    "followups_moved": (
+        "This session's e-mails are sent from another server now; the address cannot change here.",
+        "De e-mails van deze sessie gaan nu vanaf een andere server; het adres kan hier niet meer veranderen.",
+    ),
+    "no_address": (
+        "Leave your e-mail address (and tick the box) first.",
+        "Laat eerst je e-mailadres achter (en vink het vakje aan).",
+    ),
+    "plan_empty": (
+        "Your plan has no cards yet: add one first.",
+        "Je plan heeft nog geen kaarten: voeg er eerst een toe.",
+    ),
+    "mail_just_sent": (
+        "Your plan was just sent; you can ask again in {minutes} min.",
+        "Je plan is net verstuurd; over {minutes} min. kun je het opnieuw vragen.",
+    ),
+    "bad_followup_weeks": (
+        "Follow-ups go 0 (off) to {most} weeks after the session.",
+        "Opvolgmails gaan 0 (uit) tot {most} weken na de sessie.",
+    ),
+    "followups_in_order": (
+        "The second follow-up must come after the first.",
+        "De tweede opvolgmail moet na de eerste komen.",
+    ),
+    "link_expired": (
+        "This link has expired (links work for 90 days).",
+        "Deze link is verlopen (links werken 90 dagen).",
+    ),
+    "bad_link": (
+        "This link does not work (any more).",
+        "Deze link werkt niet (meer).",
+    ),
+    "checkin_too_long": (
+        "Keep it short: at most {note} characters for what helped or held you back, "
+        "{by_when} for by when.",
+        "Houd het kort: hoogstens {note} tekens voor wat hielp of tegenhield, "
+        "{by_when} voor wanneer.",
+    ),
+    "checkin_empty": (
+        "Choose for at least one card how it is going.",
+        "Kies voor minstens één kaart hoe het ervoor staat.",
+    ),
+    # Programmes (game.after.programmes).
+    "bad_programme_name": (
+        "Give the programme a name of 1 to 100 characters.",
+        "Geef het programma een naam van 1 tot 100 tekens.",
+    ),
+    "unknown_facilitator": (
+        "There is no facilitator called {name}.",
+        "Er is geen begeleider die {name} heet.",
+    ),
+    "not_your_session": (
+        "There is no session {code} of yours.",
+        "Er is geen sessie {code} van jou.",
+    ),
+    "owner_only": (
+        "Only the programme's owner may do that.",
+        "Alleen de eigenaar van het programma mag dat.",
+    ),
+    # Moving a session's follow-ups to this server (game.after.moving).
+    "bad_import": (
+        "This file cannot be imported: {detail}",
+        "Dit bestand kan niet worden ingelezen: {detail}",
+    ),
+    "unknown_deck": (
+        "This server has no deck {deck}: import the deck first.",
+        "Deze server heeft geen spel {deck}: lees eerst het spel in.",
+    ),
     "unavailable": (
         "The server cannot reach its database; try again in a moment.",
         "De server kan zijn database niet bereiken; probeer het zo opnieuw.",

@@ -53,6 +53,10 @@ TIMING_BOUNDS = {
 }
 
 
+# The follow-ups' weeks after the session: 0 (off) to a year.
+FOLLOWUP_WEEKS_MAX = 52
+
+
 class Workshop(models.Model):
     """A facilitator's session: one room, one join code, several tables."""
 
@@ -94,6 +98,20 @@ class Workshop(models.Model):
     paused = models.BooleanField(_("paused"), default=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     ended = models.DateTimeField(_("ended"), null=True, blank=True)
+    # After the day (game.after.followups): the plan comes back by e-mail to the players who
+    # left an address, with a check-in at these many weeks after the session (0 = off).
+    followup_weeks_1 = models.PositiveSmallIntegerField(
+        _("first follow-up (weeks after the session, 0 = off)"), default=4
+    )
+    followup_weeks_2 = models.PositiveSmallIntegerField(
+        _("second follow-up (weeks after the session, 0 = off)"), default=12
+    )
+    # Exported for its follow-ups to another server (venue mode: the laptop's session moved
+    # to the hosted one): this server sends nothing more for it.
+    followups_moved = models.DateTimeField(null=True, blank=True)
+    # A session imported for its follow-ups: "<source join code>@<source created>", so the
+    # same file imported twice is one session.
+    import_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-created"]
@@ -121,6 +139,13 @@ class Workshop(models.Model):
             models.CheckConstraint(
                 condition=models.Q(nudge_after__lte=TIMING_BOUNDS["nudge_after"][1]),
                 name="nudge_after_max",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    followup_weeks_1__lte=FOLLOWUP_WEEKS_MAX,
+                    followup_weeks_2__lte=FOLLOWUP_WEEKS_MAX,
+                ),
+                name="followup_weeks_max",
             ),
         ]
 
@@ -352,3 +377,149 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.player} → {self.answer}"
+
+
+# --- after the day: the plan comes back, follow-ups and check-ins, programmes ----------------
+
+
+class PlayerContact(models.Model):
+    """A player's e-mail address, kept only with their consent, for their plan and the
+    follow-ups (game.after.followups). Never shown to a facilitator, only counted. Stopping
+    (the link in every mail) or a bounce empties ``email`` and keeps the row, so the
+    programme's figures still count that the person left an address."""
+
+    player = models.OneToOneField(Player, on_delete=models.CASCADE, related_name="contact")
+    email = models.EmailField(_("e-mail address"), max_length=254, blank=True)
+    language = models.CharField(_("language"), max_length=5, default="nl")
+    consented = models.DateTimeField(_("consent given"))
+    stopped = models.DateTimeField(_("stopped"), null=True, blank=True)
+    bounced = models.DateTimeField(_("bounced"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("player's e-mail address")
+        verbose_name_plural = _("players' e-mail addresses")
+
+    def __str__(self) -> str:
+        return f"{self.player}: {'address' if self.email else 'no address'}"
+
+    @property
+    def reachable(self) -> bool:
+        return bool(self.email) and self.stopped is None and self.bounced is None
+
+
+class MailKind(models.TextChoices):
+    PLAN = "plan", _("the plan")
+    FOLLOWUP_1 = "followup-1", _("first follow-up")
+    FOLLOWUP_2 = "followup-2", _("second follow-up")
+
+
+class Mail(models.Model):
+    """The outbox: one mail to one player, sent at most once. ``manage.py send_followups``
+    claims due rows (status "sending" until ``next_attempt``, a lease), sends them and marks
+    them sent; a refusal or a server that is down sets the next attempt later."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        SKIPPED = "skipped", _("skipped: a later mail was due")
+        CANCELLED = "cancelled", _("cancelled: the address was stopped")
+        FAILED = "failed", _("failed")
+
+    player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="mails")
+    kind = models.CharField(max_length=10, choices=MailKind.choices)
+    due = models.DateTimeField(_("due"))
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt = models.DateTimeField(db_index=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    sent = models.DateTimeField(null=True, blank=True)
+    # The backend that took it ("smtp", "filebased", ...): a mail written to a file on a
+    # laptop was never delivered, so a move to the hosted server sends it again.
+    transport = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+        verbose_name = _("mail")
+        verbose_name_plural = _("mails")
+        constraints = [
+            models.UniqueConstraint(fields=["player", "kind"], name="mail_once_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.player} {self.kind} {self.status}"
+
+    @property
+    def followup(self) -> int:
+        """1 or 2 for a follow-up, 0 for the plan."""
+        return int(self.kind[-1]) if self.kind.startswith("followup") else 0
+
+
+class CheckInStatus(models.TextChoices):
+    DONE = "done", _("done")
+    STARTED = "started", _("started")
+    NOT_YET = "not_yet", _("not yet")
+    DROPPED = "dropped", _("dropped")
+
+
+# A person is "activated" by a card started or done.
+ACTIVE = (CheckInStatus.DONE, CheckInStatus.STARTED)
+
+
+class CheckIn(models.Model):
+    """How one card of a plan is going, answered at a follow-up; posting the same
+    follow-up again updates it."""
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="checkins")
+    followup = models.PositiveSmallIntegerField(_("follow-up"))
+    status = models.CharField(_("status"), max_length=7, choices=CheckInStatus.choices)
+    note = models.TextField(_("what helped, or what held you back"), max_length=300, blank=True)
+    by_when = models.CharField(_("new by when"), max_length=60, blank=True)
+    # The player agreed that their name may stand beside what they wrote (programme page).
+    named = models.BooleanField(default=False)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["item", "followup"]
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "followup"], name="checkin_once_per_followup"),
+            models.CheckConstraint(
+                condition=models.Q(followup__gte=1, followup__lte=2), name="checkin_followup_1_2"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} #{self.followup}: {self.status}"
+
+
+class Programme(models.Model):
+    """Sessions grouped by an organiser ("Overijssel 2027"), shared with named facilitators,
+    to see what the workshops set in motion."""
+
+    name = models.CharField(_("name"), max_length=100)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        verbose_name=_("owner"),
+    )
+    shared_with = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="shared_programmes",
+        verbose_name=_("shared with"),
+    )
+    sessions = models.ManyToManyField(
+        Workshop, blank=True, related_name="programmes", verbose_name=_("sessions")
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "id"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,9 +1,15 @@
 from django.urls import include, path
 
-from game.views import debrief, host, phone, plan, projector, results
+from game.views import debrief, followup, host, phone, plan, programme, projector, results
 
 host_patterns = [
     path("", host.host_home, name="home"),
+    # Above "<code>/", which would take "programmes" or "import" for a join code.
+    path("import/", programme.host_import, name="import"),
+    path("programmes/", programme.programmes_home, name="programmes"),
+    path("programmes/<int:pk>/", programme.programme_page, name="programme"),
+    path("programmes/<int:pk>/do/", programme.programme_action, name="programme_action"),
+    path("programmes/<int:pk>/programme.csv", programme.programme_csv, name="programme_csv"),
     path("<str:code>/", host.host_session, name="session"),
     path("<str:code>/panel/", host.host_panel, name="panel"),
     path("<str:code>/qr.svg", host.host_qr, name="qr"),
@@ -24,5 +30,10 @@ urlpatterns = [
     path("plan/save/", plan.plan_save, name="plan_save"),
     path("plan/print/", plan.plan_print, name="plan_print"),
     path("plan/mijn-actieplan.md", plan.plan_download, name="plan_download"),
+    path("plan/contact/", plan.plan_contact, name="plan_contact"),
+    path("plan/send/", plan.plan_send, name="plan_send"),
+    # From the follow-up mails, by signed token (game.views.followup).
+    path("plan/checkin/<str:token>/", followup.followup_checkin, name="followup_checkin"),
+    path("plan/stop/<str:token>/", followup.followup_stop, name="followup_stop"),
     path("host/", include((host_patterns, "host"))),
 ]

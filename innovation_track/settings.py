@@ -12,6 +12,7 @@ import socket
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -251,6 +252,43 @@ if VENUE:
 LOCAL_FACILITATOR_PASSWORD_FILE = BASE_DIR / "var" / "local-facilitator-password"
 # `manage.py purge_sessions` deletes sessions (with all their personal data) older than this.
 SESSION_RETENTION_DAYS = envint("SESSION_RETENTION_DAYS", "90")
+# Mail: the plans and follow-ups (game.after.followups, `manage.py send_followups`).
+# EMAIL_URL as dj-email-url reads it, e.g. smtp://user:pass@host:587/?tls=True
+# (submission://... is the same with STARTTLS, smtps:// with TLS from the start;
+# ?timeout=N in seconds). Empty: mails are written as files into var/mail/, for
+# `make run` and `make venue`, so they can be read there (local_welcome says so).
+EMAIL_URL = os.environ.get("EMAIL_URL", "").strip()
+MAIL_FOLDER = BASE_DIR / "var" / "mail"
+if EMAIL_URL:
+    try:
+        _email = dj_email_url.parse(EMAIL_URL)
+    except (ValueError, KeyError) as exc:
+        raise ImproperlyConfigured(f"EMAIL_URL is not a valid mail URL: {exc}") from None
+    if not _email.get("EMAIL_BACKEND"):
+        raise ImproperlyConfigured(f"EMAIL_URL has an unknown scheme: {EMAIL_URL.split(':')[0]!r}")
+    if _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+        # file:///abs/folder; dj-email-url drops the leading slash of the path.
+        _email["EMAIL_FILE_PATH"] = "/" + _email["EMAIL_FILE_PATH"].lstrip("/")
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+    EMAIL_PORT = _email["EMAIL_PORT"] or 25
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+    EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+    EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+    EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or 20
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"] or str(MAIL_FOLDER)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(MAIL_FOLDER)
+    EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Innovation on Track <kwartet@localhost>"
+).strip()
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A session's plans go out right after it ends (and a plan the moment a player asks), in
+# a thread of the process that served the request; the timer's run sends them otherwise.
+FOLLOWUPS_SEND_AT_ONCE = True
 # This process's name in /healthz and the logs; a stopping worker closes its sockets
 # with 4012 and waits for moves in progress at most this long (game/realtime/shutdown.py).
 WORKER_ID = os.environ.get("WORKER_ID", "").strip() or f"{socket.gethostname()}:{os.getpid()}"

@@ -12,6 +12,8 @@ def plain_http_settings(settings):
     # Tests move bots and end pauses themselves (game.table.ticker.tick), not on a clock.
     settings.GAME_TICKER = False
     settings.BOT_DELAY_SECONDS = 0
+    # Mails go when a test runs the outbox (game.after.mail.followups_run), not in a thread.
+    settings.FOLLOWUPS_SEND_AT_ONCE = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -56,3 +58,22 @@ def close_the_database_threads_connections(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server (aiosmtpd) on a free loopback port, and the settings that send
+    to it; links in mails on http://kwartet.test (tests/after/followups/smtp.py)."""
+    from tests.after.followups.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    settings.DEFAULT_FROM_EMAIL = "Innovation on Track <kwartet@example.org>"
+    settings.PUBLIC_URL = "http://kwartet.test"
+    yield server
+    server.stop()

@@ -111,3 +111,24 @@ def test_the_server_collects_garbage_less_often_and_freezes_its_start_up():
     assert python_settings(code, env={}).stdout.split() == ["50000", "50", "1000", "True"]
     tuned = {"GC_THRESHOLD_0": "9000", "GC_THRESHOLD_1": "20", "GC_THRESHOLD_2": "30"}
     assert python_settings(code, env=tuned).stdout.split() == ["9000", "20", "30", "True"]
+
+
+def test_email_url_names_the_mail_server():
+    result = python_settings(
+        "from django.conf import settings as s;"
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_USE_TLS)",
+        env={"EMAIL_URL": "smtp://kwartet:p%40ss@smtp.example.org:587/?tls=True"},
+    )
+    assert result.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.org",
+        "587",
+        "kwartet",
+        "True",
+    ], result.stderr
+
+
+def test_a_bad_email_url_fails_loudly():
+    result = run_django("check", env={"EMAIL_URL": "carrier-pigeon://loft"})
+    assert result.returncode != 0
+    assert "EMAIL_URL has an unknown scheme: 'carrier-pigeon'" in result.stderr

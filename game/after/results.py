@@ -69,6 +69,18 @@ def top_ideas(workshop: Workshop, limit: int = 5) -> list[dict[str, Any]]:
     ]
 
 
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """Text a spreadsheet shows as text: a leading ``'`` before what would start a formula
+    (OWASP's advice for CSV files). Numbers pass as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 CSV_COLUMNS = ["player", "table", "position", "theme", "card", "action", "with_whom", "by_when"]
 
 
@@ -81,14 +93,14 @@ def results_csv(workshop: Workshop) -> str:
     for item in results(workshop)["plan_items"]:
         writer.writerow(
             [
-                item.player.name,
+                safe_cell(item.player.name),
                 item.player.table.number if item.player.table_id else "",
                 item.position,
-                item.card.theme.name,
-                item.card.title,
-                item.action,
+                safe_cell(item.card.theme.name),
+                safe_cell(item.card.title),
+                safe_cell(item.action),
                 item.sector,
-                item.by_when,
+                safe_cell(item.by_when),
             ]
         )
     return out.getvalue()

@@ -15,9 +15,18 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import QueryDict
 from django.utils.text import capfirst
 
-from game.after import privacy
+from game.after import followups, privacy
 from game.errors import Refused
-from game.models import TIMING_BOUNDS, BotLevel, Player, Poll, PollTemplate, Table, Workshop
+from game.models import (
+    FOLLOWUP_WEEKS_MAX,
+    TIMING_BOUNDS,
+    BotLevel,
+    Player,
+    Poll,
+    PollTemplate,
+    Table,
+    Workshop,
+)
 from game.room import polls, seating, sessions
 from game.table import away, play
 
@@ -187,6 +196,34 @@ def timing(workshop, by, data):
     """When a player on turn counts as away, a bot stands in, a nudge is sent."""
     return sessions.workshop_set_timing(
         workshop=workshop, by=by, **TimingForm(workshop, data).checked()
+    )
+
+
+def followup_field(name: str, *, required: bool = True) -> forms.IntegerField:
+    """A form field for one of the session's follow-up times, in weeks (0 = off)."""
+    field = Workshop._meta.get_field(name)
+    return forms.IntegerField(
+        label=capfirst(field.verbose_name),
+        min_value=0,
+        max_value=FOLLOWUP_WEEKS_MAX,
+        initial=field.default,
+        required=required,
+    )
+
+
+class FollowupForm(ActionForm):
+    followup_weeks_1 = followup_field("followup_weeks_1")
+    followup_weeks_2 = followup_field("followup_weeks_2")
+
+    def refusal(self) -> Refused:
+        return Refused("bad_followup_weeks", most=FOLLOWUP_WEEKS_MAX)
+
+
+@with_input
+def followup_times(workshop, by, data):
+    """When the follow-up mails go, in weeks after the session (0 = off)."""
+    return followups.workshop_set_followups(
+        workshop=workshop, by=by, **FollowupForm(workshop, data).checked()
     )
 
 

@@ -60,6 +60,11 @@ def join_url(request: HttpRequest, workshop: Workshop) -> str:
     return request.build_absolute_uri(path)
 
 
+def site_base(request: HttpRequest) -> str:
+    """The base of links that leave the site (mails): PUBLIC_URL, else this request's host."""
+    return settings.PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")
+
+
 def attachment(content: str, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

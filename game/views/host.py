@@ -15,13 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cards.models import Deck, Theme
+from game.after import followups, mail
 from game.errors import Refused
 from game.models import BotLevel, MissPassesTo, PollTemplate, Workshop
 from game.room import polls
 from game.room.sessions import TIMING, workshop_create
 from game.table.selectors import Member, TableView, room_tables
-from game.views.actions import perform, timing_field
-from game.views.common import host_only, join_url, refused_json, workshop_for
+from game.views.actions import followup_field, perform, timing_field
+from game.views.common import host_only, join_url, refused_json, site_base, workshop_for
+
+FOLLOWUPS = ("followup_weeks_1", "followup_weeks_2")
 
 
 class WorkshopForm(forms.Form):
@@ -42,13 +45,20 @@ class WorkshopForm(forms.Form):
     nudge_after = timing_field("nudge_after", required=False)
     away_after = timing_field("away_after", required=False)
     stand_in_after = timing_field("stand_in_after", required=False)
+    followup_weeks_1 = followup_field("followup_weeks_1", required=False)
+    followup_weeks_2 = followup_field("followup_weeks_2", required=False)
 
     def clean(self):
-        """Timing left empty: the session's default."""
+        """Timing and follow-ups left empty: the session's default."""
         cleaned = super().clean()
-        for name in TIMING:
+        for name in (*TIMING, *FOLLOWUPS):
             if cleaned.get(name) is None and name not in self.errors:
                 cleaned[name] = Workshop._meta.get_field(name).default
+        if not any(name in self.errors for name in FOLLOWUPS):
+            try:
+                followups.check_weeks(*(cleaned[name] for name in FOLLOWUPS))
+            except Refused as refusal:
+                self.add_error("followup_weeks_2", refusal.message())
         return cleaned
 
     def __init__(self, *args, **kwargs):
@@ -61,8 +71,11 @@ class WorkshopForm(forms.Form):
 def host_home(request: HttpRequest) -> HttpResponse:
     form = WorkshopForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        weeks = {name: fields.pop(name) for name in FOLLOWUPS}
         try:
-            workshop = workshop_create(facilitator=request.user, **form.cleaned_data)
+            workshop = workshop_create(facilitator=request.user, **fields)
+            followups.workshop_set_followups(workshop=workshop, by=request.user, **weeks)
         except Refused as refusal:
             form.add_error(None, refusal.message())
         else:
@@ -121,6 +134,7 @@ def dashboard(workshop: Workshop) -> dict:
         "room_total": sum(card.total for card in started),
         "unseated": list(unseated),
         "players_count": workshop.players.filter(removed=False, bot_level="").count(),
+        "mail_counts": followups.mail_counts(workshop),
         "bot_levels": BotLevel.choices,
     }
 
@@ -153,13 +167,16 @@ def host_qr(request: HttpRequest, code: str) -> HttpResponse:
 def host_action(request: HttpRequest, code: str) -> HttpResponse:
     workshop = workshop_for(request, code)
     wants_json = request.headers.get("Accept", "").startswith("application/json")
+    action = request.POST.get("action", "")
     try:
-        perform(request.POST.get("action", ""), workshop, request.user, request.POST)
+        perform(action, workshop, request.user, request.POST)
     except Refused as refusal:
         if wants_json:
             return refused_json(refusal)
         messages.error(request, refusal.message())
     else:
+        if action == "end":  # the plans go to the players who left an address, now
+            mail.send_soon(workshop_id=workshop.pk, base_url=site_base(request))
         if wants_json:
             return JsonResponse({"ok": True})
     return redirect("host:session", code=workshop.code)

@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from game.after import plans
+from game.after import followups, mail, plans
 from game.errors import Refused
 from game.models import MAX_PLAN_ITEMS, Player, Sector
 from game.realtime import live
 from game.table import seats
-from game.views.common import attachment, current_player, refused_json, texts
+from game.views.common import attachment, current_player, refused_json, site_base, texts
 
 MAX_PLAN_BYTES = 32_000
 
@@ -34,6 +34,11 @@ PLAN_TEXTS = {
     "add": _("Add to my plan"),
     "added": _("In my plan"),
     "closed": _("The session is closed: your plan can no longer change."),
+    "not_email": _("This is not an e-mail address yet. Check it, for example name@example.org."),
+    "need_consent": _("Tick the box to get your plan: without it your address is not kept."),
+    "mail_kept": _("Saved: your plan will come to %(email)s."),
+    "mail_removed": _("Your address is not kept."),
+    "mail_sent": _("Your plan is on its way to %(email)s."),
 }
 
 
@@ -72,7 +77,12 @@ def plan_page(request: HttpRequest) -> HttpResponse:
         {"card": i.card.key, "action": i.action, "sector": i.sector, "by_when": i.by_when}
         for i in plans.plan_of(player)
     ]
+    contact = followups.contact_of(player)
     data = {
+        "contact": {
+            "email": contact.email if contact else "",
+            "consent": bool(contact and contact.reachable),
+        },
         "themes": _themes(player),
         "items": items,
         "sectors": [[value, str(label)] for value, label in Sector.choices],
@@ -80,7 +90,56 @@ def plan_page(request: HttpRequest) -> HttpResponse:
         "max": MAX_PLAN_ITEMS,
         "texts": texts(PLAN_TEXTS),
     }
-    return render(request, "game/plan.html", {"player": player, "data": data})
+    context = {
+        "player": player,
+        "data": data,
+        "contact": contact,
+        "mail_moved": player.workshop.followups_moved is not None,
+    }
+    return render(request, "game/plan.html", context)
+
+
+MAX_CONTACT_BYTES = 2_000
+
+
+@require_POST
+def plan_contact(request: HttpRequest) -> HttpResponse:
+    """The plan form's address and consent, autosaved: ``{"email", "consent"}``. A wrong
+    address is refused and changes nothing; no consent (or no address) keeps none."""
+    player = current_player(request)
+    if player is None:
+        return refused_json(Refused("not_a_player"), status=403)
+    if len(request.body) > MAX_CONTACT_BYTES:
+        return refused_json(Refused("too_large", limit=MAX_CONTACT_BYTES), status=413)
+    try:
+        body = json.loads(request.body or b"null")
+        if not isinstance(body, dict) or not isinstance(body.get("email", ""), str):
+            raise Refused("bad_message", detail="expected {email, consent}")
+        contact = followups.contact_set(
+            player=player,
+            email=body.get("email", ""),
+            consent=body.get("consent") is True,
+            language=request.LANGUAGE_CODE,
+        )
+    except ValueError:
+        return refused_json(Refused("bad_json"))
+    except Refused as refusal:
+        return refused_json(refusal)
+    return JsonResponse({"ok": True, "kept": contact is not None})
+
+
+@require_POST
+def plan_send(request: HttpRequest) -> HttpResponse:
+    """The player asks for their plan by mail now."""
+    player = current_player(request)
+    if player is None:
+        return refused_json(Refused("not_a_player"), status=403)
+    try:
+        followups.plan_mail_request(player=player)
+    except Refused as refusal:
+        return refused_json(refusal)
+    mail.send_soon(workshop_id=player.workshop_id, base_url=site_base(request))
+    return JsonResponse({"ok": True})
 
 
 @require_POST

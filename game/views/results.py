@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from game.after import results
+from game.after import programmes, results
 from game.views.common import attachment, host_only, workshop_for
 from game.views.debrief import debrief_context
 
@@ -14,7 +14,14 @@ from game.views.debrief import debrief_context
 @host_only
 def host_results(request: HttpRequest, code: str) -> HttpResponse:
     workshop = workshop_for(request, code)
-    context = {"workshop": workshop, **results.results(workshop), **debrief_context(workshop)}
+    numbers, drawing = programmes.session_funnel(workshop)
+    context = {
+        "workshop": workshop,
+        **results.results(workshop),
+        **debrief_context(workshop),
+        "session_figures": numbers,
+        "session_funnel": drawing,
+    }
     return render(request, "game/results.html", context)
 
 

@@ -101,6 +101,67 @@
     renderCards();
   }
 
+  /* The plan by e-mail: the address and its consent are saved as they change, apart
+     from the cards (a half-typed address never holds the plan back). An address the
+     browser does not take for one is not sent: the message says why. */
+  const mail = document.getElementById("plan-mail");
+  const email = document.getElementById("plan-email");
+  if (mail && email) {
+    const consent = document.getElementById("plan-consent");
+    const error = document.getElementById("plan-email-error");
+    const mailStatus = document.getElementById("plan-mail-status");
+    const send = document.getElementById("plan-send");
+    let mailTimer = null;
+    const format = (text, values) => text.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
+    const showError = (message) => {
+      error.textContent = message;
+      error.hidden = !message;
+      email.setAttribute("aria-invalid", message ? "true" : "false");
+    };
+    /* Saves go one after another, so the server ends with the last state even when a
+       blur and a tick fire together. */
+    let queue = Promise.resolve();
+    function saveContact() { queue = queue.then(postContact, postContact); }
+    async function postContact() {
+      const address = email.value.trim();
+      if (address && !email.checkValidity()) { showError(T.not_email); mailStatus.textContent = ""; return; }
+      showError("");
+      if (address && !consent.checked) mailStatus.textContent = T.need_consent;
+      else mailStatus.textContent = T.saving;
+      try {
+        const response = await fetch(mail.dataset.save, {
+          method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+          body: JSON.stringify({ email: address, consent: consent.checked }),
+        });
+        const body = await response.json();
+        if (!response.ok) { showError(body.message); mailStatus.textContent = ""; return; }
+        if (body.kept) mailStatus.textContent = format(T.mail_kept, { email: address });
+        else if (!(address && !consent.checked)) mailStatus.textContent = T.mail_removed;
+        send.hidden = !body.kept;
+      } catch (e) {
+        mailStatus.textContent = T.offline;
+      }
+    }
+    email.addEventListener("input", () => { clearTimeout(mailTimer); mailTimer = setTimeout(saveContact, 900); });
+    email.addEventListener("change", () => { clearTimeout(mailTimer); saveContact(); });
+    consent.addEventListener("change", () => { clearTimeout(mailTimer); saveContact(); });
+    send.addEventListener("click", async () => {
+      send.disabled = true;
+      try {
+        const response = await fetch(mail.dataset.send, {
+          method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf },
+        });
+        const body = await response.json();
+        mailStatus.textContent = response.ok ? format(T.mail_sent, { email: email.value.trim() }) : body.message;
+      } catch (e) {
+        mailStatus.textContent = T.offline;
+      } finally {
+        send.disabled = false;
+      }
+    });
+  }
+
   if (!data.editable) status.textContent = T.closed;
   render();
   if (items !== data.items) changed();  // push the phone's unsaved draft

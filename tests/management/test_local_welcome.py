@@ -76,3 +76,39 @@ def test_the_players_url_says_phones_need_venue_mode_unless_public_url_is_set(se
     text = welcome()
     assert "Players join:    https://kwartet.example.org/join/\n" in text
     assert "http://127.0.0.1:8000/host/" in text  # the facilitator stays on this computer
+
+
+def test_it_says_where_mails_go_without_a_mail_server(settings):
+    """`make run` and `make venue` write the plans and follow-ups into var/mail/."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(settings.BASE_DIR / "var" / "mail")
+    assert "Mails (plans, follow-ups) are written as files to var/mail/" in welcome()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert "var/mail" not in welcome()
+
+
+def test_the_embedded_default_writes_mails_into_var_mail():
+    """Without EMAIL_URL, the settings' default is the file backend in var/mail/."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='innovation_track.settings'; "
+        "django.setup(); from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_FILE_PATH)"
+    )
+    env = {"PATH": "/usr/bin:/bin", "SECRET_KEY": "x" * 50, "EMAIL_URL": ""}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.split() == [
+        "django.core.mail.backends.filebased.EmailBackend",
+        str(settings.BASE_DIR / "var" / "mail"),
+    ], done.stderr

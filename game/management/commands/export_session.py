@@ -2,10 +2,12 @@
 archive (game.after.archive)."""
 
 import json
+import os
 
 from django.core.management.base import BaseCommand, CommandError
 
 from game.after.archive import export_session
+from game.after.moving import export_for_followups, workshop_mark_moved
 from game.models import Workshop
 from game.room.sessions import normalise_code
 
@@ -34,11 +36,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="export a session that is still open"
         )
+        parser.add_argument(
+            "--for-followups",
+            action="store_true",
+            help=(
+                "venue mode: write what the hosted server needs to send this session's plans "
+                "and follow-ups (plans, cards, consents and addresses, nothing else), for "
+                "`import_session` there; this server then sends nothing more for it"
+            ),
+        )
 
     def handle(self, *args, code: str, names: bool, output: str | None, force: bool, **options):
         workshop = Workshop.objects.filter(code=normalise_code(code)).first()
         if workshop is None:
             raise CommandError(f"No session with code {code!r}.")
+        if options.get("for_followups"):
+            self.for_followups(workshop, output)
+            return
         if workshop.is_open and not force:
             raise CommandError(
                 f"Session {workshop.code} ({workshop.name}) is still open: end it first, "
@@ -51,3 +65,22 @@ class Command(BaseCommand):
             self.stdout.write(f"Wrote session {workshop.code} to {output}.")
         else:
             self.stdout.write(text)
+
+    def for_followups(self, workshop: Workshop, output: str | None) -> None:
+        if workshop.is_open:
+            raise CommandError(
+                f"Session {workshop.code} ({workshop.name}) is still open: end it first "
+                "(its follow-ups are counted from its end)."
+            )
+        if not output:
+            raise CommandError("--for-followups needs -o FILE: the file holds addresses.")
+        text = json.dumps(export_for_followups(workshop), ensure_ascii=False, indent=2)
+        with open(output, "w", encoding="utf-8") as out:
+            out.write(text + "\n")
+        os.chmod(output, 0o600)  # it holds e-mail addresses
+        workshop_mark_moved(workshop=workshop)
+        self.stdout.write(
+            f"Wrote the follow-ups of session {workshop.code} to {output} (it holds e-mail "
+            "addresses: keep it safe, delete it once imported). This server sends nothing "
+            "more for this session; import the file on the hosted server."
+        )

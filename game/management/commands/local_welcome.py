@@ -1,6 +1,7 @@
 """Printed by `make run` (and, with --venue, `make venue`) before the server starts:
 where to go and how to log in."""
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -75,6 +76,7 @@ class Command(BaseCommand):
                 "  No admin account was asked for. To create one, stop the server and run\n"
                 "  DJANGO_SUPERUSER_USERNAME=you DJANGO_SUPERUSER_PASSWORD=... make run\n"
             )
+        self.print_mail()
         if venue:
             color = self.stdout.isatty() and not options.get("no_color")
             self.stdout.write("\n" + terminal_qr(phones, color=color))
@@ -124,6 +126,17 @@ class Command(BaseCommand):
             f"  Admin:           {base}/admin/\n"
         )
         return phones
+
+    def print_mail(self) -> None:
+        """Where the plans and follow-ups go: files to read in var/mail/ without EMAIL_URL."""
+        if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+            folder = Path(settings.EMAIL_FILE_PATH)
+            with contextlib.suppress(ValueError):
+                folder = folder.relative_to(Path(settings.BASE_DIR))
+            self.stdout.write(
+                f"  Mails (plans, follow-ups) are written as files to {folder}/ (no EMAIL_URL set);\n"
+                "  follow-ups that are due: .venv/bin/python manage.py send_followups --as-of YYYY-MM-DD\n"
+            )
 
     def print_login(self, password: str) -> None:
         if password:

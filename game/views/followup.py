@@ -1,0 +1,149 @@
+"""The pages a follow-up mail leads to, without an account: the check-in (how each card
+of the plan is going) and stopping the mails. The link's signed token is the key.
+
+A GET only shows: mail scanners open links. The check-in's form posts (with the CSRF
+token of the page we rendered); stopping posts too, and also accepts the one-click post
+of RFC 8058 that mail programs send without any cookie, so that view is exempt from
+the CSRF check: the signed token is its authority, and all it can do is stop.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from game.after import followups
+from game.after.plans import plan_of
+from game.errors import Refused
+from game.models import CheckInStatus, Player
+
+
+def _language(request: HttpRequest, player: Player) -> str:
+    """The language the person chose with the button, else the one of their mails."""
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+        return request.LANGUAGE_CODE
+    contact = followups.contact_of(player)
+    return contact.language if contact else request.LANGUAGE_CODE
+
+
+def _link_refused(request: HttpRequest, refusal: Refused) -> HttpResponse:
+    status = 410 if refusal.code == "link_expired" else 404
+    return render(request, "game/followup_link.html", {"message": refusal.message()}, status=status)
+
+
+def _cards(player: Player, followup: int, chosen: dict[str, str]) -> list[dict]:
+    """Each card of the plan with this follow-up's answer so far: the saved one, else what
+    the mail's button chose (``chosen``, from the query), else the last follow-up's."""
+    checkins = followups.checkins_of(player)
+    cards = []
+    for item in plan_of(player):
+        mine = checkins.get(item.pk, {})
+        saved = mine.get(followup)
+        before = mine.get(followup - 1) if followup > 1 else None
+        status = chosen.get(f"status-{item.pk}", "")
+        cards.append(
+            {
+                "item": item,
+                "status": status
+                if status in CheckInStatus.values
+                else (saved.status if saved else ""),
+                "note": saved.note if saved else "",
+                "by_when": saved.by_when if saved else (before.by_when if before else item.by_when),
+                "before": before,
+                "saved": saved,
+            }
+        )
+    return cards
+
+
+@require_http_methods(["GET", "POST"])
+def followup_checkin(request: HttpRequest, token: str) -> HttpResponse:
+    """How is each card going: done, started, not yet or dropped, with a line and a new
+    "by when". Posting again updates the answers."""
+    try:
+        player, kind = followups.read_token(token, salt=followups.CHECKIN_SALT)
+    except Refused as refusal:
+        return _link_refused(request, refusal)
+    followup = int(kind[-1]) if kind.startswith("followup") else 1
+    with translation.override(_language(request, player)):
+        error = ""
+        chosen: dict[str, str] = dict(request.GET.items())
+        if request.method == "POST":
+            answers = {
+                str(item.pk): {
+                    "status": request.POST.get(f"status-{item.pk}", ""),
+                    "note": request.POST.get(f"note-{item.pk}", ""),
+                    "by_when": request.POST.get(f"by_when-{item.pk}", ""),
+                }
+                for item in plan_of(player)
+            }
+            try:
+                followups.checkin_save(
+                    player=player,
+                    followup=followup,
+                    answers=answers,
+                    named=request.POST.get("named") == "on",
+                )
+            except Refused as refusal:
+                error = refusal.message()
+                chosen = dict(request.POST.items())
+            else:
+                return redirect(f"{request.path}?saved=1")
+        cards = _cards(player, followup, chosen)
+        if error:  # show what they typed, not what was saved
+            for card in cards:
+                pk = card["item"].pk
+                card["note"] = request.POST.get(f"note-{pk}", "")
+                card["by_when"] = request.POST.get(f"by_when-{pk}", "")
+        context = {
+            "player": player,
+            "workshop": player.workshop,
+            "followup": followup,
+            "cards": cards,
+            "statuses": CheckInStatus.choices,
+            "error": error,
+            "saved": request.GET.get("saved") == "1" and not error,
+            "named": any(card["saved"] and card["saved"].named for card in cards),
+            "stop_url": _stop_url(player.pk, kind),
+        }
+        response = render(
+            request, "game/followup_checkin.html", context, status=400 if error else 200
+        )
+    response["Referrer-Policy"] = "same-origin"  # the token stays out of other sites' logs
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _stop_url(player_id: int, kind: str) -> str:
+    token = followups.make_token(player_id, kind, salt=followups.STOP_SALT)
+    return reverse("followup_stop", kwargs={"token": token})
+
+
+@csrf_exempt  # RFC 8058: the mail program posts without cookies; the signed token decides
+@require_http_methods(["GET", "POST"])
+def followup_stop(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop the mails: GET asks to confirm, POST (the page's button, or a mail program's
+    one-click ``List-Unsubscribe=One-Click``) erases the address."""
+    try:
+        player, _kind = followups.read_token(token, salt=followups.STOP_SALT)
+    except Refused as refusal:
+        return _link_refused(request, refusal)
+    with translation.override(_language(request, player)):
+        stopped = False
+        if request.method == "POST":
+            followups.contact_stop(player=player)
+            stopped = True
+        contact = followups.contact_of(player)
+        context = {
+            "workshop": player.workshop,
+            "stopped": stopped or (contact is None or not contact.email),
+        }
+        response = render(request, "game/followup_stop.html", context)
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,167 @@
+"""The organiser's pages: programmes of sessions and what they set in motion
+(game.after.programmes), and moving a laptop's session here for its follow-ups
+(game.after.moving)."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from game.after import moving, programmes
+from game.errors import Refused
+from game.models import Programme, Workshop
+from game.room.accounts import can_run
+from game.views.common import attachment, host_only
+
+
+class ProgrammeForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Name of the programme"),
+        max_length=programmes.MAX_NAME,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("e.g. Overijssel 2027")}),
+    )
+
+
+def _programme(request: HttpRequest, pk: int) -> Programme:
+    try:
+        return programmes.programme_for(request.user, pk)
+    except programmes.NotFound:
+        raise Http404 from None  # someone else's: don't even confirm it exists
+
+
+@host_only
+def programmes_home(request: HttpRequest) -> HttpResponse:
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = programmes.programme_create(
+                owner=request.user, name=form.cleaned_data["name"]
+            )
+        except Refused as refusal:
+            form.add_error(None, refusal.message())
+        else:
+            return redirect("host:programme", pk=programme.pk)
+    context = {"form": form, "programmes": programmes.programmes_for(request.user)}
+    return render(request, "game/programmes.html", context)
+
+
+@host_only
+def programme_page(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk)
+    names = request.GET.get("names") == "1"
+    report = programmes.programme_report(programme, names=names)
+    own = Workshop.objects.filter(facilitator=request.user).exclude(programmes=programme)
+    context = {
+        "programme": programme,
+        **report,
+        "is_owner": request.user.is_superuser or programme.owner_id == request.user.pk,
+        "shared_with": programme.shared_with.order_by("username"),
+        "own_sessions": own.order_by("-created")[:50],
+        "labels": programmes.FIGURE_LABELS,
+    }
+    return render(request, "game/programme.html", context)
+
+
+PROGRAMME_ACTIONS = {
+    "add_session": lambda p, by, post: programmes.programme_add_session(
+        programme=p, by=by, code=post.get("code", "")
+    ),
+    "remove_session": lambda p, by, post: programmes.programme_remove_session(
+        programme=p, by=by, workshop_id=_int(post.get("session"))
+    ),
+    "share": lambda p, by, post: programmes.programme_share(
+        programme=p, by=by, username=post.get("username", "")
+    ),
+    "unshare": lambda p, by, post: programmes.programme_unshare(
+        programme=p, by=by, user_id=_int(post.get("user"))
+    ),
+    "rename": lambda p, by, post: programmes.programme_rename(
+        programme=p, by=by, name=post.get("name", "")
+    ),
+}
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise Refused("not_found") from None
+
+
+@require_POST
+@host_only
+def programme_action(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk)
+    action = request.POST.get("action", "")
+    if action == "delete":
+        try:
+            programmes.programme_delete(programme=programme, by=request.user)
+        except Refused as refusal:
+            messages.error(request, refusal.message())
+            return redirect("host:programme", pk=pk)
+        return redirect("host:programmes")
+    try:
+        if action not in PROGRAMME_ACTIONS:
+            raise Refused("unknown_type", kind=action[:40])
+        PROGRAMME_ACTIONS[action](programme, request.user, request.POST)
+    except Refused as refusal:
+        messages.error(request, refusal.message())
+    return redirect("host:programme", pk=pk)
+
+
+@host_only
+def programme_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk)
+    return attachment(
+        programmes.programme_csv(programme),
+        "text/csv; charset=utf-8",
+        f"programma-{programme.pk}.csv",
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Follow-ups file from the laptop (JSON)"))
+
+
+@host_only
+def host_import(request: HttpRequest) -> HttpResponse:
+    """Upload a laptop's ``export_session CODE --for-followups`` file: its session's plans
+    and follow-ups are sent from here from now on."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > moving.MAX_FILE_BYTES:
+                raise Refused("bad_import", detail=_("the file is too large"))
+            try:
+                data = json.loads(upload.read())
+            except ValueError:
+                raise Refused("bad_import", detail=_("it is not JSON")) from None
+            workshop, created = moving.import_for_followups(data=data, by=request.user)
+        except Refused as refusal:
+            form.add_error("file", refusal.message())
+        else:
+            if created:
+                messages.success(
+                    request,
+                    _("Imported: this server sends the follow-ups of %(name)s from now on.")
+                    % {"name": workshop.name},
+                )
+            else:
+                messages.info(
+                    request,
+                    _("%(name)s was imported before; nothing changed.") % {"name": workshop.name},
+                )
+            if can_run(request.user, workshop):
+                return redirect("host:results", code=workshop.code)
+            return redirect("host:home")
+    return render(
+        request, "game/host_import.html", {"form": form}, status=400 if form.errors else 200
+    )
