@@ -3,9 +3,9 @@ for its follow-ups (``manage.py export_session CODE --for-followups`` there,
 ``manage.py import_session FILE`` or the upload on the dashboard here).
 
 The file holds what the follow-ups need and nothing else: the session (name, code,
-times, deck, follow-up weeks), and per person their plan, their consent and address
-(and the name they joined with, only for those who left an address, to greet them),
-and which of their mails a mail server already took. The laptop then sends nothing
+times, deck, follow-up weeks), and per person their plan, their consent and address,
+and which of their mails a mail server already took; no names (the mails of an imported
+session greet without one). The laptop then sends nothing
 more for that session (``Workshop.followups_moved``).
 
 An import checks the whole file before it writes anything; a deck this server does not
@@ -69,7 +69,6 @@ def export_for_followups(workshop: Workshop) -> dict[str, Any]:
         contact = getattr(player, "contact", None)
         entry: dict[str, Any] = {"ref": ref}
         if contact is not None and contact.email:
-            entry["name"] = player.name
             entry["contact"] = {
                 "email": contact.email,
                 "language": contact.language,
@@ -202,7 +201,7 @@ def check_file(data: Any) -> dict[str, Any]:
     }
 
 
-PLAYER_FIELDS = {"ref", "name", "contact", "plan", "sent"}
+PLAYER_FIELDS = {"ref", "contact", "plan", "sent"}
 
 
 def _check_player(entry: Any, n: int, cards: dict[str, Card]) -> dict[str, Any]:
@@ -224,9 +223,6 @@ def _check_player(entry: Any, n: int, cards: dict[str, Card]) -> dict[str, Any]:
             raise _bad(f"{where}'s language must be one of {', '.join(LANGUAGES)}")
         consented = _moment(contact.get("consented"), f"{where}'s consent")
         checked_contact = {"email": email, "language": language, "consented": consented}
-    name = entry.get("name")
-    if name is not None:
-        name = " ".join(_text(name, f"{where}'s name", 30, blank=False).split())
     plan = entry.get("plan", [])
     if not isinstance(plan, list) or len(plan) > MAX_PLAN_ITEMS:
         raise _bad(f"{where}'s plan must be a list of at most {MAX_PLAN_ITEMS} cards")
@@ -254,7 +250,7 @@ def _check_player(entry: Any, n: int, cards: dict[str, Card]) -> dict[str, Any]:
     sent = entry.get("sent", [])
     if not isinstance(sent, list) or not set(sent) <= set(KINDS):
         raise _bad(f"{where}'s sent mails must be among {', '.join(KINDS)}")
-    return {"name": name, "contact": checked_contact, "plan": items, "sent": sorted(set(sent))}
+    return {"contact": checked_contact, "plan": items, "sent": sorted(set(sent))}
 
 
 def import_key(checked: dict[str, Any]) -> str:
@@ -307,13 +303,8 @@ def _create(checked: dict[str, Any], key: str, by: AbstractBaseUser) -> Workshop
         import_key=key,
     )
     Workshop.objects.filter(pk=workshop.pk).update(created=checked["created"])
-    taken: set[str] = set()
     for n, entry in enumerate(checked["players"], start=1):
-        name = entry["name"] or f"Speler {n}"
-        while name.lower() in taken:
-            name = f"{name[:26]} {n}"
-        taken.add(name.lower())
-        player = Player.objects.create(workshop=workshop, name=name)
+        player = Player.objects.create(workshop=workshop, name=f"Speler {n}")
         PlanItem.objects.bulk_create(
             [
                 PlanItem(player=player, position=position, **item)

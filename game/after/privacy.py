@@ -3,13 +3,13 @@ sessions after the retention period (``manage.py purge_sessions``)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from game.models import Workshop
+from game.models import PlayerContact, Workshop
 from game.room.accounts import check_runs
 
 
@@ -23,12 +23,24 @@ def workshop_forget_people(*, workshop: Workshop, by: AbstractBaseUser) -> int:
     return count
 
 
+def last_day(workshop: Workshop) -> datetime:
+    """The session's last day of use: its start, or its last follow-up while follow-ups
+    are on and someone left an address for them (their check-in links then work)."""
+    weeks = max(workshop.followup_weeks_1, workshop.followup_weeks_2)
+    waiting = PlayerContact.objects.filter(player__workshop=workshop).exclude(email="")
+    if not weeks or workshop.followups_moved is not None or not waiting.exists():
+        return workshop.created
+    return (workshop.ended or workshop.created) + timedelta(weeks=weeks)
+
+
 def workshops_purge(*, older_than_days: int) -> int:
-    """Delete whole sessions created more than ``older_than_days`` days ago."""
+    """Delete whole sessions whose last day (``last_day``) is more than
+    ``older_than_days`` days ago."""
     cutoff = timezone.now() - timedelta(days=older_than_days)
-    old = Workshop.objects.filter(created__lt=cutoff)
-    count = old.count()
-    for workshop in old:
-        with transaction.atomic():
-            workshop.delete()
+    count = 0
+    for workshop in Workshop.objects.filter(created__lt=cutoff).iterator():
+        if last_day(workshop) < cutoff:
+            with transaction.atomic():
+                workshop.delete()
+            count += 1
     return count

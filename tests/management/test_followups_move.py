@@ -16,6 +16,7 @@ from django.urls import reverse
 from game.after.mail import followups_run
 from game.models import Mail, PlanItem, PlayerContact, Workshop
 from tests.after.followups.builders import BASE, ended_session
+from tests.after.followups.smtp import parts
 from tests.factories import facilitator
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +48,10 @@ def test_the_export_holds_plans_consents_and_addresses_and_nothing_else(tmp_path
         "followup_weeks_2",
     }
     anna, _bob, cees = data["players"]
-    assert anna["contact"]["email"] == "anna@example.org" and anna["name"] == "Anna"
-    assert "contact" not in cees and "name" not in cees  # no address: not even the name
+    assert anna["contact"]["email"] == "anna@example.org"
+    assert "contact" not in cees
+    assert not any("name" in player for player in data["players"])  # no names at all
+    assert "Anna" not in json.dumps(data["players"])
     assert len(cees["plan"]) == 2
     assert "tables" not in data and "polls" not in data
     assert oct((tmp_path / "f.json").stat().st_mode)[-3:] == "600"
@@ -101,6 +104,10 @@ def test_an_imported_session_sends_its_follow_ups_here_once(tmp_path, smtp):
     report = followups_run(base_url=BASE)
     assert len(report.sent) == 2  # the plans: on the laptop they were only files, if anything
     assert sorted(m["To"] for m in smtp.received) == ["anna@example.org", "bob@example.org"]
+    for message in smtp.received:  # the names stayed on the laptop: a greeting without one
+        text, html = parts(message)
+        assert text.startswith(("Hallo,\r\n", "Hello,\r\n")), text[:40]
+        assert "Speler" not in text and "Speler" not in html
 
 
 def test_mails_a_laptop_delivered_are_not_sent_again(tmp_path, smtp):
@@ -173,7 +180,31 @@ def test_purging_and_forgetting_erase_the_addresses():
     workshop_forget_people(workshop=first.workshop, by=first.workshop.facilitator)
     assert not PlayerContact.objects.filter(player__workshop=first.workshop).exists()
     Workshop.objects.filter(pk=second.workshop.pk).update(
-        created=second.workshop.created.replace(year=2000)
+        created=second.workshop.created.replace(year=2000),
+        ended=second.workshop.ended.replace(year=2000),
     )
     workshops_purge(older_than_days=90)
+    assert not PlayerContact.objects.exists()
+
+
+def test_a_session_waiting_for_its_follow_ups_is_kept_until_its_last_one_plus_the_retention():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from game.after.privacy import workshops_purge
+
+    waiting, silent = ended_session(), ended_session(names=("Dirk", "Eva", "Fien"))
+    PlayerContact.objects.filter(player__workshop=silent.workshop).delete()
+    held = timezone.now() - timedelta(days=100)  # 14 weeks ago: both follow-ups are past
+    Workshop.objects.filter(pk__in=[waiting.workshop.pk, silent.workshop.pk]).update(
+        created=held, ended=held
+    )
+    assert workshops_purge(older_than_days=90) == 1  # no address: 90 days after the day
+    assert Workshop.objects.filter(pk=waiting.workshop.pk).exists()
+    assert not Workshop.objects.filter(pk=silent.workshop.pk).exists()
+    # 12 weeks + 90 days after the day, the one with addresses goes too, addresses with it.
+    held = timezone.now() - timedelta(weeks=12, days=91)
+    Workshop.objects.filter(pk=waiting.workshop.pk).update(created=held, ended=held)
+    assert workshops_purge(older_than_days=90) == 1
     assert not PlayerContact.objects.exists()
