@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
 from django.db import transaction
 
-from cards.models import CARDS_PER_THEME, Card, CardLink, Deck, Theme, colour_validator
+from cards.models import CARDS_PER_THEME, Card, CardLink, Deck, Language, Theme, colour_validator
 
 FORMAT = "innovation-track-deck"
 VERSION = 1
@@ -22,6 +22,7 @@ DECK_FIELDS = {
     "version": int,
     "name": str,
     "slug": str,
+    "language": str,
     "about": str,
     "themes": list,
 }
@@ -35,7 +36,7 @@ CARD_FIELDS = {
     "links": list,
 }
 LINK_FIELDS = {"label": str, "url": str}
-OPTIONAL = {"about", "tip", "links"}
+OPTIONAL = {"about", "language", "tip", "links"}
 NON_EMPTY = {"name", "slug", "title", "call_to_action", "example", "label", "url", "colour"}
 
 
@@ -75,6 +76,8 @@ def validate_deck_data(data: Any) -> None:
     if data["format"] != FORMAT or data["version"] != VERSION:
         raise DeckFileError(f"deck: expected format {FORMAT!r} version {VERSION}")
     _check_with(validate_slug, data["slug"], "deck: slug")
+    if data.get("language", Language.NL) not in Language.values:
+        raise DeckFileError(f"deck: language must be one of {', '.join(Language.values)}")
     if not data["themes"]:
         raise DeckFileError("deck: it has no themes")
     slugs: set[str] = set()
@@ -106,20 +109,31 @@ class DeckExists(ValueError):
     pass
 
 
-def deck_import(*, data: Any, replace: bool = False) -> Deck:
-    """Create the deck described by ``data``; with ``replace`` overwrite one with its slug."""
+def deck_import(*, data: Any, replace: bool = False, published: bool = True) -> Deck:
+    """Create the deck described by ``data``; with ``replace`` overwrite one with its slug.
+    Decks imported here are the admins' (no owner), published unless told otherwise."""
     validate_deck_data(data)
     with transaction.atomic():
         deck = Deck.objects.filter(slug=data["slug"]).first()
         if deck is not None and not replace:
             raise DeckExists(f"a deck with slug {data['slug']!r} already exists")
+        if deck is not None and deck.frozen:
+            raise DeckExists(f"{data['slug']!r} is a frozen version of a deck; it never changes")
         if deck is None:
-            deck = Deck(slug=data["slug"])
+            deck = Deck(slug=data["slug"], published=published)
         deck.name = data["name"]
         deck.about = data.get("about", "")
+        deck.language = data.get("language", Language.NL)
         deck.save()
+        deck_fill(deck=deck, themes=data["themes"])
+    return deck
+
+
+def deck_fill(*, deck: Deck, themes: list[dict[str, Any]]) -> None:
+    """Replace the deck's themes and cards with ``themes`` (checked deck data)."""
+    with transaction.atomic():
         deck.themes.all().delete()
-        for order, theme_data in enumerate(data["themes"], start=1):
+        for order, theme_data in enumerate(themes, start=1):
             theme = Theme.objects.create(
                 deck=deck,
                 order=order,
@@ -140,7 +154,6 @@ def deck_import(*, data: Any, replace: bool = False) -> Deck:
                     CardLink(card=card, order=n, label=link["label"], url=link["url"])
                     for n, link in enumerate(card_data.get("links", []), start=1)
                 )
-    return deck
 
 
 def deck_export(*, deck: Deck) -> dict[str, Any]:
@@ -151,6 +164,7 @@ def deck_export(*, deck: Deck) -> dict[str, Any]:
         "version": VERSION,
         "name": deck.name,
         "slug": deck.slug,
+        "language": deck.language,
         "about": deck.about,
         "themes": [
             {

@@ -52,6 +52,20 @@ def workshop_for(request: HttpRequest, code: str) -> Workshop:
     return workshop
 
 
+def reads_deck(request: HttpRequest, deck) -> bool:
+    """A session plays this (frozen) deck and the request comes from one of its players
+    or from whoever runs it: they read its card pages even when it is not published
+    (cards.access.add_reader; game.apps registers it)."""
+    player = current_player(request)
+    if player is not None and player.workshop.deck_id == deck.pk:
+        return True
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    sessions = Workshop.objects.filter(deck=deck)
+    return user.is_superuser or sessions.filter(facilitator=user).exists()
+
+
 def join_url(request: HttpRequest, workshop: Workshop) -> str:
     """The URL phones open: on PUBLIC_URL when set, else on the host the browser used."""
     path = reverse("join_short", kwargs={"code": workshop.code})
