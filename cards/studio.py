@@ -92,11 +92,14 @@ def _check_change(by: AbstractBaseUser, deck: Deck) -> None:
 # --- making a deck ----------------------------------------------------------------------
 
 
+RESERVED_SLUGS = {"nieuw"}  # /studio/nieuw/ makes a new deck
+
+
 def free_slug(name: str, *, suffix: str = "") -> str:
     """A deck slug from ``name`` that no deck has yet."""
     base = (slugify(name)[: 90 - len(suffix)] or "deck") + suffix
     slug, n = base, 1
-    while Deck.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Deck.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
