@@ -44,7 +44,7 @@ class DeckFileError(ValueError):
     """The file is not a valid deck; the message names the place and the problem."""
 
 
-def _check_fields(obj: Any, fields: dict[str, type], where: str) -> None:
+def _check_fields(obj: Any, fields: dict[str, type], where: str, *, empty_ok: bool = False) -> None:
     if not isinstance(obj, dict):
         raise DeckFileError(f"{where}: expected an object, got {type(obj).__name__}")
     unknown = sorted(set(obj) - set(fields))
@@ -59,7 +59,7 @@ def _check_fields(obj: Any, fields: dict[str, type], where: str) -> None:
         # bool is an int subclass; a card number of `true` is still wrong.
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise DeckFileError(f"{where}: field {name!r} must be a {kind.__name__}")
-        if name in NON_EMPTY and not value.strip():
+        if name in NON_EMPTY and not empty_ok and not value.strip():
             raise DeckFileError(f"{where}: field {name!r} is empty")
 
 
@@ -70,8 +70,10 @@ def _check_with(validator, value: str, where: str) -> None:
         raise DeckFileError(f"{where}: {value!r} is not valid ({' '.join(exc.messages)})") from None
 
 
-def validate_deck_data(data: Any) -> None:
-    """Raise DeckFileError naming the first problem; return quietly for a valid deck."""
+def validate_deck_data(data: Any, *, structure_only: bool = False) -> None:
+    """Raise DeckFileError naming the first problem; return quietly for a valid deck.
+    ``structure_only``: only the fields, their types and the slugs; the studio checks
+    the texts, colours, numbers and links itself, naming every problem at once."""
     _check_fields(data, DECK_FIELDS, "deck")
     if data["format"] != FORMAT or data["version"] != VERSION:
         raise DeckFileError(f"deck: expected format {FORMAT!r} version {VERSION}")
@@ -87,21 +89,24 @@ def validate_deck_data(data: Any) -> None:
         _check_fields(theme, THEME_FIELDS, where)
         where = f"theme {t} ({theme['name']})"
         _check_with(validate_slug, theme["slug"], f"{where}: slug")
-        _check_with(colour_validator, theme["colour"], f"{where}: colour")
+        if not structure_only:
+            _check_with(colour_validator, theme["colour"], f"{where}: colour")
         if theme["slug"] in slugs:
             raise DeckFileError(f"{where}: slug {theme['slug']!r} is used twice")
         slugs.add(theme["slug"])
         cards = theme["cards"]
-        if len(cards) != CARDS_PER_THEME:
+        if len(cards) != CARDS_PER_THEME and not structure_only:
             raise DeckFileError(f"{where}: has {len(cards)} cards, a theme needs exactly 4")
         for c, card in enumerate(cards, start=1):
             card_where = f"{where}, card {c}"
-            _check_fields(card, CARD_FIELDS, card_where)
+            _check_fields(card, CARD_FIELDS, card_where, empty_ok=structure_only)
             for link_no, link in enumerate(card.get("links", []), start=1):
-                _check_fields(link, LINK_FIELDS, f"{card_where}, link {link_no}")
-                _check_with(url_validator, link["url"], f"{card_where}, link {link_no}: url")
+                link_where = f"{card_where}, link {link_no}"
+                _check_fields(link, LINK_FIELDS, link_where, empty_ok=structure_only)
+                if not structure_only:
+                    _check_with(url_validator, link["url"], f"{link_where}: url")
         numbers = sorted(card["number"] for card in cards)
-        if numbers != list(range(1, CARDS_PER_THEME + 1)):
+        if numbers != list(range(1, CARDS_PER_THEME + 1)) and not structure_only:
             raise DeckFileError(f"{where}: card numbers must be 1, 2, 3 and 4, got {numbers}")
 
 

@@ -225,6 +225,7 @@ def deck_data(
         raise SheetProblems(problems.listed())
     themes: dict[str, _Theme] = {}
     for number, row in enumerate(rows[1:], start=2):
+        row = [cell if isinstance(cell, str) else str(cell) for cell in row]
         cells = {column: (row[i] if i < len(row) else "") for column, i in columns.items()}
         extra = [cell for cell in row[len(COLUMNS) :] if cell.strip()]
         if not any(cell.strip() for cell in cells.values()) and not extra:

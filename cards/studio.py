@@ -18,7 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import F, ProtectedError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -164,7 +164,7 @@ def deck_from_json(*, by: AbstractBaseUser, content: bytes, name: str = "") -> D
             ]
         ) from None
     try:
-        deckio.validate_deck_data(data)
+        deckio.validate_deck_data(data, structure_only=True)
     except deckio.DeckFileError as exc:
         raise SheetProblems(
             [_("This is no JSON export of a deck: %(problem)s") % {"problem": exc}]
@@ -236,7 +236,7 @@ def themes_update(
         if set(map(str, themes)) != set(current):
             raise EditConflict({"themes": list(current)})
         # Free the orders first: (deck, order) is unique.
-        Theme.objects.filter(deck=deck).update(order=Theme.objects.filter(deck=deck).count() + 1000)
+        Theme.objects.filter(deck=deck).update(order=F("order") + 1000)
         ranked = sorted(themes.items(), key=lambda item: (item[1]["order"], item[0]))
         for position, (pk, values) in enumerate(ranked, start=1):
             theme = Theme.objects.get(pk=pk, deck=deck)
