@@ -63,7 +63,10 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File"))
     name = forms.CharField(label=gettext_lazy("Name of the deck"), max_length=100, required=False)
     language = forms.ChoiceField(
-        label=gettext_lazy("Language of its texts"), choices=Language.choices, initial="nl"
+        label=gettext_lazy("Language of its texts"),
+        choices=Language.choices,
+        initial="nl",
+        required=False,  # a JSON export names its own
     )
 
     def content(self) -> bytes:
@@ -247,7 +250,7 @@ def studio_new(request: HttpRequest) -> HttpResponse:
                         name=data["name"] or _file_title(data["file"].name),
                         content=form.content(),
                         filename=data["file"].name,
-                        language=data["language"],
+                        language=data["language"] or "nl",
                     )
                 else:
                     deck = studio.deck_from_json(

@@ -44,7 +44,7 @@ def about_html(deck: Deck) -> str:
     HTML anyway; a facilitator's is plain text, its markup escaped."""
     if deck.base.owner_id is None:
         return mark_safe(markdown.markdown(deck.about))
-    return linebreaks(deck.about, autoescape=True)
+    return mark_safe(linebreaks(deck.about, autoescape=True))  # escaped by linebreaks
 
 
 def deck_about(request: HttpRequest, deck: str) -> HttpResponse:
