@@ -340,6 +340,8 @@ def _colour(row: int, colour: str, theme: _Theme | None, problems: _Problems) ->
     if not colour:
         return
     if not COLOUR.match(colour):
+        if theme is not None and not theme.colour_row:
+            theme.colour_row = row  # named here; not "empty" again at the end
         problems.add(
             row,
             "colour",
@@ -415,7 +417,7 @@ def links_from_text(text: str) -> tuple[list[dict[str, str]], list[str]]:
 
 def _deck_checks(themes: dict[str, _Theme], problems: _Problems) -> None:
     for theme in themes.values():
-        if not theme.colour:
+        if not theme.colour and not theme.colour_row:
             problems.add(
                 theme.row,
                 "colour",

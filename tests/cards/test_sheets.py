@@ -406,3 +406,9 @@ def test_a_written_workbook_types_formula_like_text_as_text():
     assert sheet["D2"].value == "=SUM(A1:A3)"
     assert sheet["D2"].data_type == "s"
     assert [cell.value for cell in sheet[1]] == COLUMNS
+
+
+def test_a_bad_colour_is_named_once_not_also_as_missing():
+    assert problems_of(as_csv(with_cell(2, "colour", "blauw"))) == [
+        "rij 2, kolom colour: “blauw” is geen kleur als #rrggbb, bijvoorbeeld #1f6f8b"
+    ]
