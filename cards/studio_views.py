@@ -354,8 +354,8 @@ def _conflict_lines(changes: dict, labels: dict) -> list[str]:
 @facilitators_only
 @require_POST
 def studio_deck_edit(request: HttpRequest, deck: str, part: str) -> HttpResponse:
-    """One of the deck page's forms: ``part`` is settings, themes, theme, share,
-    publish or delete."""
+    """One of the deck page's forms: ``part`` is settings, themes, theme (a new one),
+    theme_delete, share, publish or delete."""
     deck_obj = deck_for(request, deck, change=True)
     by = request.user
     if part == "settings":
@@ -393,6 +393,11 @@ def studio_deck_edit(request: HttpRequest, deck: str, part: str) -> HttpResponse
                 messages.success(request, _("The theme was added with four cards to write."))
                 return redirect("cards:studio_deck", deck=deck_obj.slug)
         return _invalid(request, deck_obj, theme_form=form)
+    if part == "theme_delete":
+        theme = get_object_or_404(Theme, deck=deck_obj, pk=request.POST.get("theme") or 0)
+        studio.theme_delete(theme=theme, by=by)
+        messages.success(request, _("The theme “%(name)s” was deleted.") % {"name": theme.name})
+        return redirect("cards:studio_deck", deck=deck_obj.slug)
     if part == "share":
         form = ShareForm(request.POST)
         if form.is_valid():

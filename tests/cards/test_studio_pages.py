@@ -415,3 +415,18 @@ def test_the_admin_shows_a_frozen_version_but_never_changes_it(deck, fenna):
     assert card.title == "Thema 1 kaart 1"
     add = admin.get(reverse("admin:cards_theme_add")).content.decode()
     assert f'value="{version.pk}"' not in add and f'value="{deck.pk}"' in add
+
+
+def test_a_theme_is_deleted_with_its_cards_by_the_owner_only(deck, fenna, olaf):
+    theme = deck.themes.last()
+    url = reverse("cards:studio_deck_edit", kwargs={"deck": deck.slug, "part": "theme_delete"})
+    assert client_for(olaf).post(url, {"theme": theme.pk}).status_code == 404
+    page = (
+        client_for(fenna)
+        .get(reverse("cards:studio_deck", kwargs={"deck": deck.slug}))
+        .content.decode()
+    )
+    assert f'name="theme" value="{theme.pk}"' in page
+    assert client_for(fenna).post(url, {"theme": theme.pk}).status_code == 302
+    assert deck.themes.count() == 1
+    assert deck.problems() == ["Het spel heeft 1 thema; een spel heeft er 2 tot 13 nodig."]
