@@ -17,7 +17,9 @@ import pytest
 
 from tests.browser.conftest import SCREENSHOTS, screenshot
 from tests.browser.rooms import Room
+from tests.browser.test_csp import Violations
 from tests.browser.test_print_deck import OVERFLOWS, first_page_png, pdf_pages
+from tests.browser.test_quality import axe, report
 from tests.browser.test_session_flow import (
     Session,
     close_dialog,
@@ -99,7 +101,11 @@ def upload(page: Page, content: bytes, name: str, filename: str = "regio-noord.c
 def test_a_facilitator_brings_her_own_deck_plays_edits_and_prints_it(
     browser, site, facilitator_page, phones
 ):
-    dashboard = facilitator_page
+    watch = Violations()
+    dashboard = watch.watch(facilitator_page)
+    found: dict[str, list[str]] = {}
+    minor: list[str] = []
+    dashboard.reload()
     dashboard.get_by_role("link", name=re.compile("Mijn kaartspellen")).click()
     dashboard.wait_for_url("**/studio/")
     expect(dashboard.get_by_role("heading", level=1)).to_have_text("Mijn kaartspellen")
@@ -123,6 +129,7 @@ def test_a_facilitator_brings_her_own_deck_plays_edits_and_prints_it(
         "Het bestand heeft 2 problemen. Er is niets opgeslagen."
     )
     screenshot(dashboard, "studio-01-two-problems")
+    axe(dashboard, "studio, the problems of an upload", found, minor)
     expect(dashboard.locator(".studio-deck", has_text="Regio Noord")).to_have_count(
         0
     )  # nothing saved
@@ -135,6 +142,7 @@ def test_a_facilitator_brings_her_own_deck_plays_edits_and_prints_it(
     )
     expect(dashboard.locator(".studio-theme")).to_have_count(6)
     screenshot(dashboard, "studio-02-deck")
+    axe(dashboard, "studio, a deck", found, minor)
 
     # A session with it: one person on a phone, two bots.
     dashboard.goto("/host/")
@@ -160,6 +168,8 @@ def test_a_facilitator_brings_her_own_deck_plays_edits_and_prints_it(
     rng = random.Random(2026)
     play(session, rng, seconds=60, max_asks=2)
     editor = dashboard.context.new_page()
+    editor.on("console", watch._console)
+    editor.on("pageerror", lambda error: watch.found.append(f"page error: {error}"))
     editor.goto("/studio/regio-noord/zorg/1/")
     editor.fill("#id_title", NEW_TITLE)
     editor.get_by_role("button", name="Voorbeeld bekijken").click()
@@ -167,6 +177,7 @@ def test_a_facilitator_brings_her_own_deck_plays_edits_and_prints_it(
     expect(editor.locator(".studio-print .pc-title")).to_contain_text(NEW_TITLE)
     expect(editor.locator("#print-overflow")).to_be_hidden()
     screenshot(editor, "studio-03-card-preview")
+    axe(editor, "studio, a card and its previews", found, minor)
     editor.get_by_role("button", name="Opslaan", exact=True).click()
     expect(editor.locator(".studio-message")).to_have_text("Opgeslagen.")
     expect(editor.locator("#id_title")).to_have_value(NEW_TITLE)
@@ -211,6 +222,10 @@ def test_a_facilitator_brings_her_own_deck_plays_edits_and_prints_it(
         "(el) => getComputedStyle(el).backgroundColor"
     )
     assert band == "rgb(194, 24, 91)"  # Zorg's #c2185b
+
+    print("\naxe, moderate and minor (not failing):\n" + "\n".join(minor or ["none"]))
+    assert not any(found.values()), report(found)
+    watch.assert_none()
 
 
 def test_a_second_facilitator_gets_404_on_someone_elses_deck(browser, site, facilitator_page):
