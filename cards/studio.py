@@ -379,6 +379,25 @@ def deck_version_for_session(*, deck: Deck) -> Deck:
         )
 
 
+def versions_prune() -> int:
+    """Delete the frozen versions no session plays any more (their sessions were
+    purged), except each deck's newest, which the next session may take. Returns how
+    many were deleted."""
+    newest = {
+        version.source_id: version.pk
+        for version in Deck.objects.filter(frozen=True, source__isnull=False).order_by("version")
+    }
+    deleted = 0
+    for version in Deck.objects.filter(frozen=True).exclude(pk__in=newest.values()):
+        try:
+            with transaction.atomic():
+                version.delete()
+        except ProtectedError:  # a session still plays it
+            continue
+        deleted += 1
+    return deleted
+
+
 def version_changed(deck: Deck) -> bool:
     """Whether the deck changed since its newest version (or has none)."""
     latest = deck.versions.order_by("-version").first()

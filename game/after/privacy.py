@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from cards import studio
 from game.models import Workshop
 from game.room.accounts import check_runs
 
@@ -24,11 +25,13 @@ def workshop_forget_people(*, workshop: Workshop, by: AbstractBaseUser) -> int:
 
 
 def workshops_purge(*, older_than_days: int) -> int:
-    """Delete whole sessions created more than ``older_than_days`` days ago."""
+    """Delete whole sessions created more than ``older_than_days`` days ago, and the
+    versions of decks that only they played."""
     cutoff = timezone.now() - timedelta(days=older_than_days)
     old = Workshop.objects.filter(created__lt=cutoff)
     count = old.count()
     for workshop in old:
         with transaction.atomic():
             workshop.delete()
+    studio.versions_prune()
     return count
