@@ -176,7 +176,9 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _csv_escape(text: str) -> str:
+def csv_cell(text: str) -> str:
+    """Text a spreadsheet opening the CSV keeps as text: one it would take for a formula
+    gets an apostrophe in front (reading a deck's CSV takes it off again)."""
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
@@ -513,7 +515,7 @@ def write_csv(data: dict) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     for row in rows_of(data):
-        writer.writerow([_csv_escape(cell) if isinstance(cell, str) else cell for cell in row])
+        writer.writerow([csv_cell(cell) if isinstance(cell, str) else cell for cell in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

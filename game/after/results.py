@@ -8,6 +8,7 @@ import io
 from collections import Counter
 from typing import Any
 
+from cards import sheets
 from cards.models import Card
 from game.models import PlanItem, Workshop
 from game.table.selectors import room_ranking, room_tables
@@ -74,13 +75,15 @@ CSV_COLUMNS = ["player", "table", "position", "theme", "card", "action", "with_w
 
 def results_csv(workshop: Workshop) -> str:
     """All plans, a row per card. ``with_whom`` holds the sector's code, which is the
-    booklet's Dutch word (ondernemer, overheid, ...), the same in every language."""
+    booklet's Dutch word (ondernemer, overheid, ...), the same in every language. Text
+    that a spreadsheet would take for a formula (a deck's title, a player's words)
+    starts with an apostrophe, so that opening the file never runs it."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for item in results(workshop)["plan_items"]:
         writer.writerow(
-            [
+            csv_cells(
                 item.player.name,
                 item.player.table.number if item.player.table_id else "",
                 item.position,
@@ -89,6 +92,10 @@ def results_csv(workshop: Workshop) -> str:
                 item.action,
                 item.sector,
                 item.by_when,
-            ]
+            )
         )
     return out.getvalue()
+
+
+def csv_cells(*values: Any) -> list[Any]:
+    return [sheets.csv_cell(value) if isinstance(value, str) else value for value in values]
