@@ -6,7 +6,57 @@ from django.utils.translation import gettext_lazy as _
 from cards.models import CARDS_PER_THEME, Card, CardLink, Deck, Theme
 
 
-class ThemeInline(admin.TabularInline):
+def _deck_of(obj) -> Deck | None:
+    if isinstance(obj, Deck):
+        return obj
+    if isinstance(obj, Theme):
+        return obj.deck
+    if isinstance(obj, Card):
+        return obj.theme.deck
+    if isinstance(obj, CardLink):
+        return obj.card.theme.deck
+    return None
+
+
+def _frozen(obj) -> bool:
+    deck = _deck_of(obj) if obj is not None else None
+    return bool(deck is not None and deck.frozen)
+
+
+# A new theme, card or link goes into an editable deck only.
+EDITABLE = {
+    "deck": {"frozen": False},
+    "theme": {"deck__frozen": False},
+    "card": {"theme__deck__frozen": False},
+}
+
+
+class FrozenReadOnly:
+    """A frozen version of a deck (what a session plays) is shown, never changed."""
+
+    def has_change_permission(self, request, obj=None):
+        return not _frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _frozen(obj) and super().has_delete_permission(request, obj)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if _frozen(obj) else super().get_prepopulated_fields(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in EDITABLE:
+            kwargs["queryset"] = db_field.related_model.objects.filter(**EDITABLE[db_field.name])
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class FrozenInline(FrozenReadOnly):
+    """An inline of a frozen deck's theme, card or link: ``obj`` is the parent."""
+
+    def has_add_permission(self, request, obj=None):
+        return not _frozen(obj) and super().has_add_permission(request, obj)
+
+
+class ThemeInline(FrozenInline, admin.TabularInline):
     model = Theme
     extra = 0
     fields = ["order", "name", "slug", "colour", "card_count"]
@@ -23,11 +73,23 @@ class ThemeInline(admin.TabularInline):
 
 
 @admin.register(Deck)
-class DeckAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "theme_count", "playable"]
-    search_fields = ["name", "slug", "about"]
+class DeckAdmin(FrozenReadOnly, admin.ModelAdmin):
+    list_display = ["name", "slug", "version_of", "owner", "published", "theme_count", "playable"]
+    list_filter = ["frozen", "published", "language", "owner"]
+    search_fields = ["name", "slug", "about", "owner__username"]
     prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["shared_with"]
+    list_select_related = ["owner", "source"]
+    readonly_fields = ["frozen", "source", "version"]
     inlines = [ThemeInline]
+
+    @admin.display(description=_("version of"), ordering="source__name")
+    def version_of(self, deck: Deck) -> str:
+        return (
+            _("%(name)s, version %(version)d") % {"name": deck.source, "version": deck.version}
+            if deck.frozen
+            else None
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_theme_count=Count("themes"))
@@ -44,7 +106,7 @@ class DeckAdmin(admin.ModelAdmin):
         return _("No: %(reasons)s") % {"reasons": " ".join(problems)}
 
 
-class CardInline(admin.StackedInline):
+class CardInline(FrozenInline, admin.StackedInline):
     model = Card
     extra = 0
     max_num = CARDS_PER_THEME
@@ -53,7 +115,7 @@ class CardInline(admin.StackedInline):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(FrozenReadOnly, admin.ModelAdmin):
     list_display = ["name", "deck", "order", "colour", "card_count"]
     list_filter = ["deck"]
     search_fields = ["name", "slug"]
@@ -73,7 +135,7 @@ class ThemeAdmin(admin.ModelAdmin):
 URL_FIELD = {models.URLField: {"assume_scheme": "https"}}
 
 
-class CardLinkInline(admin.TabularInline):
+class CardLinkInline(FrozenInline, admin.TabularInline):
     model = CardLink
     formfield_overrides = URL_FIELD
     extra = 0
@@ -81,7 +143,7 @@ class CardLinkInline(admin.TabularInline):
 
 
 @admin.register(Card)
-class CardAdmin(admin.ModelAdmin):
+class CardAdmin(FrozenReadOnly, admin.ModelAdmin):
     list_display = ["title", "number", "theme", "deck"]
     list_display_links = ["title"]
     list_filter = ["theme__deck", "theme"]
@@ -95,7 +157,7 @@ class CardAdmin(admin.ModelAdmin):
 
 
 @admin.register(CardLink)
-class CardLinkAdmin(admin.ModelAdmin):
+class CardLinkAdmin(FrozenReadOnly, admin.ModelAdmin):
     formfield_overrides = URL_FIELD
     list_display = ["label", "url", "card"]
     list_filter = ["card__theme__deck", "card__theme"]

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
 from django.db import transaction
 
-from cards.models import CARDS_PER_THEME, Card, CardLink, Deck, Theme, colour_validator
+from cards.models import CARDS_PER_THEME, Card, CardLink, Deck, Language, Theme, colour_validator
 
 FORMAT = "innovation-track-deck"
 VERSION = 1
@@ -22,6 +22,7 @@ DECK_FIELDS = {
     "version": int,
     "name": str,
     "slug": str,
+    "language": str,
     "about": str,
     "themes": list,
 }
@@ -35,7 +36,7 @@ CARD_FIELDS = {
     "links": list,
 }
 LINK_FIELDS = {"label": str, "url": str}
-OPTIONAL = {"about", "tip", "links"}
+OPTIONAL = {"about", "language", "tip", "links"}
 NON_EMPTY = {"name", "slug", "title", "call_to_action", "example", "label", "url", "colour"}
 
 
@@ -43,7 +44,7 @@ class DeckFileError(ValueError):
     """The file is not a valid deck; the message names the place and the problem."""
 
 
-def _check_fields(obj: Any, fields: dict[str, type], where: str) -> None:
+def _check_fields(obj: Any, fields: dict[str, type], where: str, *, empty_ok: bool = False) -> None:
     if not isinstance(obj, dict):
         raise DeckFileError(f"{where}: expected an object, got {type(obj).__name__}")
     unknown = sorted(set(obj) - set(fields))
@@ -58,7 +59,7 @@ def _check_fields(obj: Any, fields: dict[str, type], where: str) -> None:
         # bool is an int subclass; a card number of `true` is still wrong.
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise DeckFileError(f"{where}: field {name!r} must be a {kind.__name__}")
-        if name in NON_EMPTY and not value.strip():
+        if name in NON_EMPTY and not empty_ok and not value.strip():
             raise DeckFileError(f"{where}: field {name!r} is empty")
 
 
@@ -69,12 +70,16 @@ def _check_with(validator, value: str, where: str) -> None:
         raise DeckFileError(f"{where}: {value!r} is not valid ({' '.join(exc.messages)})") from None
 
 
-def validate_deck_data(data: Any) -> None:
-    """Raise DeckFileError naming the first problem; return quietly for a valid deck."""
+def validate_deck_data(data: Any, *, structure_only: bool = False) -> None:
+    """Raise DeckFileError naming the first problem; return quietly for a valid deck.
+    ``structure_only``: only the fields, their types and the slugs; the studio checks
+    the texts, colours, numbers and links itself, naming every problem at once."""
     _check_fields(data, DECK_FIELDS, "deck")
     if data["format"] != FORMAT or data["version"] != VERSION:
         raise DeckFileError(f"deck: expected format {FORMAT!r} version {VERSION}")
     _check_with(validate_slug, data["slug"], "deck: slug")
+    if data.get("language", Language.NL) not in Language.values:
+        raise DeckFileError(f"deck: language must be one of {', '.join(Language.values)}")
     if not data["themes"]:
         raise DeckFileError("deck: it has no themes")
     slugs: set[str] = set()
@@ -84,21 +89,24 @@ def validate_deck_data(data: Any) -> None:
         _check_fields(theme, THEME_FIELDS, where)
         where = f"theme {t} ({theme['name']})"
         _check_with(validate_slug, theme["slug"], f"{where}: slug")
-        _check_with(colour_validator, theme["colour"], f"{where}: colour")
+        if not structure_only:
+            _check_with(colour_validator, theme["colour"], f"{where}: colour")
         if theme["slug"] in slugs:
             raise DeckFileError(f"{where}: slug {theme['slug']!r} is used twice")
         slugs.add(theme["slug"])
         cards = theme["cards"]
-        if len(cards) != CARDS_PER_THEME:
+        if len(cards) != CARDS_PER_THEME and not structure_only:
             raise DeckFileError(f"{where}: has {len(cards)} cards, a theme needs exactly 4")
         for c, card in enumerate(cards, start=1):
             card_where = f"{where}, card {c}"
-            _check_fields(card, CARD_FIELDS, card_where)
+            _check_fields(card, CARD_FIELDS, card_where, empty_ok=structure_only)
             for link_no, link in enumerate(card.get("links", []), start=1):
-                _check_fields(link, LINK_FIELDS, f"{card_where}, link {link_no}")
-                _check_with(url_validator, link["url"], f"{card_where}, link {link_no}: url")
+                link_where = f"{card_where}, link {link_no}"
+                _check_fields(link, LINK_FIELDS, link_where, empty_ok=structure_only)
+                if not structure_only:
+                    _check_with(url_validator, link["url"], f"{link_where}: url")
         numbers = sorted(card["number"] for card in cards)
-        if numbers != list(range(1, CARDS_PER_THEME + 1)):
+        if numbers != list(range(1, CARDS_PER_THEME + 1)) and not structure_only:
             raise DeckFileError(f"{where}: card numbers must be 1, 2, 3 and 4, got {numbers}")
 
 
@@ -106,20 +114,31 @@ class DeckExists(ValueError):
     pass
 
 
-def deck_import(*, data: Any, replace: bool = False) -> Deck:
-    """Create the deck described by ``data``; with ``replace`` overwrite one with its slug."""
+def deck_import(*, data: Any, replace: bool = False, published: bool = True) -> Deck:
+    """Create the deck described by ``data``; with ``replace`` overwrite one with its slug.
+    Decks imported here are the admins' (no owner), published unless told otherwise."""
     validate_deck_data(data)
     with transaction.atomic():
         deck = Deck.objects.filter(slug=data["slug"]).first()
         if deck is not None and not replace:
             raise DeckExists(f"a deck with slug {data['slug']!r} already exists")
+        if deck is not None and deck.frozen:
+            raise DeckExists(f"{data['slug']!r} is a frozen version of a deck; it never changes")
         if deck is None:
-            deck = Deck(slug=data["slug"])
+            deck = Deck(slug=data["slug"], published=published)
         deck.name = data["name"]
         deck.about = data.get("about", "")
+        deck.language = data.get("language", Language.NL)
         deck.save()
+        deck_fill(deck=deck, themes=data["themes"])
+    return deck
+
+
+def deck_fill(*, deck: Deck, themes: list[dict[str, Any]]) -> None:
+    """Replace the deck's themes and cards with ``themes`` (checked deck data)."""
+    with transaction.atomic():
         deck.themes.all().delete()
-        for order, theme_data in enumerate(data["themes"], start=1):
+        for order, theme_data in enumerate(themes, start=1):
             theme = Theme.objects.create(
                 deck=deck,
                 order=order,
@@ -140,7 +159,6 @@ def deck_import(*, data: Any, replace: bool = False) -> Deck:
                     CardLink(card=card, order=n, label=link["label"], url=link["url"])
                     for n, link in enumerate(card_data.get("links", []), start=1)
                 )
-    return deck
 
 
 def deck_export(*, deck: Deck) -> dict[str, Any]:
@@ -151,6 +169,7 @@ def deck_export(*, deck: Deck) -> dict[str, Any]:
         "version": VERSION,
         "name": deck.name,
         "slug": deck.slug,
+        "language": deck.language,
         "about": deck.about,
         "themes": [
             {

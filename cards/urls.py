@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cards import views
+from cards import studio_views, views
 
 app_name = "cards"
 
@@ -13,4 +13,18 @@ urlpatterns = [
     path("kaarten/<slug:deck>/print/", views.deck_print, name="print"),
     path("kaarten/<slug:deck>/<slug:theme>/", views.theme_detail, name="theme"),
     path("kaarten/<slug:deck>/<slug:theme>/<int:number>/", views.card_detail, name="card"),
+    # The deck studio (cards.studio_views), for facilitators.
+    path("studio/", studio_views.studio_home, name="studio"),
+    path("studio/nieuw/", studio_views.studio_new, name="studio_new"),
+    path("studio/sjabloon.<str:kind>", studio_views.studio_template, name="studio_template"),
+    path("studio/<slug:deck>/", studio_views.studio_deck, name="studio_deck"),
+    path(
+        "studio/<slug:deck>/do/<str:part>/", studio_views.studio_deck_edit, name="studio_deck_edit"
+    ),
+    path("studio/<slug:deck>/export.<str:kind>", studio_views.studio_export, name="studio_export"),
+    path(
+        "studio/<slug:deck>/<slug:theme>/<int:number>/",
+        studio_views.studio_card,
+        name="studio_card",
+    ),
 ]

@@ -1,11 +1,14 @@
-"""Public, read-only pages of the deck: "De kaarten", one card, and the deck to print."""
+"""The pages of a deck: "De kaarten", one card, and the deck to print. Public for a
+published deck; otherwise for who may use it (``cards.access``), and 404 for others."""
 
 import markdown
 import segno
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 
+from cards import access
 from cards.models import Card, Deck, Theme
 
 DEFAULT_DECK = "innovation-on-track"
@@ -16,23 +19,38 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def deck_default(request: HttpRequest) -> HttpResponse:
-    deck = Deck.objects.filter(slug=DEFAULT_DECK).first() or Deck.objects.first()
+    published = Deck.objects.filter(frozen=False, published=True)
+    deck = published.filter(slug=DEFAULT_DECK).first() or published.first()
     if deck is None:
         raise Http404("No deck has been loaded yet.")
     return redirect(deck)
 
 
+def readable(request: HttpRequest, deck: Deck) -> Deck:
+    """The deck, or a 404 for who may not read it (not even confirming it exists)."""
+    if not access.can_read(request, deck):
+        raise Http404("No such deck.")
+    return deck
+
+
 def deck_detail(request: HttpRequest, deck: str) -> HttpResponse:
-    deck_obj = get_object_or_404(Deck, slug=deck)
+    deck_obj = readable(request, get_object_or_404(Deck, slug=deck))
     themes = deck_obj.themes.prefetch_related("cards")
     return render(request, "cards/deck.html", {"deck": deck_obj, "themes": themes})
 
 
+def about_html(deck: Deck) -> str:
+    """The about text as HTML: Markdown for a deck of the admins, who are trusted with
+    HTML anyway; a facilitator's is plain text, its markup escaped."""
+    if deck.base.owner_id is None:
+        return mark_safe(markdown.markdown(deck.about))
+    return mark_safe(linebreaks(deck.about, autoescape=True))  # escaped by linebreaks
+
+
 def deck_about(request: HttpRequest, deck: str) -> HttpResponse:
-    deck_obj = get_object_or_404(Deck, slug=deck)
-    # The about text is written by admins, who are trusted with HTML anyway.
-    about_html = mark_safe(markdown.markdown(deck_obj.about))
-    return render(request, "cards/about.html", {"deck": deck_obj, "about_html": about_html})
+    deck_obj = readable(request, get_object_or_404(Deck, slug=deck))
+    context = {"deck": deck_obj, "about_html": about_html(deck_obj)}
+    return render(request, "cards/about.html", context)
 
 
 def card_detail(request: HttpRequest, deck: str, theme: str, number: int) -> HttpResponse:
@@ -42,6 +60,7 @@ def card_detail(request: HttpRequest, deck: str, theme: str, number: int) -> Htt
         theme__slug=theme,
         number=number,
     )
+    readable(request, card.theme.deck)
     siblings = card.theme.cards.all()
     # ?fragment: just the card, for the game page's card dialog.
     template = "cards/_card.html" if "fragment" in request.GET else "cards/card.html"
@@ -51,6 +70,7 @@ def card_detail(request: HttpRequest, deck: str, theme: str, number: int) -> Htt
 def theme_detail(request: HttpRequest, deck: str, theme: str) -> HttpResponse:
     """A quartet: its four cards' calls to action, to talk about at the table."""
     theme_obj = get_object_or_404(Theme.objects.select_related("deck"), deck__slug=deck, slug=theme)
+    readable(request, theme_obj.deck)
     template = "cards/_quartet.html" if "fragment" in request.GET else "cards/theme.html"
     return render(request, template, {"theme": theme_obj, "cards": theme_obj.cards.all()})
 
@@ -63,14 +83,22 @@ SHEET_ROWS = 2
 
 def deck_print(request: HttpRequest, deck: str) -> HttpResponse:
     """Every card of the deck (or those of ?cards=) to print, cut and play on paper."""
-    deck_obj = get_object_or_404(Deck, slug=deck)
+    deck_obj = readable(request, get_object_or_404(Deck, slug=deck))
     cards = list(
         Card.objects.filter(theme__deck=deck_obj)
         .select_related("theme__deck")
         .order_by("theme__order", "number")
     )
     chosen, unknown = chosen_cards(cards, request.GET.get("cards", ""))
-    context = {"deck": deck_obj, "chosen": chosen, "total": len(cards), "unknown": unknown}
+    # A QR code leads to the card's page, which only a published deck's readers all see.
+    with_qr = deck_obj.base.published
+    context = {
+        "deck": deck_obj,
+        "chosen": chosen,
+        "total": len(cards),
+        "unknown": unknown,
+        "with_qr": with_qr,
+    }
     context["themes"] = deck_obj.themes.all()  # their colours, on the backs
     if unknown:
         return render(request, "cards/print.html", context, status=400)
@@ -81,7 +109,7 @@ def deck_print(request: HttpRequest, deck: str) -> HttpResponse:
         {
             "card": card,
             "siblings": siblings[card.theme_id],
-            "qr": qr_svg(request.build_absolute_uri(card.get_absolute_url())),
+            "qr": qr_svg(request.build_absolute_uri(card.get_absolute_url())) if with_qr else "",
         }
         for card in chosen
     ]

@@ -7,4 +7,8 @@ class GameConfig(AppConfig):
     verbose_name = _("Game")
 
     def ready(self) -> None:
+        from cards import access
         from game import checks  # noqa: F401  (registers the deploy checks)
+        from game.views.common import reads_deck
+
+        access.add_reader(reads_deck)

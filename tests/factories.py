@@ -23,6 +23,7 @@ class DeckFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Deck {n}")
     slug = factory.Sequence(lambda n: f"deck-{n}")
     about = "Een spel over innovatie."
+    published = True  # an admins' deck for every facilitator, as the real one
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):

@@ -26,14 +26,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 
+from cards.models import Card, Deck
 from game.errors import Refused
 from game.models import (
     FOLLOWUP_WEEKS_MAX,
@@ -53,6 +56,10 @@ log = logging.getLogger(__name__)
 TOKEN_MAX_AGE = timedelta(days=90)
 CHECKIN_SALT = "game.followups.checkin"
 STOP_SALT = "game.followups.stop"
+CARD_SALT = "game.followups.card"
+# A mail's link to a card of a deck that is not published carries this signed parameter:
+# the card pages open for whoever holds it (the player, on any device), for TOKEN_MAX_AGE.
+CARD_READER = "lezer"
 SEND_HOUR = 9  # follow-ups go from 09:00 on their day (TIME_ZONE)
 LEASE = timedelta(minutes=10)  # a claimed mail is another run's again after this
 BATCH = 20
@@ -362,6 +369,27 @@ def outbox_claim(
 
 
 # --- the links --------------------------------------------------------------------------------
+
+
+def card_link(card: Card, base: str) -> str:
+    """The card's page, absolute; for a deck that is not published, with a signed
+    parameter that opens the pages of the deck's version it belongs to."""
+    url = base + card.get_absolute_url()
+    deck = card.theme.deck
+    if deck.base.published:
+        return url
+    return f"{url}?{urlencode({CARD_READER: signing.dumps(deck.pk, salt=CARD_SALT)})}"
+
+
+def reads_by_link(request: HttpRequest, deck: Deck) -> bool:
+    """The request holds a mail's signed link to this deck's cards, still valid."""
+    token = request.GET.get(CARD_READER, "")
+    if not token:
+        return False
+    try:
+        return signing.loads(token, salt=CARD_SALT, max_age=TOKEN_MAX_AGE) == deck.pk
+    except signing.BadSignature:
+        return False
 
 
 def make_token(player_id: int, kind: str, *, salt: str) -> str:

@@ -93,7 +93,7 @@ def _items(player: Player, base: str, checkin_url: str) -> list[MailItem]:
         items.append(
             MailItem(
                 item=item,
-                card_url=base + item.card.get_absolute_url(),
+                card_url=followups.card_link(item.card, base),
                 sector=str(sectors.get(item.sector, "")) if item.sector else "",
                 by_when=(last.by_when if last and last.by_when else item.by_when),
                 status=str(statuses.get(last.status, "")) if last else "",

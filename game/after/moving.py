@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cards import studio
 from cards.models import Card, Deck
 from game.after.followups import KINDS, LANGUAGES, check_weeks
 from game.errors import Refused
@@ -101,7 +102,8 @@ def export_for_followups(workshop: Workshop) -> dict[str, Any]:
             "code": workshop.code,
             "created": workshop.created.isoformat(),
             "ended": workshop.ended.isoformat() if workshop.ended else None,
-            "deck": {"slug": workshop.deck.slug, "name": workshop.deck.name},
+            # The deck itself, not the laptop's version of it: the server here plays its own.
+            "deck": {"slug": workshop.deck.base.slug, "name": workshop.deck.base.name},
             "followup_weeks_1": workshop.followup_weeks_1,
             "followup_weeks_2": workshop.followup_weeks_2,
         },
@@ -180,9 +182,10 @@ def check_file(data: Any) -> dict[str, Any]:
         raise _bad("the session's deck is missing")
     slug = _text(deck_info.get("slug"), "the deck's slug", 100, blank=False)
     deck_name = _text(deck_info.get("name", ""), "the deck's name", 100)
-    deck = Deck.objects.filter(slug=slug).first()
+    deck = Deck.objects.filter(slug=slug).select_related("source").first()
     if deck is None:
         raise Refused("unknown_deck", deck=f"{deck_name or slug} ({slug})")
+    deck = deck.base  # a version's slug (an older file) names its deck
     cards = {
         card.key: card for card in Card.objects.filter(theme__deck=deck).select_related("theme")
     }
@@ -291,11 +294,15 @@ def _free_code(wanted: str) -> str:
 
 def _create(checked: dict[str, Any], key: str, by: AbstractBaseUser) -> Workshop:
     first, second = checked["weeks"]
+    # The session plays this server's version of the deck, as a session made here would;
+    # the plans' cards are that version's cards with the same keys.
+    version = studio.deck_version_for_session(deck=checked["deck"])
+    cards = {card.key: card for card in Card.objects.filter(theme__deck=version)}
     workshop = Workshop.objects.create(
         name=checked["name"],
         code=_free_code(checked["code"]),
         facilitator=by,
-        deck=checked["deck"],
+        deck=version,
         status=Workshop.Status.ENDED,
         ended=checked["ended"],
         followup_weeks_1=first,
@@ -307,7 +314,9 @@ def _create(checked: dict[str, Any], key: str, by: AbstractBaseUser) -> Workshop
         player = Player.objects.create(workshop=workshop, name=f"Speler {n}")
         PlanItem.objects.bulk_create(
             [
-                PlanItem(player=player, position=position, **item)
+                PlanItem(
+                    player=player, position=position, **{**item, "card": cards[item["card"].key]}
+                )
                 for position, item in enumerate(entry["plan"], start=1)
             ]
         )

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from cards import studio
 from game.models import PlayerContact, Workshop
 from game.room.accounts import check_runs
 
@@ -35,7 +36,7 @@ def last_day(workshop: Workshop) -> datetime:
 
 def workshops_purge(*, older_than_days: int) -> int:
     """Delete whole sessions whose last day (``last_day``) is more than
-    ``older_than_days`` days ago."""
+    ``older_than_days`` days ago, and the versions of decks that only they played."""
     cutoff = timezone.now() - timedelta(days=older_than_days)
     count = 0
     for workshop in Workshop.objects.filter(created__lt=cutoff).iterator():
@@ -43,4 +44,5 @@ def workshops_purge(*, older_than_days: int) -> int:
             with transaction.atomic():
                 workshop.delete()
             count += 1
+    studio.versions_prune()
     return count

@@ -255,9 +255,13 @@ class CardFigures:
 
 def card_figures(workshops: list[Workshop]) -> list[dict[str, Any]]:
     """Per theme (of the sessions' decks, in order) and card: how often it was chosen for
-    a plan, and how many of those are started or done by their latest check-in."""
+    a plan, and how many of those are started or done by their latest check-in. Sessions
+    that played different versions of one deck count together: a card is its deck (the
+    editable one) and its key, shown as its newest version names it."""
     items = list(
-        PlanItem.objects.filter(player__in=_people(workshops)).select_related("card__theme__deck")
+        PlanItem.objects.filter(player__in=_people(workshops)).select_related(
+            "card__theme__deck__source"
+        )
     )
     latest = latest_checkins(workshops)
     chosen: Counter = Counter()
@@ -265,21 +269,28 @@ def card_figures(workshops: list[Workshop]) -> list[dict[str, Any]]:
         CheckInStatus.STARTED: Counter(),
         CheckInStatus.DONE: Counter(),
     }
-    cards = {}
+    cards: dict[tuple[int, str], Any] = {}
     for item in items:
-        cards[item.card_id] = item.card
-        chosen[item.card_id] += 1
+        card = item.card
+        same = (card.theme.deck.base.pk, card.key)
+        if same not in cards or card.theme.deck.pk > cards[same].theme.deck.pk:
+            cards[same] = card  # the newest version's texts
+        chosen[same] += 1
         checkin = latest.get(item.pk)
         if checkin is not None and checkin.status in by_status:
-            by_status[checkin.status][item.card_id] += 1
-    themes: dict[Any, list[CardFigures]] = {}
-    for card in sorted(cards.values(), key=lambda c: (c.theme.deck.name, c.theme.order, c.number)):
-        themes.setdefault(card.theme, []).append(
+            by_status[checkin.status][same] += 1
+    themes: dict[tuple[int, str], tuple[Any, list[CardFigures]]] = {}
+    order = sorted(
+        cards.items(), key=lambda kv: (kv[1].theme.deck.name, kv[1].theme.order, kv[1].number)
+    )
+    for (deck, _key), card in order:
+        _theme, rows = themes.setdefault((deck, card.theme.slug), (card.theme, []))
+        rows.append(
             CardFigures(
                 card,
-                chosen[card.pk],
-                by_status[CheckInStatus.STARTED][card.pk],
-                by_status[CheckInStatus.DONE][card.pk],
+                chosen[(deck, card.key)],
+                by_status[CheckInStatus.STARTED][(deck, card.key)],
+                by_status[CheckInStatus.DONE][(deck, card.key)],
             )
         )
     return [
@@ -290,7 +301,7 @@ def card_figures(workshops: list[Workshop]) -> list[dict[str, Any]]:
             "started": sum(row.started for row in rows),
             "done": sum(row.done for row in rows),
         }
-        for theme, rows in themes.items()
+        for theme, rows in themes.values()
     ]
 
 

@@ -8,6 +8,7 @@ import io
 from collections import Counter
 from typing import Any
 
+from cards import sheets
 from cards.models import Card
 from game.models import PlanItem, Workshop
 from game.table.selectors import room_ranking, room_tables
@@ -69,16 +70,11 @@ def top_ideas(workshop: Workshop, limit: int = 5) -> list[dict[str, Any]]:
     ]
 
 
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def safe_cell(value: Any) -> Any:
     """Text a spreadsheet shows as text: a leading ``'`` before what would start a formula
-    (OWASP's advice for CSV files). Numbers pass as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    (OWASP's advice for CSV files; the rule is ``cards.sheets.csv_cell``'s). Numbers pass
+    as they are."""
+    return sheets.csv_cell(value) if isinstance(value, str) else value
 
 
 CSV_COLUMNS = ["player", "table", "position", "theme", "card", "action", "with_whom", "by_when"]
@@ -86,7 +82,9 @@ CSV_COLUMNS = ["player", "table", "position", "theme", "card", "action", "with_w
 
 def results_csv(workshop: Workshop) -> str:
     """All plans, a row per card. ``with_whom`` holds the sector's code, which is the
-    booklet's Dutch word (ondernemer, overheid, ...), the same in every language."""
+    booklet's Dutch word (ondernemer, overheid, ...), the same in every language. Text
+    that a spreadsheet would take for a formula (a deck's title, a player's words)
+    starts with an apostrophe, so that opening the file never runs it."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)

@@ -10,7 +10,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
 
+from cards import access
 from cards.models import Deck
+from cards.studio import deck_version_for_session
 from game.errors import Refused
 from game.models import (
     CODE_ALPHABET,
@@ -37,12 +39,15 @@ def workshop_create(
     table_size: int = 5,
     **timing: int,
 ) -> Workshop:
-    """``timing``: away_after, stand_in_after and nudge_after (see ``workshop_set_timing``)."""
-    if not can_host(facilitator):
+    """``timing``: away_after, stand_in_after and nudge_after (see ``workshop_set_timing``).
+    The session plays a frozen version of ``deck`` as it is now: later edits of the deck
+    make new versions for later sessions."""
+    if not can_host(facilitator) or not access.can_use(facilitator, deck):
         raise Refused("forbidden")
     problems = deck.problems()
     if problems:
         raise Refused("deck_not_playable", reasons=" ".join(problems))
+    deck = deck_version_for_session(deck=deck)
     # Codes are random; on the rare collision draw again.
     for _attempt in range(20):
         try:

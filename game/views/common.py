@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from game.after import followups
 from game.errors import Refused
 from game.models import Player, Workshop
 from game.room.accounts import can_host, can_run, player_token
@@ -50,6 +51,23 @@ def workshop_for(request: HttpRequest, code: str) -> Workshop:
     if not can_run(request.user, workshop):
         raise Http404  # another facilitator's session: don't even confirm it exists
     return workshop
+
+
+def reads_deck(request: HttpRequest, deck) -> bool:
+    """A session plays this (frozen) deck and the request comes from one of its players
+    or from whoever runs it, or holds a mail's signed link to its cards: they read its
+    card pages even when it is not published (cards.access.add_reader; game.apps
+    registers it)."""
+    if followups.reads_by_link(request, deck):
+        return True
+    player = current_player(request)
+    if player is not None and player.workshop.deck_id == deck.pk:
+        return True
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    sessions = Workshop.objects.filter(deck=deck)
+    return user.is_superuser or sessions.filter(facilitator=user).exists()
 
 
 def join_url(request: HttpRequest, workshop: Workshop) -> str:

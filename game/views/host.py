@@ -9,12 +9,15 @@ from dataclasses import dataclass
 import segno
 from django import forms
 from django.contrib import messages
+from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from cards import access
 from cards.models import Deck, Theme
+from cards.views import DEFAULT_DECK
 from game.after import followups, mail
 from game.errors import Refused
 from game.models import BotLevel, MissPassesTo, PollTemplate, Workshop
@@ -61,15 +64,31 @@ class WorkshopForm(forms.Form):
                 self.add_error("followup_weeks_2", refusal.message())
         return cleaned
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        playable = [deck.pk for deck in Deck.objects.all() if deck.is_playable]
-        self.fields["deck"].queryset = Deck.objects.filter(pk__in=playable)
+        decks = access.decks_usable_by(user)
+        playable = [deck.pk for deck in decks if deck.is_playable]
+        # The facilitator's own decks first, then the shared and published ones.
+        self.fields["deck"].queryset = (
+            Deck.objects.filter(pk__in=playable).select_related("owner")
+        ).order_by(Case(When(owner=user, then=0), default=1), "name")
+        self.fields["deck"].label_from_instance = lambda deck: (
+            deck.name if deck.owner_id == user.pk else f"{deck.name} ({deck_origin(deck)})"
+        )
+        default = self.fields["deck"].queryset.filter(slug=DEFAULT_DECK).first()
+        if default is not None:
+            self.fields["deck"].initial = default.pk
+
+
+def deck_origin(deck: Deck) -> str:
+    if deck.owner_id is None:
+        return str(_("Innovation on Track")) if deck.slug == DEFAULT_DECK else str(_("admins"))
+    return str(_("by %(name)s") % {"name": deck.owner.get_username()})
 
 
 @host_only
 def host_home(request: HttpRequest) -> HttpResponse:
-    form = WorkshopForm(request.POST or None)
+    form = WorkshopForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         weeks = {name: fields.pop(name) for name in FOLLOWUPS}

@@ -53,7 +53,7 @@ def test_the_deck_list_shows_whether_each_deck_is_playable(admin_client_logged_i
     admin_client_logged_in.cookies["django_language"] = "en"
     page = admin_client_logged_in.get(reverse("admin:cards_deck_changelist")).content.decode()
     assert "Yes" in page
-    assert "No: Geld has 3 cards instead of 4." in page
+    assert "No: The deck has 1 theme; a game needs 2 to 13. Geld has 3 cards instead of 4." in page
 
 
 def test_cards_are_searchable_and_filterable_by_deck(admin_client_logged_in):

@@ -238,7 +238,7 @@ async def test_an_ask_after_a_bot_took_over_is_refused(game):
 async def test_an_ask_after_the_game_is_over_is_refused():
     from game import engine
 
-    _workshop, table, players = await db(session_with_table)(("Anna", "Bob"), themes=1, seed=1)
+    _workshop, table, players = await db(session_with_table)(("Anna", "Bob"), themes=2, seed=1)
     state = await db(game_state)(table)
     while state.turn is not None:
         ask = engine.legal_actions(state, state.turn)[0]

@@ -47,7 +47,10 @@ def test_during_the_game_it_shows_every_table_and_the_quartets_laid():
     name = players[laid["seat"]].name
     assert f"Tafel 1: {name} legt {laid['name']}" in page
     theme = workshop.deck.themes.get(slug=laid["theme"])
-    assert f'<span class="pj-chip" style="--theme: {theme.colour}">{theme.name}</span>' in page
+    assert (
+        f'<span class="pj-chip" lang="nl" style="--theme: {theme.colour}">{theme.name}</span>'
+        in page
+    )
     on_turn = players[state.turn].name
     assert (
         f'<span class="pj-name">{on_turn}</span><span class="visually-hidden"> (aan de beurt)'

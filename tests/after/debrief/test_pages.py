@@ -43,7 +43,7 @@ def test_the_projector_debrief_draws_the_network_and_the_themes():
     assert "Bert vroeg Cees 1 keer (0 ja)" in html
     assert html.count('class="net-hit"') == 1 + 1  # the legend's sample and Anna → Bert
     assert "Welke thema's gingen rond" in html
-    assert re.search(r'db-theme-name">Thema 1</span>', html)
+    assert re.search(r'db-theme-name" lang="nl">Thema 1</span>', html)
     assert re.search(
         r'<span class="db-chip">Thema 3</span>\s*<span class="db-who">Cees</span>', html
     )

@@ -63,3 +63,27 @@ def test_old_sessions_are_purged_completely(game):
     assert not Table.objects.filter(workshop_id=workshop.pk).exists()
     assert personal_rows(workshop) == 0
     assert Workshop.objects.filter(pk=recent.pk).exists()
+
+
+def test_purging_deletes_the_deck_versions_only_purged_sessions_played():
+    """A version no session plays any more goes; the newest of a deck stays for the next
+    session, and a version a session still plays stays with it."""
+    from cards.models import Deck
+    from cards.studio import deck_version_for_session
+    from game.room import sessions
+    from tests.factories import facilitator, playable_deck
+
+    host = facilitator("purger")
+    deck = playable_deck(themes=2)
+    old = sessions.workshop_create(facilitator=host, name="Oud", deck=deck)
+    card = deck.themes.first().cards.first()
+    card.title = "Nieuw"
+    card.save()
+    kept = sessions.workshop_create(facilitator=host, name="Nieuw", deck=deck)
+    card.title = "Nog nieuwer"
+    card.save()
+    newest = deck_version_for_session(deck=deck)  # no session plays it yet
+    Workshop.objects.filter(pk=old.pk).update(created=timezone.now() - timedelta(days=31))
+    call_command("purge_sessions", "--days", "30", stdout=io.StringIO())
+    assert set(Deck.objects.filter(source=deck).values_list("version", flat=True)) == {2, 3}
+    assert kept.deck.version == 2 and newest.version == 3

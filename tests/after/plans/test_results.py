@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from cards.models import Card
 from game.after import plans, results
 from tests.after.plans.builders import host_client, item
 from tests.factories import facilitator
@@ -89,3 +90,16 @@ def test_the_cards_the_room_chose_can_be_printed_to_hand_out(game):
     text = printed.content.decode()
     assert "Thema 1 kaart 1" in text and "Thema 2 kaart 1" in text
     assert "Thema 3 kaart 1" not in text
+
+
+def test_text_a_spreadsheet_would_run_as_a_formula_stays_text_in_the_csv(game):
+    """A deck's title or a player's words starting with = + - @ get an apostrophe."""
+    workshop, _, players = game
+    card = workshop.deck.themes.first().cards.get(number=1)
+    Card.objects.filter(pk=card.pk).update(title='=HYPERLINK("http://x")')
+    plans.plan_save(player=players[0], items=[item("thema-1-1", action="-5 euro per deelnemer")])
+    response = host_client(workshop).get(
+        reverse("host:results_csv", kwargs={"code": workshop.code})
+    )
+    row = list(csv.reader(io.StringIO(response.content.decode())))[1]
+    assert row[4] == '\'=HYPERLINK("http://x")' and row[5] == "'-5 euro per deelnemer"

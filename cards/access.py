@@ -1,0 +1,77 @@
+"""Whose deck: who may see, play, copy and change which deck.
+
+A deck belongs to the facilitator who made it (``owner``); a deck without an owner is
+the admins'. The owner changes it; facilitators it is shared with, and every
+facilitator once it is published, may play and copy it; admins may do everything.
+Anyone else gets a 404, as with another facilitator's session. A frozen version
+follows the deck it is a version of.
+
+The card pages of a deck are public once it is published. The live game adds its own
+readers (the players and the facilitator of a session that plays a version) through
+``add_reader``: the cards app knows nothing of sessions.
+
+Imports the models only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from cards.models import Deck
+
+Reader = Callable[[HttpRequest, Deck], bool]
+_readers: list[Reader] = []
+
+
+def add_reader(reader: Reader) -> None:
+    """Let ``reader(request, deck)`` grant reading a deck's card pages (the game's
+    sessions: game.apps registers it)."""
+    if reader not in _readers:
+        _readers.append(reader)
+
+
+def _is_admin(user: AbstractBaseUser) -> bool:
+    return bool(user.is_authenticated and user.is_superuser)
+
+
+def can_change(user: AbstractBaseUser, deck: Deck) -> bool:
+    """The owner of an editable deck, or an admin; a frozen version never changes."""
+    if deck.frozen or not user.is_authenticated:
+        return False
+    return _is_admin(user) or (deck.owner_id is not None and deck.owner_id == user.pk)
+
+
+def can_use(user: AbstractBaseUser, deck: Deck) -> bool:
+    """May play it in a session and copy it: who may change it, the facilitators it is
+    shared with, and everyone once it is published."""
+    base = deck.base
+    if base.published or can_change(user, base) or _is_admin(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    if base.owner_id is not None and base.owner_id == user.pk:  # their own frozen version
+        return True
+    return base.shared_with.filter(pk=user.pk).exists()
+
+
+def can_read(request: HttpRequest, deck: Deck) -> bool:
+    """May read its card pages and print it: anyone when published, who may use it, and
+    whoever the game lets in (the players of a session that plays this version)."""
+    if can_use(request.user, deck):
+        return True
+    return any(reader(request, deck) for reader in _readers)
+
+
+def decks_usable_by(user: AbstractBaseUser) -> QuerySet[Deck]:
+    """The editable decks ``user`` may play and copy: their own, those shared with them,
+    and the published ones; every deck for an admin."""
+    decks = Deck.objects.filter(frozen=False)
+    if _is_admin(user):
+        return decks
+    if not user.is_authenticated:
+        return decks.filter(published=True)
+    return decks.filter(Q(owner=user) | Q(shared_with=user) | Q(published=True)).distinct()
