@@ -17,8 +17,9 @@ class ChosenLanguageMiddleware:
 
     def __call__(self, request):
         language = chosen_language(request.COOKIES)
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # For this request only: the thread serves the next one (or a test) in its own.
+        with translation.override(language):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response

@@ -21,6 +21,18 @@ def plain_http_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's language (Dutch), whatever an earlier test in this
+    thread activated: texts a service makes depend on it, and the order is random."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with no counted wrong join codes (they live in the cache)."""
     from django.core.cache import cache
