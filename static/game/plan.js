@@ -21,32 +21,40 @@
     if (draft && draft.unsaved) items = draft.items;
   } catch (e) { /* no storage: the server's copy it is */ }
   let timer = null;
+  let edits = 0;  // changes made on this page; a save answers for those it sent
 
   function keep(unsaved) {
     try { localStorage.setItem(draftKey, JSON.stringify({ items, unsaved })); } catch (e) { /* full or private */ }
   }
 
   function changed() {
+    edits += 1;
     keep(true);
     status.textContent = T.saving;
     clearTimeout(timer);
     timer = setTimeout(save, 700);
   }
 
+  /* "Saved" only when the server has every change: an answer to an older save, while
+     newer changes wait for theirs, says nothing. keepalive lets the last save of a
+     page being left still reach the server. */
   async function save() {
+    timer = null;
     if (!data.editable) return;
+    const sent = edits;
     try {
       const response = await fetch(form.dataset.save, {
-        method: "POST", credentials: "same-origin",
+        method: "POST", credentials: "same-origin", keepalive: true,
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
         body: JSON.stringify(items),
       });
       const body = await response.json();
+      if (sent !== edits) return;  // newer changes: their own save answers
       if (!response.ok) { status.textContent = body.message; return; }
       keep(false);
       status.textContent = T.saved;
     } catch (e) {
-      status.textContent = T.offline;
+      if (sent === edits) status.textContent = T.offline;
     }
   }
 

@@ -11,8 +11,9 @@
    With `morph` (Idiomorph, static/vendor) only what changed is touched: the elements
    someone is using (an open menu, its button) stay the same elements, and a <details>
    keeps the open state the person gave it; a field being filled in holds the read back. The element announces its
-   state: aria-busy while a read is under way, data-seq counting the reads applied, and
-   data-held while a read waits for someone to finish typing or choosing. */
+   state: data-pending while a read is due, aria-busy while one is under way, data-seq
+   counting the reads applied, and data-held while a read waits for someone to finish
+   typing or choosing. Settled (nothing due, nothing under way) is when to measure it. */
 function fragmentRefresher(element, url, gap, { morph = false, onUpdate = null } = {}) {
   let pending = null;
   let lastFetch = 0;
@@ -40,13 +41,18 @@ function fragmentRefresher(element, url, gap, { morph = false, onUpdate = null }
     element.querySelectorAll("details").forEach((d, i) => { if (open[i]) d.open = true; });
   }
   let asked = 0;  // reads started; only the newest one's answer is applied
+  function later(delay) {
+    element.dataset.pending = "";
+    pending = pending || setTimeout(refresh, delay);
+  }
   function hold() {
     element.dataset.held = "";
-    pending = pending || setTimeout(refresh, gap);
+    later(gap);
   }
   async function refresh() {
     clearTimeout(pending);
     pending = null;
+    delete element.dataset.pending;
     if (busy()) { hold(); return; }
     delete element.dataset.held;
     lastFetch = Date.now();
@@ -70,7 +76,7 @@ function fragmentRefresher(element, url, gap, { morph = false, onUpdate = null }
   return {
     refresh,
     schedule() {
-      if (!pending) pending = setTimeout(refresh, Math.max(0, gap - (Date.now() - lastFetch)));
+      later(Math.max(0, gap - (Date.now() - lastFetch)));
     },
   };
 }

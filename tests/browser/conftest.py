@@ -312,6 +312,15 @@ def site(request: pytest.FixtureRequest) -> LiveServer:
 
 
 @pytest.fixture(autouse=True)
+def _rooms_ended() -> Iterator[None]:
+    """The rooms a test made (tests/browser/rooms.py) end with it: their bots stop."""
+    from tests.browser import rooms
+
+    yield
+    rooms.end_rooms()
+
+
+@pytest.fixture(autouse=True)
 def _no_server_errors(site: LiveServer) -> Iterator[None]:
     """Whatever a test checks, the server must not have logged an exception meanwhile."""
     logs = (site.log, *site.more_logs)
@@ -359,6 +368,21 @@ def wait_until(page: Page, expression: str, arg: Any = None, *, timeout_ms: int 
                 f"not true after {timeout_ms or DEFAULT_TIMEOUT_MS} ms: {expression}"
             )
         time.sleep(0.05)
+
+
+SETTLED = """([selector, reads]) => {
+  const panel = document.querySelector(selector);
+  return Boolean(panel) && Number(panel.dataset.seq || 0) >= reads
+    && !panel.hasAttribute("aria-busy") && !panel.hasAttribute("data-pending");
+}"""
+
+
+def settled(page: Page, selector: str, *, reads: int = 0, timeout_ms: int = 0) -> None:
+    """Wait until a live fragment (static/game/socket.js' fragmentRefresher) has been read
+    ``reads`` times and has no read due or under way: what a test does next in several
+    steps (decode an image, then photograph it) finds the same elements, unless a new
+    push comes meanwhile. A measurement in one ``evaluate`` needs no such wait."""
+    wait_until(page, SETTLED, [selector, reads], timeout_ms=timeout_ms)
 
 
 def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:

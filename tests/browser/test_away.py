@@ -57,8 +57,8 @@ def written_since(site, code: str, name: str, instant: float, timeout: float = 2
 
 def three_phones(facilitator_page: Page, phones) -> Session:
     dashboard = facilitator_page
-    dashboard.fill("#id_nudge_after", "5")
-    session = Session(code=create_session(dashboard, "Wie is er weg?"), dashboard=dashboard)
+    code = create_session(dashboard, "Wie is er weg?", nudge_after=5)
+    session = Session(code=code, dashboard=dashboard)
     for name in ("Anna", "Bram", "Cees"):
         phone = phones()
         phone.add_init_script(VIBRATIONS)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from tests.browser.conftest import screenshot, wait_until
@@ -105,22 +106,51 @@ def seat(dashboard: Page, name: str):
     return dashboard.locator("#panel .seat").filter(has_text=name)
 
 
-def play_until(room: Room, phones: list[Page], quartets: int) -> None:
+# A deal can let the bots end the game before a person holds the turn with the quartets
+# a test needs (the engine's bots and random asks: about 1 deal in 20 at a table of two
+# people and three bots). The game decides that, not the product: such a test plays a
+# fresh deal, at most DEALS times (all of them ending first: about 1 in 160,000).
+DEALS = 4
+
+
+def play_until(room: Room, phones: list[Page], quartets: int) -> bool:
     """Whoever's phone is on turn asks, until the room has laid ``quartets`` (counted by
     the server, not by the dashboard, which may be a second behind: a person asking on
-    meanwhile could end the game); then they keep the turn: their table waits for them."""
+    meanwhile could end the game); then they keep the turn: their table waits for them.
+    False when the game ended first (the deal's doing: play another)."""
     rng = random.Random(3)
     deadline = time.monotonic() + GAME_SECONDS
-    while True:
-        assert time.monotonic() < deadline, f"not {quartets} quartets in {GAME_SECONDS:.0f} s"
-        assert not phones[0].locator("#ranking").is_visible(), "the game ended first"
+    while time.monotonic() < deadline:
+        if phones[0].locator("#ranking").is_visible():
+            return False
         phone = next((p for p in phones if p.locator("#ask").is_visible()), None)
         if phone is None:
             time.sleep(0.1)  # a bot's turn: bounded by the deadline above
         elif room.laid() >= quartets:
-            return
+            return True
         else:
             ask(phone, rng)
+    raise AssertionError(f"not {quartets} quartets in {GAME_SECONDS:.0f} s")
+
+
+def deals(setup: Callable[[int], bool]) -> None:
+    """``setup(n)`` builds a room and plays deal ``n`` up to the state the test looks at:
+    True when reached, False when the deal ended the game first."""
+    for n in range(DEALS):
+        if setup(n):
+            return
+        print(f"deal {n + 1}: the bots ended the game first; a fresh deal")
+    raise AssertionError(f"{DEALS} deals in a row ended before a person held the turn")
+
+
+# The turn's clock runs: at least 3 s, and within a second of the time since the turn began.
+CLOCK_RUNS = """() => {
+  const time = document.querySelector('#panel .seat.is-turn .turn-clock time');
+  if (!time) return false;
+  const since = Math.round((Date.now() - Date.parse(time.dataset.since)) / 1000);
+  const [m, s] = time.textContent.split(':').map(Number);
+  return since >= 3 && Math.abs(m * 60 + s - since) <= 1;
+}"""
 
 
 def check_cards(dashboard: Page, where: str) -> list[dict[str, Any]]:
@@ -164,45 +194,58 @@ def shoot(dashboard: Page, tables: int) -> dict[tuple[int, int], float]:
 STAND_IN = "Bot laten spelen tot ze terug zijn"
 
 
-def stand_in(dashboard: Page, name: str) -> None:
+def stand_in(room: Room, table: str, name: str) -> None:
     """A bot plays for someone offline: from the table's flag when the table waits for
-    them, else from their menu."""
+    them, else from their menu. The table is paused meanwhile, so which of the two it is
+    cannot change between looking and clicking."""
+    dashboard = room.dashboard
     expect(seat(dashboard, name)).to_contain_text("offline", timeout=30_000)
-    flag = dashboard.locator("#panel .table-flag").filter(has_text=name)
+    card = dashboard.locator(f"#table-card-{table}")
+    room.do("pause", table=table)
+    expect(card.locator(".badge-status")).to_have_text("gepauzeerd")
+    flag = card.locator(".table-flag").filter(has_text=name)
     if flag.count():
         flag.get_by_role("button", name=STAND_IN).click()
     else:
         menu(dashboard, name).get_by_role("button", name=STAND_IN).click()
     expect(seat(dashboard, name)).to_contain_text("weg · bot speelt")
+    room.do("resume", table=table)
+    expect(card.locator(".badge-status")).to_have_text("speelt")
 
 
 def test_one_table_of_five_shows_its_game_at_a_glance(browser, site, facilitator_page, phones):
     """Two people on phones, one who left for good (a bot takes over, from his menu, after
     a confirmation) and two bots: the card shows the quartets laid and the turn's clock."""
     dashboard = facilitator_page
-    room = Room(browser, site, dashboard, "Eén tafel")
-    people = [phones(), phones()]
-    for phone, name in zip(people, ("Anna", "Cees"), strict=True):
-        join(phone, room.code, name)
-    join(phones(), room.code, "Bram Vos")  # his phone stays open: he is online
-    room.do("arrange")
-    (table,) = room.tables()
-    room.bots(table, 2, level="easy")  # easy bots miss often: the people get turns
-    dashboard.locator("#panel button[value=start]").click()  # "Starten", on the card
-    expect(dashboard.locator("#panel .table-card .badge-status")).to_have_text("speelt")
+    room: Room | None = None
 
-    menu_survives_a_refresh_and_works_by_keyboard(room, table, "Bram Vos")
-    bram = menu(dashboard, "Bram Vos")
-    expect(bram.get_by_role("button")).to_have_text(["Bot neemt over"])  # he is online
-    screenshot(dashboard, "dashboard-player-menu-1280x900", full_page=False)
-    dashboard.once("dialog", lambda dialog: dialog.accept())
-    bram.get_by_role("button", name="Bot neemt over").click()
-    expect(seat(dashboard, "Bram Vos")).to_contain_text("(bot, overgenomen)")
-    expect(dashboard.locator("#panel details[open]")).to_have_count(0)  # the menu closed
+    def deal(n: int) -> bool:
+        nonlocal room
+        room = Room(browser, site, dashboard, f"Eén tafel {n + 1}")
+        people = [phones(), phones()]
+        for phone, name in zip(people, ("Anna", "Cees"), strict=True):
+            join(phone, room.code, name)
+        join(phones(), room.code, "Bram Vos")  # his phone stays open: he is online
+        room.do("arrange")
+        (table,) = room.tables()
+        room.bots(table, 2, level="easy")  # easy bots miss often: the people get turns
+        dashboard.locator("#panel button[value=start]").click()  # "Starten", on the card
+        expect(dashboard.locator("#panel .table-card .badge-status")).to_have_text("speelt")
 
-    play_until(room, people, quartets=2)
-    clock = dashboard.locator("#panel .seat.is-turn .turn-clock time")
-    expect(clock).to_have_text(re.compile(r"^0:0[3-9]$"), timeout=15_000)
+        if n == 0:
+            menu_survives_a_refresh_and_works_by_keyboard(room, table, "Bram Vos")
+        bram = menu(dashboard, "Bram Vos")
+        expect(bram.get_by_role("button")).to_have_text(["Bot neemt over"])  # he is online
+        if n == 0:
+            screenshot(dashboard, "dashboard-player-menu-1280x900", full_page=False)
+        dashboard.once("dialog", lambda dialog: dialog.accept())
+        bram.get_by_role("button", name="Bot neemt over").click()
+        expect(seat(dashboard, "Bram Vos")).to_contain_text("(bot, overgenomen)")
+        expect(dashboard.locator("#panel details[open]")).to_have_count(0)  # the menu closed
+        return play_until(room, people, quartets=2)
+
+    deals(deal)
+    wait_until(dashboard, CLOCK_RUNS, timeout_ms=15_000)
     shoot(dashboard, 1)
 
 
@@ -211,33 +254,37 @@ def test_two_tables_of_nine_players_flag_who_is_away(browser, site, facilitator_
     and Bram leave; a bot plays for Bram; table 2 waits for Dirk and says so. Then the
     same dashboard in English, the game's title untranslated."""
     dashboard = facilitator_page
-    room = Room(browser, site, dashboard, "Twee tafels")
-    people = [phones(), phones()]
-    for phone, name in zip(people, ("Anna", "Cees"), strict=True):
-        join(phone, room.code, name)
-    for name in ("Bram Vos", "Dirk de Wit"):
-        room.join(name)
-    room.do("arrange")
-    room.do("add_table")
-    expect(dashboard.locator("#panel .table-card")).to_have_count(2)
-    dirk = menu(dashboard, "Dirk de Wit")
-    dirk.get_by_label("Naar tafel").select_option(label="Tafel 2")
-    dirk.get_by_role("button", name="Verplaatsen").click()
-    second = dashboard.locator("#panel .table-card").nth(1)
-    expect(second).to_contain_text("Dirk de Wit")
-    first_id, second_id = room.tables()
-    room.bots(first_id, 2, level="easy")  # with Bram's stand-in, the people still get turns
-    # Easy bots miss often, and a miss passes the turn to the one asked: the turn reaches
-    # Dirk long before they could end the game without him (smart bots seldom miss).
-    room.bots(second_id, 3, level="easy")
-    dashboard.locator("#panel button[value=start_all]").click()
-    for name in ("Bram Vos", "Dirk de Wit"):
-        backdate(site, room.code, name, 600)
-    stand_in(dashboard, "Bram Vos")
-    expect(second.locator(".table-flag")).to_contain_text(
-        "De tafel wacht op Dirk de Wit.", timeout=60_000
-    )
-    play_until(room, people, quartets=2)
+
+    def deal(n: int) -> bool:
+        room = Room(browser, site, dashboard, f"Twee tafels {n + 1}")
+        people = [phones(), phones()]
+        for phone, name in zip(people, ("Anna", "Cees"), strict=True):
+            join(phone, room.code, name)
+        for name in ("Bram Vos", "Dirk de Wit"):
+            room.join(name)
+        room.do("arrange")
+        room.do("add_table")
+        expect(dashboard.locator("#panel .table-card")).to_have_count(2)
+        dirk = menu(dashboard, "Dirk de Wit")
+        dirk.get_by_label("Naar tafel").select_option(label="Tafel 2")
+        dirk.get_by_role("button", name="Verplaatsen").click()
+        second = dashboard.locator("#panel .table-card").nth(1)
+        expect(second).to_contain_text("Dirk de Wit")
+        first_id, second_id = room.tables()
+        room.bots(first_id, 2, level="easy")  # with Bram's stand-in, the people get turns
+        # Easy bots miss often, and a miss passes the turn to the one asked: the turn
+        # reaches Dirk (all but about 1 deal in 500 let it: play_until's deals again).
+        room.bots(second_id, 3, level="easy")
+        dashboard.locator("#panel button[value=start_all]").click()
+        for name in ("Bram Vos", "Dirk de Wit"):
+            backdate(site, room.code, name, 600)
+        stand_in(room, first_id, "Bram Vos")
+        waits = second.locator(".table-flag").filter(has_text="De tafel wacht op Dirk de Wit.")
+        over = second.locator(".badge-status").filter(has_text="afgelopen")
+        expect(waits.or_(over)).to_be_visible(timeout=60_000)
+        return waits.is_visible() and play_until(room, people, quartets=2)
+
+    deals(deal)
     heights = shoot(dashboard, 2)
     assert all(height <= 1 for height in heights.values()), heights
     english_header(dashboard)
@@ -293,7 +340,8 @@ def test_twelve_tables_fit_in_two_screens(browser, site, facilitator_page):
     tables = room.tables()
     assert len(tables) == 12
     for n, table in enumerate(tables):
-        room.bots(table, 3 if n == 0 else 5)
+        # Table 1's easy bots miss often: the turn reaches Eva or Femke, who never come.
+        room.bots(table, 3 if n == 0 else 5, level="easy" if n == 0 else "smart")
     for table in tables[:11]:
         room.do("start", table=table)
     room.do("pause", table=tables[2])  # a table paused to talk, long before its game ends

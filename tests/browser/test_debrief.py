@@ -22,7 +22,7 @@ except ImportError:  # the conftest skips these tests (or fails them where requi
     Page = Any
     expect = None
 
-GAME_MS = 180_000  # two tables of three bots, 200 ms a move, play in well under a minute
+GAME_MS = 180_000  # tables of smart bots, 200 ms a move, play in well under a minute
 BOTS = 3
 FRAMES = "JSON.parse(document.getElementById('replay-frames').textContent)"
 SHOWN = """() => ({
@@ -50,6 +50,10 @@ def tables_of_bots(dashboard: Page, name: str, sizes: tuple[int, ...]) -> str:
         expect(dashboard.locator(".table-card")).to_have_count(count)
     for card, size in zip(dashboard.locator(".table-card").all(), sizes, strict=True):
         for count in range(1, size + 1):
+            # Smart bots: a game of six easy ones can take 190 moves, smart ones 60 at most.
+            level = card.locator("select[name=level]")
+            level.focus()  # a chosen level is kept while its field has the focus
+            level.select_option("smart")
             card.locator("button[value=add_bot]").click()
             expect(card.locator(".seats li")).to_have_count(count)
     dashboard.click("button[value=start_all]")

@@ -73,7 +73,7 @@ def play_a_while(room: Room, big: Page, *, chips: int) -> None:
     a fresh page shows the tables without a quartet in the spotlight."""
     room.do("start_all")
     wait_until(
-        big, "(n) => document.querySelectorAll('.pj-chip').length >= n", chips, timeout_ms=60_000
+        big, "(n) => document.querySelectorAll('.pj-chip').length >= n", chips, timeout_ms=180_000
     )
     room.do("pause_all")
     big.reload()

@@ -49,8 +49,13 @@ def texts(page: Page) -> dict[str, Any]:
     return page.evaluate("JSON.parse(document.getElementById('strings').textContent)")
 
 
-def create_session(dashboard: Page, name: str) -> str:
+def create_session(dashboard: Page, name: str, *, nudge_after: int = 0) -> str:
+    """A new session from the form on /host/. No nudges unless asked for: a nudge changes
+    the turn's banner ("Anna denkt na…") on a slow machine's long turn."""
+    if not dashboard.url.endswith("/host/"):
+        dashboard.goto("/host/")
     dashboard.fill("#id_name", name)
+    dashboard.fill("#id_nudge_after", str(nudge_after))
     dashboard.click("main button.btn-big")
     dashboard.wait_for_url(re.compile(r"/host/[A-Z0-9]{6}/$"))
     code = dashboard.url.rstrip("/").rsplit("/", 1)[-1]
@@ -158,10 +163,20 @@ def turn(phone: Page) -> int | None:
     return phone.evaluate("window.__messages.filter((m) => m.state).at(-1).state.turn")
 
 
+LAST_SEQ = "() => Math.max(0, ...window.__messages.filter((m) => 'seq' in m).map((m) => m.seq))"
+
+
 def last_seq(phone: Page) -> int:
-    return phone.evaluate(
-        "Math.max(0, ...window.__messages.filter((m) => 'seq' in m).map((m) => m.seq))"
-    )
+    return phone.evaluate(LAST_SEQ)
+
+
+def caught_up(phones: list[Page]) -> int:
+    """Wait until every phone has the table's newest event any of them has (the one who
+    moved hears first), and return its number: what the phones show is then the same."""
+    newest = max(last_seq(phone) for phone in phones)
+    for phone in phones:
+        wait_until(phone, f"(seq) => ({LAST_SEQ})() >= seq", newest)
+    return newest
 
 
 def ask(
@@ -322,6 +337,7 @@ def test_a_reload_mid_game_shows_the_same_hand_and_turn(facilitator_page, phones
 
     mine = wait_for_turn(session)
     waiting = next(phone for phone in session.phones if phone is not mine)
+    caught_up(session.phones)  # what each shows before the reload is the table's now
     for phone in (mine, waiting):
         before = {
             "hand": phone.locator("#hand").text_content(),
@@ -355,6 +371,7 @@ def test_a_dropped_socket_reconnects_and_catches_up(facilitator_page, phones):
 
     # The phone loses its network: the socket drops and reconnecting fails meanwhile.
     victim.evaluate("window.__marker = 'no reload'")
+    caught_up(session.phones)
     victim_seq, victim_seen = last_seq(victim), seen(victim)
     victim.context.set_offline(True)
     victim.evaluate("window.__netDown = true; window.__sockets.forEach((s) => s.close())")
@@ -370,7 +387,7 @@ def test_a_dropped_socket_reconnects_and_catches_up(facilitator_page, phones):
         if now is None:  # the game is over
             break
         phone = by_seat[now]
-    table_seq = last_seq(others[0])
+    table_seq = caught_up(others)
     assert table_seq > victim_seq
     assert seen(victim) == victim_seen, "the offline phone received messages"
     expect(victim.locator("#live-status")).to_have_text(words["offline"])
@@ -535,4 +552,5 @@ def test_a_phone_that_slept_opens_a_fresh_socket_to_catch_up(facilitator_page, p
     assert phone.evaluate("window.__sockets[0].readyState") == 3  # the old one is closed
     # Not seated yet, so no since=: the fresh socket's first message is the whole view.
     wait_until(phone, "(n) => window.__messages.length > n", before)
-    assert phone.evaluate("(n) => window.__messages[n].type", before) == "view"
+    first = "(n) => window.__messages.slice(n).find((m) => m.type !== 'pong').type"
+    assert phone.evaluate(first, before) == "view"  # a late pong of the old socket aside

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import LiveServer, run_server, screenshot
+from tests.browser.conftest import LiveServer, run_server, screenshot, settled
 from tests.browser.test_session_flow import (
     GAME_SECONDS,
     Session,
@@ -73,6 +73,7 @@ def test_phones_join_on_the_wifi_address_from_the_qr_code_and_play_to_the_end(
 
     # The projector: the same URL, hint and QR code, readable on a 1920x1080 screen.
     screen = projector(code)
+    settled(screen, "#projector-panel", reads=1)  # its first read, on the socket's hello
     expect(screen.locator(".pj-url")).to_have_text(join_url)
     expect(screen.locator(".pj-hint")).to_have_text(HINT)
     assert qr_text(screen, ".pj-qr") == [join_url]
