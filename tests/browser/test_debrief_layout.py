@@ -114,17 +114,17 @@ def check(page, key: str, room: dict[str, Any]) -> dict[str, Any]:
                 assert name["title"] == person, f"{where} {name['text']!r} lacks its whole name"
             labels.append((person, number, name["box"]))
             left, top, right, bottom = name["box"]
-            assert -EPSILON <= left and right <= width + EPSILON, (
+            assert left >= -EPSILON and right <= width + EPSILON, (
                 f"{where} {person!r} leaves the picture"
             )
-            assert -EPSILON <= top and bottom <= height + EPSILON, (
+            assert top >= -EPSILON and bottom <= height + EPSILON, (
                 f"{where} {person!r} leaves the picture"
             )
             s = name["screen"]
             assert (
-                0 <= s[0]
+                s[0] >= 0
                 and s[2] <= drawn["viewport"][0]
-                and 0 <= s[1]
+                and s[1] >= 0
                 and s[3] <= drawn["viewport"][1]
             )
         nodes += table["nodes"]

@@ -60,8 +60,8 @@ def clear_of(box: tuple, node: tuple) -> bool:
 def assert_nothing_collides(drawing: dict) -> None:
     labels, nodes = boxes(drawing)
     for i, a in enumerate(labels):
-        assert 0 <= a[0] and a[2] <= drawing["width"], f"{a[4]['name']} leaves the picture"
-        assert 0 <= a[1] and a[3] <= drawing["height"], f"{a[4]['name']} leaves the picture"
+        assert a[0] >= 0 and a[2] <= drawing["width"], f"{a[4]['name']} leaves the picture"
+        assert a[1] >= 0 and a[3] <= drawing["height"], f"{a[4]['name']} leaves the picture"
         for b in labels[i + 1 :]:
             assert apart(a, b), f"{a[4]['name']!r} overlaps {b[4]['name']!r}"
         for node in nodes:

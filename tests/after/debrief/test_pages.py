@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from game.after import debrief
 from game.after.debrief import Edge, Network, Seat
-from game.models import Table
 from game.after.network import network_drawing
+from game.models import Table
 from tests.after.debrief.games import asked, host, laid, record, started, written_table
 from tests.views.test_csp import POLICY, inline_code, policy_of
 
