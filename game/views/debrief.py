@@ -38,12 +38,15 @@ def debrief_context(workshop) -> dict[str, Any]:
 
 @host_only
 def host_debrief(request: HttpRequest, code: str) -> HttpResponse:
-    """The debrief on the projector: who asked whom, and which themes went round."""
+    """The debrief on the projector: who asked whom, and which themes went round.
+    ``?fragment``: just its slides, which the page re-reads when a table's game starts
+    or ends (static/game/debrief.js)."""
     workshop = workshop_for(request, code)
     context = {"workshop": workshop, **debrief_context(workshop)}
     # Many quartets get a slide of their own, beside the themes they would not fit.
     context["apart"] = len(context["moments"]) > MOMENTS_BESIDE
-    return render(request, "game/debrief.html", context)
+    template = "game/_debrief_body.html" if "fragment" in request.GET else "game/debrief.html"
+    return render(request, template, context)
 
 
 @host_only

@@ -128,3 +128,18 @@ def test_the_pages_send_the_policy_and_need_no_inline_script():
         assert response.status_code == 200
         assert policy_of(response) == POLICY
         assert not inline_code(response.content.decode())
+
+
+def test_the_debrief_listens_to_the_room_and_rereads_just_its_slides():
+    """The page opens the dashboard's socket (static/game/debrief.js) and re-reads its
+    slides from ?fragment: the same slides, without the page around them."""
+    workshop, _table = a_written_game()
+    url = reverse("host:debrief", kwargs={"code": workshop.code})
+    page = host(workshop).get(url).content.decode()
+    assert f'data-url="{url}?fragment=1"' in page
+    assert f'data-socket="/ws/host/{workshop.code}/"' in page
+    assert "game/debrief.js" in page and "game/socket.js" in page
+    slides = host(workshop).get(url + "?fragment=1").content.decode()
+    assert "<html" not in slides and "<script" not in slides
+    assert '<svg class="net-svg"' in slides and "Anna vroeg Bert 3 keer (2 ja)" in slides
+    assert slides.strip() in page
