@@ -148,11 +148,6 @@ class Spot:
     ly: float = 0.0
     room: float = 0.0  # the width the label may take
 
-    def box(self, width: float, font: float) -> tuple[float, float, float, float]:
-        """The label's box (left, top, right, bottom) at ``width``."""
-        left = {"start": self.lx, "end": self.lx - width}.get(self.anchor, self.lx - width / 2)
-        return (left, self.ly - ASCENT * font, left + width, self.ly + DESCENT * font)
-
 
 def _angles(count: int) -> list[float]:
     """Seat 0 at the top, clockwise (y points down)."""
@@ -272,9 +267,10 @@ def ring(
     # Height: each part of a ring of 2 to 6 grows with ry at most once its height.
     top0, bottom0 = _extent(_spots(count, 0, 0, t), t)
     top1, bottom1 = _extent(_spots(count, 0, 1, t), t)
-    tallest = min(
-        (band_h - (bottom0 - top0)) / ((bottom1 - top1) - (bottom0 - top0)), RING_MOST * t.font
-    )
+    grow = (bottom1 - top1) - (bottom0 - top0)
+    tallest = RING_MOST * t.font
+    if grow > 0:
+        tallest = min(tallest, (band_h - (bottom0 - top0)) / grow)
     half_w = cell_w / 2 - MARGIN
     widest = max(
         (abs(math.cos(a)) for a in _angles(count) if abs(math.cos(a)) >= MIDDLE), default=0
