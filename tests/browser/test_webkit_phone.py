@@ -118,7 +118,7 @@ def ask(phone: Any, rng: random.Random, pick: str) -> None:
 
 
 def test_a_phone_in_webkit_plays_its_game_to_the_ranking(
-    browser, site, facilitator_page, webkit_phone
+    webkit_phone, browser, site, facilitator_page
 ):
     from selenium.webdriver.common.by import By
 
