@@ -367,7 +367,8 @@ def plan(tables: int, counts: set[int], longest: float = math.inf) -> Plan:
             # As the projector shows it: a smaller drawing is scaled up to the area.
             scale = min(AREA_W / (columns * found.cell_w), AREA_H / (found.rows * found.cell_h))
             size = min(r.ry for r in found.rings.values()) if found.rings else 0
-            score = (round(found.type.font * scale, 1), size * scale, -columns)
+            # Then the fewest rows: a wide drawing also suits the results page's column.
+            score = (round(found.type.font * scale, 1), -found.rows, size * scale)
             if best is None or score > best[0]:
                 best = (score, found)
         if best:
