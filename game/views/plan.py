@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from cards.text import booklet_plain
 from game.after import followups, mail, plans
 from game.errors import Refused
 from game.models import MAX_PLAN_ITEMS, Player, Sector
@@ -59,7 +60,12 @@ def _themes(player: Player) -> list[dict]:
             "colour": theme.colour,
             "collected": theme.slug in collected,
             "cards": [
-                {"key": c.key, "number": c.number, "title": c.title, "cta": c.call_to_action}
+                {
+                    "key": c.key,
+                    "number": c.number,
+                    "title": c.title,
+                    "cta": booklet_plain(c.call_to_action),
+                }
                 for c in theme.cards.all()
             ],
         }

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from cards.text import booklet_plain
 from game.after.results import top_ideas
 from game.models import Table, TableEvent, Workshop
 from game.table.selectors import TableView, room_ranking
@@ -37,7 +38,7 @@ def _themes(workshop: Workshop) -> dict:
             "name": theme.name,
             "colour": theme.colour,
             "cards": [
-                {"number": c.number, "title": c.title, "cta": c.call_to_action}
+                {"number": c.number, "title": c.title, "cta": booklet_plain(c.call_to_action)}
                 for c in theme.cards.all()
             ],
         }

@@ -22,6 +22,7 @@ def urls(workshop, table) -> dict[str, str]:
     return {
         "debrief": reverse("host:debrief", kwargs={"code": workshop.code}),
         "replay": reverse("host:replay", kwargs={"code": workshop.code, "number": table.number}),
+        "slides": reverse("host:debrief", kwargs={"code": workshop.code}) + "?fragment=1",
     }
 
 
@@ -33,7 +34,7 @@ OUTSIDERS = {
 }
 
 
-@pytest.mark.parametrize("page", ["debrief", "replay"])
+@pytest.mark.parametrize("page", ["debrief", "replay", "slides"])
 @pytest.mark.parametrize("who", list(OUTSIDERS))
 def test_everyone_but_the_facilitator_is_refused(who, page):
     workshop, table, players = session_with_table(("Anna", "Bert", "Cees"))
@@ -45,7 +46,7 @@ def test_everyone_but_the_facilitator_is_refused(who, page):
     assert "Anna" not in content and workshop.name not in content
 
 
-@pytest.mark.parametrize("page", ["debrief", "replay"])
+@pytest.mark.parametrize("page", ["debrief", "replay", "slides"])
 def test_the_facilitator_and_an_admin_may(page):
     workshop, table, _players = session_with_table(("Anna", "Bert", "Cees"))
     admin = UserFactory(username="root", is_staff=True, is_superuser=True)

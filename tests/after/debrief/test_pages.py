@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from game.after import debrief
 from game.after.debrief import Edge, Network, Seat
+from game.after.network import network_drawing
 from game.models import Table
-from game.views.debrief import network_drawing
 from tests.after.debrief.games import asked, host, laid, record, started, written_table
 from tests.views.test_csp import POLICY, inline_code, policy_of
 
@@ -79,28 +79,36 @@ def test_the_projector_links_to_the_debrief_once_the_games_are_over():
     assert reverse("host:debrief", kwargs={"code": workshop.code}) in html
 
 
-def room(tables: int, seats: int) -> Network:
-    nodes = [Seat(t, s, f"Deelnemer{t}{s}xyzw") for t in range(1, tables + 1) for s in range(seats)]
+NAMES = ("Gijs de Boer", "Eva Smit", "Dewi Visser", "Sanne Bakker", "Ahmed Kaya", "Lotte Mulder")
+
+
+def room(tables: int, seats: int, long: bool = True) -> Network:
+    nodes = [
+        Seat(t, s, f"Deelnemer{t}{s}xyzw" if long else NAMES[s])
+        for t in range(1, tables + 1)
+        for s in range(seats)
+    ]
     edges = [Edge(nodes[0], nodes[1], 5, 2), Edge(nodes[1], nodes[0], 1, 0)]
     return Network(nodes=nodes, edges=edges)
 
 
 @pytest.mark.parametrize("tables", [1, 2, 3, 5, 8])
 def test_names_stay_at_least_28_pixels_on_a_1920_by_1080_projector(tables):
-    drawing = network_drawing(room(tables, 6))
+    """Up to eight tables of six, with names like the issue's whole on the picture."""
+    drawing = network_drawing(room(tables, 6, long=False))
     # The slide gives the drawing 1800 x 900 pixels; the SVG keeps its aspect ratio.
     scale = min(1800 / drawing["width"], 900 / drawing["height"])
     assert drawing["font"] * scale >= 28
     names = [node["name"] for cell in drawing["cells"] for node in cell["nodes"]]
-    assert names[0] == "Deelnemer10x…"  # long names are cut short to fit their table
+    assert names[:6] == list(NAMES)
 
 
 def test_an_arrow_is_as_thick_as_its_asks_with_a_core_as_thick_as_its_hits():
     drawing = network_drawing(room(1, 4))
     thick, thin = sorted(drawing["cells"][0]["arrows"], key=lambda a: -a["width"])
-    assert thick["edge"].asks == 5 and thick["width"] == 16.0
+    assert thick["edge"].asks == 5 and thick["width"] == drawing["node_r"]  # as thick as a node
     assert 3 < thick["hit_width"] < thick["width"]
-    assert thin["hit_width"] == 0 and thin["width"] < 7
+    assert thin["hit_width"] == 0 and thin["width"] < thick["width"] / 2
 
 
 def test_without_games_the_debrief_says_so():
@@ -120,3 +128,18 @@ def test_the_pages_send_the_policy_and_need_no_inline_script():
         assert response.status_code == 200
         assert policy_of(response) == POLICY
         assert not inline_code(response.content.decode())
+
+
+def test_the_debrief_listens_to_the_room_and_rereads_just_its_slides():
+    """The page opens the dashboard's socket (static/game/debrief.js) and re-reads its
+    slides from ?fragment: the same slides, without the page around them."""
+    workshop, _table = a_written_game()
+    url = reverse("host:debrief", kwargs={"code": workshop.code})
+    page = host(workshop).get(url).content.decode()
+    assert f'data-url="{url}?fragment=1"' in page
+    assert f'data-socket="/ws/host/{workshop.code}/"' in page
+    assert "game/debrief.js" in page and "game/socket.js" in page
+    slides = host(workshop).get(url + "?fragment=1").content.decode()
+    assert "<html" not in slides and "<script" not in slides
+    assert '<svg class="net-svg"' in slides and "Anna vroeg Bert 3 keer (2 ja)" in slides
+    assert slides.strip() in page

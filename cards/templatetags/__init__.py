@@ -1,0 +1,1 @@
+"""Template filters of the deck's pages (cards.text as filters)."""

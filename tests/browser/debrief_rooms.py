@@ -1,0 +1,92 @@
+"""Finished rooms written straight into the browser server's database, for the debrief's
+layout tests: sessions of the facilitator whose tables played (public events written as
+the engine writes them: a game started, asks, hits and misses) and are over, with names
+of 30 characters. Many rooms in one `manage.py shell` run of a few seconds, instead of
+playing a hundred rooms of bots.
+
+``build`` runs in the server's process (``site.manage("shell", "-c", ...)``); ``names``
+runs in both, so the test knows the names the page must show.
+"""
+
+from __future__ import annotations
+
+import json
+
+# Thirty characters each, the most a name may have (Player.name): mostly wide letters,
+# and a realistic long name. The three letters at the end keep names apart in a session.
+WIDE = "Wilhelmina Mwangi-Wassenaar"  # 27
+REAL = "Maria de Groot-van den Heuvel"[:27]
+TAGS = "MWQOGDHNU"
+ISSUE = [  # the room of the issue: tables of 5 and 4 at 1920x1080
+    ["Gijs de Boer", "Eva Smit", "Dewi Visser", "Anna Jansen", "Bram Peters"],
+    ["Sanne de Vries", "Noah Bakker", "Lotte Mulder", "Daan Smit"],
+]
+
+
+def names(sizes: list[int], style: str = "long") -> list[list[str]]:
+    """Per table, its players' names."""
+    if style == "issue":
+        return [list(row) for row in ISSUE]
+    rows = []
+    for number, size in enumerate(sizes):
+        row = []
+        for seat in range(size):
+            index = number * 6 + seat
+            tag = "".join(TAGS[index // 9**k % 9] for k in (2, 1, 0))
+            row.append((WIDE if (number + seat) % 2 == 0 else REAL) + tag)
+        rows.append(row)
+    return rows
+
+
+def _events(size: int) -> list[dict]:
+    """A game's public events: each seat asks the next (a hit) and the one after (a
+    miss, which passes the turn)."""
+    events = [
+        {"type": "game_started", "seats": size, "hand_sizes": [4] * size, "first_player": 0},
+        {"type": "turn_passed", "seat": 0, "from_seat": None, "reason": "start"},
+    ]
+    for seat in range(size):
+        for step, hit in ((1, True), (2, False)):
+            target = (seat + step) % size
+            if target == seat:
+                continue
+            card = f"netwerk-{1 + (seat + step) % 4}"
+            events.append(
+                {"type": "asked", "seat": seat, "target": target, "card": card, "theme": "netwerk"}
+            )
+            answer = {"seat": seat, "target": target, "card": card}
+            events.append({"type": "hit" if hit else "miss", **answer})
+    return events
+
+
+def build(specs: str, facilitator: str) -> None:
+    """Make the rooms of ``specs`` (JSON: [{"name", "sizes", "style"}]) for the user
+    ``facilitator``; prints {name: join code} as JSON."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from cards.models import Deck
+    from game.models import Player, Table, TableEvent
+    from game.room import sessions
+
+    user = get_user_model().objects.get(username=facilitator)
+    deck = Deck.objects.get(slug="innovation-on-track")
+    codes = {}
+    with transaction.atomic():
+        for spec in json.loads(specs):
+            workshop = sessions.workshop_create(facilitator=user, name=spec["name"], deck=deck)
+            for number, row in enumerate(names(spec["sizes"], spec.get("style", "long")), 1):
+                events = _events(len(row))
+                table = Table.objects.create(
+                    workshop=workshop, number=number, status=Table.Status.OVER, seq=len(events)
+                )
+                Player.objects.bulk_create(
+                    Player(workshop=workshop, name=name, table=table, seat=seat)
+                    for seat, name in enumerate(row)
+                )
+                TableEvent.objects.bulk_create(
+                    TableEvent(table=table, seq=seq, data=data)
+                    for seq, data in enumerate(events, 1)
+                )
+            codes[spec["name"]] = workshop.code
+    print(json.dumps(codes))

@@ -1,0 +1,175 @@
+"""The debrief's "Wie vroeg wie" as Chromium draws it at 1920x1080: for tables of 2 to 6
+and 1 to 20 tables with names of 30 characters, and for the issue's room (tables of 5
+and 4), no name overlaps another name, a node or a table's number, and none leaves the
+picture; a name cut short ends in "…" and carries the whole name in its <title>.
+
+The rooms are real sessions of the server, written into its database in one go
+(tests/browser/debrief_rooms.py); the pages are the real debrief. Measured from the
+boxes the browser gives every label (getBBox, in the drawing's units) and node.
+Screenshots: tests/browser/screenshots/debrief-layout-*.png.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import FACILITATOR, screenshot
+from tests.browser.debrief_rooms import names
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the conftest skips these tests (or fails them where required)
+    expect = None
+
+SEATS = range(2, 7)
+TABLES = range(1, 21)
+MIXED = {"mixed-54": [5, 4], "mixed-all": [6, 5, 4, 3, 2] * 4}
+SHOTS = {"s5-t2", "s6-t8", "s6-t20", "s2-t1", "s3-t13", "mixed-all"}
+EPSILON = 0.5  # drawing units: rounding of the boxes
+
+MEASURE = """() => {
+  const svg = document.querySelector('.net-svg');
+  const box = (el) => { const b = el.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; };
+  const own = (el) => [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.data).join('');
+  const screen = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const vb = svg.viewBox.baseVal;
+  return {
+    view: [vb.width, vb.height],
+    svg: screen(svg),
+    viewport: [innerWidth, innerHeight],
+    tables: [...svg.querySelectorAll('.net-table')].map((g) => ({
+      label: box(g.querySelector('.net-table-label')),
+      names: [...g.querySelectorAll('.net-name')].map((t) => ({
+        text: own(t), title: t.querySelector('title')?.textContent ?? null, box: box(t), screen: screen(t),
+      })),
+      nodes: [...g.querySelectorAll('.net-node')].map((c) => [c.cx.baseVal.value, c.cy.baseVal.value, c.r.baseVal.value]),
+    })),
+  };
+}"""
+
+
+def _apart(a: list[float], b: list[float]) -> bool:
+    return (
+        a[2] <= b[0] + EPSILON
+        or b[2] <= a[0] + EPSILON
+        or a[3] <= b[1] + EPSILON
+        or b[3] <= a[1] + EPSILON
+    )
+
+
+def _clear(box: list[float], node: list[float]) -> bool:
+    x, y, r = node
+    nearest = (min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3]))
+    return math.hypot(x - nearest[0], y - nearest[1]) >= r - EPSILON
+
+
+@pytest.fixture(scope="module")
+def rooms(server) -> dict[str, dict[str, Any]]:
+    """Every room of this file, made in the server's database: {key: {code, sizes, names}}."""
+    specs = [
+        {"name": f"s{seats}-t{tables}", "sizes": [seats] * tables}
+        for seats in SEATS
+        for tables in TABLES
+    ]
+    specs += [{"name": key, "sizes": sizes} for key, sizes in MIXED.items()]
+    specs.append({"name": "issue", "sizes": [5, 4], "style": "issue"})
+    printed = server.manage(
+        "shell",
+        "-c",
+        "from tests.browser.debrief_rooms import build; "
+        f"build({json.dumps(json.dumps(specs))}, {FACILITATOR!r})",
+    )
+    codes = json.loads(printed.strip().splitlines()[-1])
+    return {
+        spec["name"]: {
+            "code": codes[spec["name"]],
+            "names": names(spec["sizes"], spec.get("style", "long")),
+        }
+        for spec in specs
+    }
+
+
+def check(page, key: str, room: dict[str, Any]) -> dict[str, Any]:
+    """Open the room's debrief and assert nothing collides; returns what was measured."""
+    page.goto(f"/host/{room['code']}/projector/debrief/")
+    expect(page.locator(".net-svg .net-table")).to_have_count(len(room["names"]))
+    drawn = page.evaluate(MEASURE)
+    width, height = drawn["view"]
+    where = f"{key}:"
+    labels, nodes = [], []
+    for number, (table, people) in enumerate(zip(drawn["tables"], room["names"], strict=True), 1):
+        assert len(table["names"]) == len(people) == len(table["nodes"]), where
+        labels.append(("table", number, table["label"]))
+        for name, person in zip(table["names"], people, strict=True):
+            if name["text"] == person:
+                assert name["title"] is None, f"{where} {person!r} has a title but is whole"
+            else:
+                assert name["text"].endswith("…") and person.startswith(name["text"][:-1]), (
+                    f"{where} {name['text']!r} is not {person!r} cut short"
+                )
+                assert name["title"] == person, f"{where} {name['text']!r} lacks its whole name"
+            labels.append((person, number, name["box"]))
+            left, top, right, bottom = name["box"]
+            assert left >= -EPSILON and right <= width + EPSILON, (
+                f"{where} {person!r} leaves the picture"
+            )
+            assert top >= -EPSILON and bottom <= height + EPSILON, (
+                f"{where} {person!r} leaves the picture"
+            )
+            s = name["screen"]
+            assert (
+                s[0] >= 0
+                and s[2] <= drawn["viewport"][0]
+                and s[1] >= 0
+                and s[3] <= drawn["viewport"][1]
+            )
+        nodes += table["nodes"]
+    for i, (who, number, box) in enumerate(labels):
+        for other, other_number, other_box in labels[i + 1 :]:
+            assert _apart(box, other_box), (
+                f"{where} {who!r} (table {number}) overlaps {other!r} (table {other_number})"
+            )
+        if who != "table":
+            for node in nodes:
+                assert _clear(box, node), f"{where} {who!r} overlaps a node at {node[:2]}"
+    svg = drawn["svg"]
+    assert svg[2] <= drawn["viewport"][0] and svg[3] <= drawn["viewport"][1], (
+        f"{where} the picture runs off"
+    )
+    if key in SHOTS:
+        screenshot(page, f"debrief-layout-{key}", full_page=False)
+    return drawn
+
+
+@pytest.mark.parametrize("seats", SEATS)
+def test_no_name_collides_or_leaves_the_picture_for_1_to_20_tables(seats, rooms, projector):
+    page = projector(rooms[f"s{seats}-t1"]["code"])
+    for tables in TABLES:
+        key = f"s{seats}-t{tables}"
+        check(page, key, rooms[key])
+
+
+def test_tables_of_different_sizes_never_collide(rooms, projector):
+    page = projector(rooms["mixed-54"]["code"])
+    for key in MIXED:
+        check(page, key, rooms[key])
+
+
+def test_the_issues_room_shows_every_name_whole_and_large(rooms, projector):
+    """Tables of 5 and 4, where "Gijs de Boer" and "Eva Smit" were drawn over each other
+    and "Dewi Visser" ran off the right edge."""
+    page = projector(rooms["issue"]["code"])
+    drawn = check(page, "issue", rooms["issue"])
+    shown = [name["text"] for table in drawn["tables"] for name in table["names"]]
+    assert shown == [name for row in rooms["issue"]["names"] for name in row]
+    size = page.evaluate(
+        "() => { const svg = document.querySelector('.net-svg');"
+        " return parseFloat(getComputedStyle(svg.querySelector('.net-name')).fontSize)"
+        " * svg.getScreenCTM().a; }"
+    )
+    assert size >= 28, "the names are too small for the back of the room"
+    screenshot(page, "debrief-layout-issue", full_page=False)
