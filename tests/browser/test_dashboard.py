@@ -13,11 +13,10 @@ from __future__ import annotations
 import random
 import re
 import time
-from collections.abc import Callable
 from typing import Any
 
 from tests.browser.conftest import screenshot, wait_until
-from tests.browser.rooms import Room
+from tests.browser.rooms import Room, deals
 from tests.browser.test_away import backdate
 from tests.browser.test_quality import VISIBLE_TEXT, axe, report
 from tests.browser.test_session_flow import ask, join
@@ -106,13 +105,6 @@ def seat(dashboard: Page, name: str):
     return dashboard.locator("#panel .seat").filter(has_text=name)
 
 
-# A deal can let the bots end the game before a person holds the turn with the quartets
-# a test needs (the engine's bots and random asks: about 1 deal in 20 at a table of two
-# people and three bots). The game decides that, not the product: such a test plays a
-# fresh deal, at most DEALS times (all of them ending first: about 1 in 160,000).
-DEALS = 4
-
-
 def play_until(room: Room, phones: list[Page], quartets: int) -> bool:
     """Whoever's phone is on turn asks, until the room has laid ``quartets`` (counted by
     the server, not by the dashboard, which may be a second behind: a person asking on
@@ -131,16 +123,6 @@ def play_until(room: Room, phones: list[Page], quartets: int) -> bool:
         else:
             ask(phone, rng)
     raise AssertionError(f"not {quartets} quartets in {GAME_SECONDS:.0f} s")
-
-
-def deals(setup: Callable[[int], bool]) -> None:
-    """``setup(n)`` builds a room and plays deal ``n`` up to the state the test looks at:
-    True when reached, False when the deal ended the game first."""
-    for n in range(DEALS):
-        if setup(n):
-            return
-        print(f"deal {n + 1}: the bots ended the game first; a fresh deal")
-    raise AssertionError(f"{DEALS} deals in a row ended before a person held the turn")
 
 
 # The turn's clock runs: at least 3 s, and within a second of the time since the turn began.
