@@ -4,6 +4,7 @@ any size in seconds, for the tests of the facilitator's screens."""
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -11,6 +12,9 @@ from tests.browser.test_session_flow import create_session
 
 TABLE_IDS = re.compile(r'<h3 id="table-(\d+)"')  # every table's card, in number order
 LAID = re.compile(r'class="progress-seg is-laid"')  # a quartet laid, on a table's card
+SEAT = re.compile(
+    r'<li id="seat-(\d+)".*?<span class="seat-name">(?:<span[^>]*>[^<]*</span> )?([^<]*)<', re.S
+)
 
 
 class Room:
@@ -34,6 +38,13 @@ class Room:
         """The ids of the session's tables, in number order."""
         panel = self.dashboard.request.get(f"/host/{self.code}/panel/").text()
         return TABLE_IDS.findall(panel)
+
+    def player(self, name: str) -> str:
+        """The id of the seated person of this name, read from the dashboard's panel."""
+        panel = self.dashboard.request.get(f"/host/{self.code}/panel/").text()
+        ids = [pk for pk, shown in SEAT.findall(panel) if html.unescape(shown).strip() == name]
+        assert len(ids) == 1, f"{name!r} is seated {len(ids)} times"
+        return ids[0]
 
     def laid(self) -> int:
         """The quartets laid in the room now, read from the server (the dashboard's own
