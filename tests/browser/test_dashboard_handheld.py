@@ -13,12 +13,9 @@ and stays so while the test looks. Screenshots land in tests/browser/screenshots
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
-import pytest
-
-from tests.browser.conftest import PHONE, _contexts, screenshot
+from tests.browser.conftest import screenshot
 from tests.browser.measure import no_side_scroll, small_targets
 from tests.browser.rooms import Room
 from tests.browser.test_away import backdate
@@ -31,7 +28,6 @@ except ImportError:  # the conftest skips these tests (or fails them where requi
 
 PEOPLE = ("Annemarie van den Broek", "Dirk de Wit")  # one at table 1, one at table 2
 FLAG_SECONDS = 60  # easy bots miss often: the turn soon reaches the person who left
-HANDHELD = {**PHONE, "device_scale_factor": 2}  # a phone or a tablet: touch, a mobile viewport
 DEVICES = {
     "phone": ((390, 844), (844, 390)),  # upright, then turned
     "tablet": ((768, 1024), (1024, 768)),
@@ -65,25 +61,6 @@ OPEN_MENU = """(details) => {
     .map((el) => { const b = el.getBoundingClientRect(); return [b.width, b.height]; });
   return { left: body.left, right: body.right, controls };
 }"""
-
-
-@pytest.fixture
-def handheld(request, browser, site, facilitator_page) -> Iterator[Callable[[str, str], Page]]:
-    """Opens a session's dashboard on a phone or a tablet (touch, a mobile viewport),
-    logged in as the facilitator of ``facilitator_page``."""
-    with _contexts(request, browser, site, "handheld", **HANDHELD) as new_context:
-
-        def open_dashboard(code: str, device: str) -> Page:
-            width, height = DEVICES[device][0]
-            context = new_context(
-                storage_state=facilitator_page.context.storage_state(),
-                viewport={"width": width, "height": height},
-            )
-            page = context.new_page()
-            page.goto(f"/host/{code}/")
-            return page
-
-        yield open_dashboard
 
 
 def room_waiting_for_two(browser, site, dashboard: Page) -> Room:
@@ -186,8 +163,9 @@ def test_the_dashboard_works_on_a_phone_and_a_tablet_either_way_up(
     """Phone and tablet, upright and turned; then a bot is taken out of table 3 with its
     menu, by touch, on the phone."""
     room = room_waiting_for_two(browser, site, facilitator_page)
-    for device in DEVICES:
-        page = handheld(room.code, device)
+    for device, sizes in DEVICES.items():
+        width, height = sizes[0]
+        page = handheld(f"/host/{room.code}/", width, height)
         walk(page, device)
 
     page.set_viewport_size({"width": 390, "height": 844})
