@@ -117,6 +117,12 @@ def test_the_replay_fits_a_tablet_either_way_up(finished, handheld):
             screenshot(page, f"replay-tablet-{width}x{height}-{n}", full_page=False)
 
 
+def choose_speed(page: Page, speed: str) -> None:
+    """Taps the speed (its label: the radio button inside is invisible)."""
+    page.locator(f'.rp-speed-option:has(input[value="{speed}"])').tap()
+    expect(page.locator(f'input[name=rp-speed][value="{speed}"]')).to_be_checked()
+
+
 def shown_since(page: Page) -> list[tuple[int, float]]:
     return [tuple(entry) for entry in page.evaluate("window.__shown")]
 
@@ -163,9 +169,9 @@ def test_the_replay_plays_by_itself_pauses_and_stops_at_the_end(finished, handhe
     expect(play).to_have_text("▶ Afspelen")
     assert page.evaluate(STATE)["live"] == "polite"
 
-    page.locator(".rp-speed-option").filter(has_text="4×").tap()
+    choose_speed(page, "4")
     check_pace(page, frames, 4, moves=4)
-    page.locator(".rp-speed-option").filter(has_text="1×").tap()
+    choose_speed(page, "1")
     check_pace(page, frames, 1, moves=2)
 
     # The space bar, with nothing focused: plays (quiet for screen readers), pauses.
@@ -186,7 +192,7 @@ def test_the_replay_plays_by_itself_pauses_and_stops_at_the_end(finished, handhe
     assert page.evaluate(STATE)["move"] == paused["move"], "it moved on while paused"
 
     # From three moves before the end at 4x: it stops at the last move, by itself.
-    page.locator(".rp-speed-option").filter(has_text="4×").tap()
+    choose_speed(page, "4")
     page.locator("#rp-slider").fill(str(last - 3))
     play.tap()
     expect(page.locator("#rp-move")).to_have_text(f"Zet {last} van {last}", timeout=15_000)
@@ -205,7 +211,7 @@ def test_the_replay_plays_by_itself_pauses_and_stops_at_the_end(finished, handhe
     still = handheld(
         f"/host/{finished.code}/tables/1/replay/", *TABLETS[1], reduced_motion="reduce"
     )
-    still.locator(".rp-speed-option").filter(has_text="4×").tap()
+    choose_speed(still, "4")
     still.locator("#rp-play").tap()
     expect(still.locator("#rp-move")).not_to_have_text(f"Zet 0 van {last}")
     expect(still.locator("#replay")).to_have_attribute("data-playing", "true")
