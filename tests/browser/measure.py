@@ -66,6 +66,15 @@ TEXT_SIZES = (
     """(root) => {"""
     + _DESCRIBE
     + """
+  // Kept for screen readers only: inside a box of a pixel that hides what overflows.
+  const srOnly = (el) => {
+    for (let e = el; e && e !== document.body; e = e.parentElement) {
+      const b = e.getBoundingClientRect();
+      const style = getComputedStyle(e);
+      if ((b.width <= 1 || b.height <= 1) && (style.overflow !== "visible" || style.clip !== "auto")) return true;
+    }
+    return false;
+  };
   const sizes = [];
   const walker = document.createTreeWalker(root || document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
@@ -74,10 +83,11 @@ TEXT_SIZES = (
     const el = node.parentElement;
     if (!el || el.closest("script, style, title, desc, option")) continue;
     if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+    if (srOnly(el)) continue;
     const range = document.createRange();
     range.selectNodeContents(node);
     const box = range.getBoundingClientRect();
-    if (box.width <= 1 || box.height <= 1) continue;  // visually hidden
+    if (box.width <= 1 || box.height <= 1) continue;
     let px = parseFloat(getComputedStyle(el).fontSize);
     if (el instanceof SVGElement && el.getScreenCTM()) px *= Math.abs(el.getScreenCTM().a);
     sizes.push({ px: Math.round(px * 100) / 100, what: describe(el) });
