@@ -41,11 +41,10 @@
   /* Each seat on an oval around the felt, moved in where it would leave the table's
      area (a seat grows with its quartets; a tablet's area is small). */
   function placeSeats() {
-    const width = stage.clientWidth;
-    const height = stage.clientHeight;
+    const { width, height } = stage.getBoundingClientRect();
     seats.forEach((box, index) => {
       const angle = -Math.PI / 2 + (2 * Math.PI * index) / seats.length;
-      const [w, h] = [box.offsetWidth, box.offsetHeight];
+      const { width: w, height: h } = box.getBoundingClientRect();
       const x = width * (0.5 + 0.45 * Math.cos(angle));
       const y = height * (0.5 + 0.42 * Math.sin(angle));
       box.style.left = `${Math.max(w / 2, Math.min(width - w / 2, x))}px`;
@@ -147,8 +146,8 @@
     current = Math.max(0, Math.min(last, n));
     const frame = frames[current];
     players.forEach((player, index) => drawSeat(seats[index], player, frame));
-    placeSeats();
     drawPanel(frame);
+    placeSeats();  // after the panel: upright, the table gets the height the panel leaves
     drawArrow(frame);
     $("rp-move").textContent = fill(T.move, { n: current, total: last });
     $("rp-time").textContent = clock(frame.t);

@@ -158,12 +158,13 @@ def overlaps(a: dict[str, float], b: dict[str, float]) -> bool:
     )
 
 
-def no_side_scroll(page: Page, where: str) -> dict[str, int]:
+def no_side_scroll(page: Page, where: str, *, quiet: bool = False) -> dict[str, int]:
     """The page is no wider than the window, and the window no wider than the screen
     (a phone would zoom a wider page out)."""
     widths = page.evaluate(WIDTHS)
     width = page.viewport_size["width"]
-    print(f"{where}: scrollWidth {widths['scrollWidth']} in a window of {widths['innerWidth']}")
+    if not quiet:
+        print(f"{where}: scrollWidth {widths['scrollWidth']} in a window of {widths['innerWidth']}")
     assert widths["innerWidth"] == width, f"{where}: zoomed out to {widths['innerWidth']} px"
     assert widths["scrollWidth"] <= width, f"{where}: the page is {widths['scrollWidth']} px wide"
     return widths
@@ -180,12 +181,15 @@ def text_sizes(page: Page, root: Locator | None = None) -> list[dict[str, Any]]:
     return page.evaluate(TEXT_SIZES, None)
 
 
-def smallest_text(page: Page, where: str, minimum: float = READABLE_PX) -> float:
+def smallest_text(
+    page: Page, where: str, minimum: float = READABLE_PX, *, quiet: bool = False
+) -> float:
     """The smallest text on screen, at least ``minimum`` px."""
     sizes = text_sizes(page)
     assert sizes, f"{where}: no text on screen"
     small = [f"{size['px']} px {size['what']}" for size in sizes if size["px"] < minimum - 0.01]
-    print(f"{where}: the smallest text is {sizes[0]['px']} px ({sizes[0]['what']})")
+    if not quiet:
+        print(f"{where}: the smallest text is {sizes[0]['px']} px ({sizes[0]['what']})")
     assert not small, f"{where}: text under {minimum} px:\n" + "\n".join(small[:20])
     return sizes[0]["px"]
 

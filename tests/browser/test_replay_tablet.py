@@ -78,7 +78,7 @@ def finished(browser, site, facilitator_page) -> Room:
 def check_fits(page: Page, where: str) -> None:
     """Nothing wider or taller than the screen, every control inside it and thumb-sized,
     the panel not cut off, the seats inside the table's area and apart, text >= 18 px."""
-    widths = no_side_scroll(page, where)
+    widths = no_side_scroll(page, where, quiet=True)
     assert widths["scrollHeight"] <= widths["innerHeight"], f"{where}: the page scrolls"
     small = small_targets(page, where)
     assert not small, "targets under 44x44 px:\n" + "\n".join(small)
@@ -99,22 +99,24 @@ def check_fits(page: Page, where: str) -> None:
         assert inside, f"{where}: seat {n} {seat} leaves the table's area {stage}"
         crowded = [m for m, other in enumerate(seats) if m > n and overlaps(seat, other)]
         assert not crowded, f"{where}: seat {n} overlaps seats {crowded}"
-    smallest_text(page, where, READABLE_PX)
+    smallest_text(page, where, READABLE_PX, quiet=True)
 
 
 def test_the_replay_fits_a_tablet_either_way_up(finished, handheld):
-    """At the deal, at the first quartet laid (the spotlight in the panel) and at the
-    end (the winner and the last quartet), upright and turned."""
+    """Every move of the game, upright and turned; photographed at the deal, at the
+    first quartet laid (the spotlight in the panel) and at the end (the winners)."""
     page = handheld(f"/host/{finished.code}/tables/1/replay/", *TABLETS[0])
     frames = page.evaluate(FRAMES)
+    last = len(frames) - 1
     quartet = next(f["n"] for f in frames if any(not q["dealt"] for q in f["quartets"]))
     for width, height in TABLETS:
         page.set_viewport_size({"width": width, "height": height})
-        for n in (0, quartet, len(frames) - 1):
+        for n in range(len(frames)):
             page.locator("#rp-slider").fill(str(n))
-            expect(page.locator("#rp-move")).to_have_text(f"Zet {n} van {len(frames) - 1}")
+            expect(page.locator("#rp-move")).to_have_text(f"Zet {n} van {last}")
             check_fits(page, f"{width}x{height}, move {n}")
-            screenshot(page, f"replay-tablet-{width}x{height}-{n}", full_page=False)
+            if n in (0, quartet, last):
+                screenshot(page, f"replay-tablet-{width}x{height}-{n}", full_page=False)
 
 
 def choose_speed(page: Page, speed: str) -> None:
