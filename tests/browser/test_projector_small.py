@@ -18,7 +18,7 @@ from tests.browser import measure
 from tests.browser.conftest import SOCKET_RECORDER, screenshot, wait_until
 from tests.browser.rooms import Room
 from tests.browser.test_away import backdate
-from tests.browser.test_debrief import tables_of_bots, wait_for_the_end
+from tests.browser.test_debrief import slide_fits, tables_of_bots, wait_for_the_end
 from tests.browser.test_projector_grid import assert_fits, fitted
 
 try:
@@ -202,24 +202,6 @@ def test_the_spotlight_leaves_the_debrief_button_free_when_the_games_end(
     screenshot(big, "projector-small-spotlight-1024x768", full_page=False)
     big.get_by_role("link", name="Nabespreking →").click()
     big.wait_for_url(f"**/host/{room.code}/projector/debrief/")
-
-
-def slide_fits(big: Page, slide: str, where: str) -> None:
-    """The slide is on screen, whole (nothing in it cut off), and none of its text is
-    under 18 px (the network's names as drawn, scaled)."""
-    section = big.locator(f"#{slide}")
-    section.evaluate("(s) => s.scrollIntoView()")
-    expect(section).to_be_in_viewport(ratio=1)
-    cut = section.evaluate(
-        "(s) => [s.scrollWidth - s.clientWidth, s.scrollHeight - s.clientHeight]"
-    )
-    assert cut == [0, 0], f"{where}: the slide runs over by {cut} px"
-    widths = big.evaluate(measure.WIDTHS)
-    assert widths["scrollWidth"] <= widths["innerWidth"], f"{where}: scrolls sideways"
-    sizes = measure.text_sizes(big, section)
-    small = [f"{s['px']} px {s['what']}" for s in sizes if s["px"] < measure.READABLE_PX]
-    print(f"{where}: the smallest text is {sizes[0]['px']} px ({sizes[0]['what']})")
-    assert not small, f"{where}: text under 18 px:\n" + "\n".join(small[:12])
 
 
 def test_the_debrief_fits_a_small_projector(facilitator_page, projector):
