@@ -28,6 +28,7 @@ UNKNOWN_COLOUR = "#545462"
 
 PROJECTOR_TEXTS = {
     "quartet": _("Table %(table)s lays the quartet %(theme)s"),
+    "earlier": _("+%(count)s earlier"),  # the names that no longer fit, before play
 }
 
 
@@ -125,6 +126,7 @@ def projector_context(request: HttpRequest, workshop: Workshop) -> dict:
         "started": started,
         "cards": _cards(started, colours, ranked=phase == "after"),
         "grid": grid_shape(len(started)),
+        "stuck": any(row.waiting_on for row in started),  # a table waits for someone away
         "room": room_ranking(started),
         "feed": _feed(workshop, panel["rows"], colours),
         "top_ideas": top_ideas(workshop),

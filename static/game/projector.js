@@ -1,7 +1,9 @@
 /* The projector: re-reads its panel when something changes, and puts every quartet
    laid in the spotlight for a moment with the theme's four calls to action. The type
    of the table grid comes from its size band (projector.css); when a card still
-   would not hold its seats (long names, many quartets), --fit lowers it a little. */
+   would not hold its seats (long names, many quartets, a small projector), --fit
+   lowers it a little, down to the smallest type (18 px), and then the cards go
+   compact. Before play the names that no longer fit give way to the newest. */
 "use strict";
 
 (function () {
@@ -17,14 +19,18 @@
   const { schedule: scheduleRefresh } = fragmentRefresher(panel, root.dataset.url, 1500);
   const SMALLEST_FIT = 0.6;
 
+  /* A card whose seats do not fit, a seat whose name or quartets run into its count,
+     or a band that cuts its word (over, paused, waiting). */
   function overflowing(cards) {
-    return cards.some((card) => card.scrollHeight > card.clientHeight || card.scrollWidth > card.clientWidth);
+    const cut = (el) => el.scrollWidth > el.clientWidth + 1;
+    return cards.some((card) => card.scrollHeight > card.clientHeight || cut(card)
+      || [...card.querySelectorAll(".pj-who, h2 .pj-badge")].some(cut));
   }
 
-  /* The quartets laid and the room's ranking fill what the side column has left:
-     whole lines only, the newest (or best) first. */
+  /* The top ideas, the quartets laid and the room's ranking fill what the side column
+     has left: whole lines only, the newest (or best) first. */
   function trimLists() {
-    for (const box of panel.querySelectorAll(".pj-side .pj-feed, .pj-side .pj-room")) {
+    for (const box of panel.querySelectorAll(".pj-side .pj-ideas, .pj-side .pj-feed, .pj-side .pj-room")) {
       const bottom = box.getBoundingClientRect().bottom - parseFloat(getComputedStyle(box).paddingBottom);
       let full = false;
       for (const item of box.querySelectorAll("li")) {
@@ -35,15 +41,66 @@
     }
   }
 
-  /* Runs before the new panel is painted (a mutation observer), so nothing flickers. */
-  function fit() {
+  /* The side column holds what fits: a list with no line left goes, heading and all;
+     while the column still runs over, the quartets laid go (the spotlight shows them
+     too), then the top ideas. An open poll and the ranking stay. */
+  function fitSide() {
+    const side = panel.querySelector(".pj-side");
+    if (!side) return;
+    const lists = [...side.querySelectorAll(":scope > .pj-ideas, :scope > .pj-feed, :scope > .pj-room")];
+    for (const list of lists) list.hidden = false;
     trimLists();
-    const cards = [...panel.querySelectorAll(".pj-board .pj-table")];
-    let scale = 1;
-    panel.style.setProperty("--fit", "1");
-    while (cards.length && scale > SMALLEST_FIT && overflowing(cards)) {
-      scale = Math.round((scale - 0.05) * 100) / 100;
-      panel.style.setProperty("--fit", String(scale));
+    for (const list of lists) if (!list.querySelector("li:not([hidden])")) list.hidden = true;
+    for (const list of side.querySelectorAll(":scope > .pj-feed, :scope > .pj-ideas")) {
+      if (side.scrollHeight <= side.clientHeight + 0.5) break;
+      list.hidden = true;
+    }
+  }
+
+  /* Before play: the names in the order they joined; when they no longer fit, the
+     earliest give way to the newest, counted in a chip of their own. */
+  function trimNames() {
+    const list = panel.querySelector(".pj-names .chips");
+    if (!list) return;
+    const names = [...list.querySelectorAll("li.chip:not(.pj-more)")];
+    for (const name of names) name.hidden = false;
+    const old = list.querySelector(".pj-more");
+    if (old) old.remove();
+    const full = () => list.scrollHeight > list.clientHeight + 0.5;
+    if (!full()) return;
+    const more = document.createElement("li");
+    more.className = "chip pj-more";
+    list.prepend(more);
+    let gone = 0;
+    while (gone < names.length && full()) {
+      names[gone].hidden = true;
+      gone += 1;
+      more.textContent = T.earlier.replace("%(count)s", gone);
+    }
+  }
+
+  /* Runs before the new panel is painted (a mutation observer), so nothing flickers;
+     then the panel says for which size of screen it is laid out (data-fitted). */
+  function fit() {
+    trimNames();
+    fitSide();
+    spotlight.classList.toggle("pj-beside", Boolean(panel.querySelector(".pj-after")));
+    fitCards();
+    panel.dataset.fitted = `${window.innerWidth}x${window.innerHeight}`;
+  }
+  function fitCards() {
+    const board = panel.querySelector(".pj-board");
+    if (!board) return;
+    const cards = [...board.querySelectorAll(".pj-table")];
+    for (const compact of [false, true]) {
+      board.classList.toggle("pj-compact", compact);
+      let scale = 1;
+      panel.style.setProperty("--fit", "1");
+      while (cards.length && scale > SMALLEST_FIT && overflowing(cards)) {
+        scale = Math.round((scale - 0.05) * 100) / 100;
+        panel.style.setProperty("--fit", String(scale));
+      }
+      if (!overflowing(cards)) return;
     }
   }
   new MutationObserver(fit).observe(panel, { childList: true });
@@ -74,6 +131,9 @@
     spotlight.classList.toggle("animate", !reduced);
     setTimeout(() => { spotlight.hidden = true; showing = false; show(); }, 7000);
   }
+
+  // Who is away changes without an event: look again now and then (as the dashboard).
+  setInterval(scheduleRefresh, 20000);
 
   liveSocket(root.dataset.socket, {
     onMessage: (message) => {

@@ -1,7 +1,9 @@
 /* The replay of one table for the debrief: steps through the frames the server built
    from the table's public events (game/after/replay.py), and draws each as the projector
    draws a table: the players around it with their card counts and quartets, whose
-   turn it is, the ask and its answer, and a quartet laid in the spotlight. */
+   turn it is, the ask and its answer, and a quartet laid in the spotlight. It can also
+   play on its own: a move every 1.5 s at 1x (a quartet laid stays twice as long), at
+   half, double or four times that speed, until the last move. */
 "use strict";
 
 (function () {
@@ -16,22 +18,39 @@
   const arrow = $("rp-arrow");
   const slider = $("rp-slider");
   const buttons = { first: $("rp-first"), prev: $("rp-prev"), next: $("rp-next"), last: $("rp-last") };
+  const play = $("rp-play");
+  const panel = $("rp-panel");
+  const root = $("replay");
   const last = frames.length - 1;
   const SVG = "http://www.w3.org/2000/svg";
+  const MOVE_MS = 1500;  // a move on screen at 1x
   let current = 0;
+  let speed = 1;
+  let timer = null;  // the next move's, while playing
 
   const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (match, key) => values[key]);
   const clock = (t) => `${Math.floor(t / 60)}:${String(t % 60).padStart(2, "0")}`;
 
   /* The seats around the table, seat 0 at the top, clockwise (as the network does). */
-  const seats = players.map((player, index) => {
-    const angle = -Math.PI / 2 + (2 * Math.PI * index) / players.length;
+  const seats = players.map(() => {
     const box = el("li", { class: "rp-seat" });
-    box.style.left = `${50 + 36 * Math.cos(angle)}%`;
-    box.style.top = `${50 + 34 * Math.sin(angle)}%`;
     $("rp-seats").append(box);
     return box;
   });
+
+  /* Each seat on an oval around the felt, moved in where it would leave the table's
+     area (a seat grows with its quartets; a tablet's area is small). */
+  function placeSeats() {
+    const { width, height } = stage.getBoundingClientRect();
+    seats.forEach((box, index) => {
+      const angle = -Math.PI / 2 + (2 * Math.PI * index) / seats.length;
+      const { width: w, height: h } = box.getBoundingClientRect();
+      const x = width * (0.5 + 0.45 * Math.cos(angle));
+      const y = height * (0.5 + 0.42 * Math.sin(angle));
+      box.style.left = `${Math.max(w / 2, Math.min(width - w / 2, x))}px`;
+      box.style.top = `${Math.max(h / 2, Math.min(height - h / 2, y))}px`;
+    });
+  }
 
   function chip(key) {
     const item = el("li", { class: "rp-chip" }, themes[key] ? themes[key].name : key);
@@ -128,6 +147,7 @@
     const frame = frames[current];
     players.forEach((player, index) => drawSeat(seats[index], player, frame));
     drawPanel(frame);
+    placeSeats();  // after the panel: upright, the table gets the height the panel leaves
     drawArrow(frame);
     $("rp-move").textContent = fill(T.move, { n: current, total: last });
     $("rp-time").textContent = clock(frame.t);
@@ -137,18 +157,76 @@
     history.replaceState(null, "", `#${current}`);
   }
 
-  buttons.first.addEventListener("click", () => show(0));
-  buttons.prev.addEventListener("click", () => show(current - 1));
-  buttons.next.addEventListener("click", () => show(current + 1));
-  buttons.last.addEventListener("click", () => show(last));
-  slider.addEventListener("input", () => show(Number(slider.value)));
+  /* Playing on its own: the next move after this one's time, until the last. While it
+     plays, the panel is not read out at every move (it would never stop talking). */
+  const playing = () => timer !== null;
+  function wait() {
+    clearTimeout(timer);
+    timer = setTimeout(advance, (frames[current].quartets.length ? 2 : 1) * MOVE_MS / speed);
+  }
+  function advance() {
+    show(current + 1);
+    // The new move's words fade in (debrief.css; never with reduced motion, app.css).
+    panel.classList.remove("rp-step");
+    void panel.offsetWidth;  // restarts the animation
+    panel.classList.add("rp-step");
+    if (current >= last) pause();
+    else wait();
+  }
+  function start() {
+    if (current >= last) show(0);  // from the end: again from the deal
+    wait();
+    mark();
+  }
+  function pause() {
+    clearTimeout(timer);
+    timer = null;
+    mark();
+  }
+  function mark() {
+    play.textContent = playing() ? play.dataset.pause : play.dataset.play;
+    panel.setAttribute("aria-live", playing() ? "off" : "polite");
+    root.classList.toggle("rp-playing", playing());
+    root.dataset.playing = String(playing());
+  }
+  const toggle = () => (playing() ? pause() : start());
+
+  /* A step by hand: while playing, the clock starts again from the move shown. */
+  function go(n) {
+    show(n);
+    if (!playing()) return;
+    if (current >= last) pause();
+    else wait();
+  }
+
+  buttons.first.addEventListener("click", () => go(0));
+  buttons.prev.addEventListener("click", () => go(current - 1));
+  buttons.next.addEventListener("click", () => go(current + 1));
+  buttons.last.addEventListener("click", () => go(last));
+  play.addEventListener("click", toggle);
+  slider.addEventListener("input", () => go(Number(slider.value)));
+  for (const option of document.querySelectorAll("input[name=rp-speed]")) {
+    if (option.checked) speed = Number(option.value);
+    option.addEventListener("change", () => {
+      speed = Number(option.value);
+      if (playing()) wait();
+    });
+  }
   document.addEventListener("keydown", (event) => {
-    if (event.target === slider || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const control = event.target.closest && event.target.closest("button, a, input, select, textarea");
+    if (event.key === " " && !control) {  // on a button, the space presses that button
+      event.preventDefault();
+      toggle();
+      return;
+    }
+    if (control && control.matches("input, select, textarea")) return;  // the slider, the speeds
     const to = { ArrowLeft: current - 1, ArrowRight: current + 1, Home: 0, End: last }[event.key];
     if (to === undefined) return;
     event.preventDefault();
-    show(to);
+    go(to);
   });
-  window.addEventListener("resize", () => drawArrow(frames[current]));
+  window.addEventListener("resize", () => { placeSeats(); drawArrow(frames[current]); });
   show(Number.parseInt(location.hash.slice(1), 10) || 0);
+  mark();
 })();

@@ -460,3 +460,23 @@ def projector(request, browser, site, facilitator_page) -> Iterator[Callable[[st
             return page
 
         yield open_projector
+
+
+@pytest.fixture
+def handheld(request, browser, site, facilitator_page) -> Iterator[Callable[..., Page]]:
+    """Opens a facilitator's page (logged in as the facilitator of `facilitator_page`)
+    on a phone or a tablet: a touch screen of the given size with a mobile viewport,
+    which zooms a page wider than the screen out (see tests/browser/measure.py)."""
+    with _contexts(request, browser, site, "handheld", **PHONE) as new_context:
+
+        def open_page(path: str, width: int, height: int, **options: Any) -> Page:
+            context = new_context(
+                storage_state=facilitator_page.context.storage_state(),
+                viewport={"width": width, "height": height},
+                **options,
+            )
+            page = context.new_page()
+            page.goto(path)
+            return page
+
+        yield open_page

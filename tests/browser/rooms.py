@@ -7,6 +7,7 @@ bots stop playing, so a room of twelve tables does not slow the tests after it."
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,9 @@ from tests.browser.test_session_flow import create_session
 
 TABLE_IDS = re.compile(r'<h3 id="table-(\d+)"')  # every table's card, in number order
 LAID = re.compile(r'class="progress-seg is-laid"')  # a quartet laid, on a table's card
+SEAT = re.compile(
+    r'<li id="seat-(\d+)".*?<span class="seat-name">(?:<span[^>]*>[^<]*</span> )?([^<]*)<', re.S
+)
 
 OPEN: list[Room] = []  # the rooms of the running test, ended after it
 
@@ -49,6 +53,13 @@ class Room:
     def tables(self) -> list[str]:
         """The ids of the session's tables, in number order."""
         return TABLE_IDS.findall(self.panel())
+
+    def player(self, name: str) -> str:
+        """The id of the seated person of this name, read from the dashboard's panel."""
+        panel = self.dashboard.request.get(f"/host/{self.code}/panel/").text()
+        ids = [pk for pk, shown in SEAT.findall(panel) if html.unescape(shown).strip() == name]
+        assert len(ids) == 1, f"{name!r} is seated {len(ids)} times"
+        return ids[0]
 
     def laid(self) -> int:
         """The quartets laid in the room now, read from the server (the dashboard's own

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tests.browser import measure
 from tests.browser.conftest import screenshot, wait_until
 from tests.browser.test_csp import Violations
 from tests.browser.test_quality import axe, report
@@ -40,6 +41,35 @@ NAME_PX = """() => {
   const name = svg.querySelector('.net-name');
   return Number(getComputedStyle(name).fontSize.replace('px', '')) * svg.getScreenCTM().a;
 }"""
+
+
+# How far the fixed links at the bottom stay below the slide's content (negative: over it).
+NAV_ROOM = """(slide) => {
+  const box = slide.getBoundingClientRect();
+  const content = box.bottom - parseFloat(getComputedStyle(slide).paddingBottom);
+  return document.querySelector('.db-nav').getBoundingClientRect().top - content;
+}"""
+
+
+def slide_fits(big: Page, slide: str, where: str, minimum: float = measure.READABLE_PX) -> None:
+    """The slide is on screen, whole (nothing in it cut off, nothing under the links at
+    the bottom), and none of its text is under ``minimum`` px (the network's names as
+    drawn, scaled); 0: the text is measured, not checked."""
+    section = big.locator(f"#{slide}")
+    section.evaluate("(s) => s.scrollIntoView()")
+    expect(section).to_be_in_viewport(ratio=1)
+    cut = section.evaluate(
+        "(s) => [s.scrollWidth - s.clientWidth, s.scrollHeight - s.clientHeight]"
+    )
+    assert cut == [0, 0], f"{where}: the slide runs over by {cut} px"
+    widths = big.evaluate(measure.WIDTHS)
+    assert widths["scrollWidth"] <= widths["innerWidth"], f"{where}: scrolls sideways"
+    room = section.evaluate(NAV_ROOM)
+    assert room >= 0, f"{where}: the links at the bottom cover the slide by {-room} px"
+    sizes = measure.text_sizes(big, section)
+    small = [f"{s['px']} px {s['what']}" for s in sizes if s["px"] < minimum]
+    print(f"{where}: the smallest text is {sizes[0]['px']} px ({sizes[0]['what']})")
+    assert not small, f"{where}: text under 18 px:\n" + "\n".join(small[:12])
 
 
 def tables_of_bots(dashboard: Page, name: str, sizes: tuple[int, ...]) -> str:
@@ -175,7 +205,8 @@ def test_the_debrief_and_the_replay_on_the_big_screen(facilitator_page, projecto
 
 def test_a_room_of_eight_tables_stays_readable_from_the_back(facilitator_page, projector):
     """Up to eight tables of up to six: every name at least 28 px on the network slide,
-    and every quartet of the room listed on the themes slide, on one screen each."""
+    and every quartet of the room listed on the themes slide, on one screen each; on a
+    1280x720 beamer every slide whole with no text under 18 px, on a 1024x768 one whole."""
     sizes = (6, 5, 4, 3, 6, 5, 4, 3)
     code = tables_of_bots(facilitator_page, "Volle zaal", sizes)
     big = projector(code)
@@ -197,3 +228,10 @@ def test_a_room_of_eight_tables_stays_readable_from_the_back(facilitator_page, p
     last = big.locator("#quartets .db-moments").bounding_box()
     assert last["y"] + last["height"] <= slide["y"] + 1080, "the quartets run off the screen"
     screenshot(big, "debrief-eight-tables-quartets", full_page=False)
+
+    # A 1280x720 beamer: every slide whole, no text under 18 px; a 1024x768 one: whole.
+    for (width, height), minimum in (((1280, 720), measure.READABLE_PX), ((1024, 768), 0)):
+        big.set_viewport_size({"width": width, "height": height})
+        for name in ("who-asked-whom", "themes", "quartets"):
+            slide_fits(big, name, f"eight tables, {name} at {width}x{height}", minimum)
+            screenshot(big, f"debrief-eight-tables-{name}-{width}x{height}", full_page=False)

@@ -1,6 +1,8 @@
 """The projector during play fills a 1920x1080 screen whatever the size of the room:
 one table large, up to twenty in a grid, every name readable from the back of the
-room (at least 28 px with up to eight tables) and nothing running off the screen.
+room (at least 28 px with up to eight tables) and nothing running off the screen. The
+same screens on a 1280x720 and a 1024x768 projector fit as well, with no text under
+18 px (many tables: compact cards, a name on one line and the quartets as dots).
 
 Rooms of bots (and, from four tables on, two people with long names at table 1, who
 never move: their table waits for them) play a moment and are paused from the dashboard; the projector keeps showing
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.browser import measure
 from tests.browser.conftest import screenshot, wait_until
 from tests.browser.rooms import Room
 from tests.browser.test_quality import axe, report
@@ -22,6 +25,7 @@ except ImportError:  # the conftest skips these tests (or fails them where requi
     expect = None
 
 SCREEN_AREA = 1920 * 1080
+SMALL_PROJECTORS = ((1280, 720), (1024, 768))
 READABLE_PX = 28
 PEOPLE = ("Annemarie van den Broek", "Mohammed El Amrani")  # seated at table 1 together
 
@@ -48,6 +52,10 @@ OVERFLOW = """() => {
     outside: cards.filter((card) => outside(card.getBoundingClientRect())).map((c) => c.id),
     clipped: cards.filter((card) => card.scrollHeight > card.clientHeight
       || card.scrollWidth > card.clientWidth).map((c) => c.querySelector('h2').textContent),
+    badges: [...document.querySelectorAll('.pj-table h2 .pj-badge')]
+      .filter((badge) => badge.scrollWidth > badge.clientWidth + 1).map((b) => b.textContent),
+    seats: [...document.querySelectorAll('.pj-table .pj-who')]
+      .filter((who) => who.scrollWidth > who.clientWidth + 1).map((who) => who.textContent.trim()),
     cards: cards.length,
   };
 }"""
@@ -94,6 +102,28 @@ def assert_fits(big: Page, tables: int) -> None:
     assert found["clipped"] == [], f"cards whose seats do not fit: {found['clipped']}"
     assert not found["side"], "the side column runs off the screen"
     assert found["cut"] == [], f"lines cut off in the side column: {found['cut']}"
+    assert found["badges"] == [], f"a table's word cut short: {found['badges']}"
+    assert found["seats"] == [], f"seats running into their counts: {found['seats']}"
+
+
+def fitted(big: Page, width: int, height: int) -> None:
+    """The screen is this size now, and projector.js has laid the panel out for it."""
+    big.set_viewport_size({"width": width, "height": height})
+    expect(big.locator("#projector-panel")).to_have_attribute("data-fitted", f"{width}x{height}")
+
+
+def assert_fits_small_projectors(big: Page, tables: int, name: str) -> None:
+    """The same screen on a 1280x720 and on a 1024x768 projector: nothing off the screen
+    or cut short, no text under 18 px; then back to 1920x1080."""
+    for width, height in SMALL_PROJECTORS:
+        fitted(big, width, height)
+        where = f"{name} at {width}x{height}"
+        assert_fits(big, tables)
+        measure.smallest_text(big, where, measure.READABLE_PX)
+        compact = big.locator(".pj-board.pj-compact").count() == 1
+        print(f"{where}: fits; compact cards: {compact}")
+        screenshot(big, f"{name}-{width}x{height}", full_page=False)
+    fitted(big, 1920, 1080)
 
 
 def assert_no_serious_axe(big: Page, where: str) -> None:
@@ -125,6 +155,7 @@ def test_one_table_fills_most_of_the_screen(browser, site, facilitator_page, pro
     expect(big.locator(".pj-seat.is-turn")).to_have_count(1)
     assert_no_serious_axe(big, "projector, one table")
     screenshot(big, "projector-grid-1", full_page=False)
+    assert_fits_small_projectors(big, 1, "projector-grid-1")
 
 
 def test_four_tables_with_one_over_show_its_winner(browser, site, facilitator_page, projector):
@@ -141,6 +172,7 @@ def test_four_tables_with_one_over_show_its_winner(browser, site, facilitator_pa
     assert_fits(big, 4)
     assert_no_serious_axe(big, "projector, four tables")
     screenshot(big, "projector-grid-4", full_page=False)
+    assert_fits_small_projectors(big, 4, "projector-grid-4")
 
     # In English: the same screen, the game's title untranslated.
     big.context.add_cookies([{"name": "django_language", "value": "en", "url": big.url}])
@@ -162,6 +194,7 @@ def test_eight_tables_keep_every_name_at_28_px(browser, site, facilitator_page, 
     assert smallest_name(big) >= READABLE_PX
     assert_fits(big, len(sizes))
     screenshot(big, "projector-grid-8", full_page=False)
+    assert_fits_small_projectors(big, len(sizes), "projector-grid-8")
 
 
 def test_twelve_tables_fit_on_the_screen(browser, site, facilitator_page, projector):
@@ -177,6 +210,7 @@ def test_twelve_tables_fit_on_the_screen(browser, site, facilitator_page, projec
     assert_fits(big, len(sizes))
     assert_no_serious_axe(big, "projector, twelve tables")
     screenshot(big, "projector-grid-12", full_page=False)
+    assert_fits_small_projectors(big, len(sizes), "projector-grid-12")
 
 
 def test_twenty_full_tables_fit_on_the_screen(browser, site, facilitator_page, projector):
@@ -188,3 +222,4 @@ def test_twenty_full_tables_fit_on_the_screen(browser, site, facilitator_page, p
     print(f"\n20 tables: names at least {smallest_name(big):.1f} px")
     assert_fits(big, len(sizes))
     screenshot(big, "projector-grid-20", full_page=False)
+    assert_fits_small_projectors(big, len(sizes), "projector-grid-20")

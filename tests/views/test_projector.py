@@ -1,11 +1,15 @@
 """The projector: the join code and names before, the tables during, the ranking after."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from game import engine
-from game.table import play
+from game.models import Player
+from game.table import away, play
 from game.views.projector import grid_shape
 from tests.factories import facilitator
 from tests.tables import game_state, session_with_table
@@ -47,16 +51,36 @@ def test_during_the_game_it_shows_every_table_and_the_quartets_laid():
     name = players[laid["seat"]].name
     assert f"Tafel 1: {name} legt {laid['name']}" in page
     theme = workshop.deck.themes.get(slug=laid["theme"])
-    assert (
-        f'<span class="pj-chip" lang="nl" style="--theme: {theme.colour}">{theme.name}</span>'
-        in page
-    )
+    chip = f'<span class="pj-chip" lang="nl" style="--theme: {theme.colour}">'
+    assert f'{chip}<span class="pj-chip-name">{theme.name}</span></span>' in page
     on_turn = players[state.turn].name
     assert (
         f'<span class="pj-name">{on_turn}</span><span class="visually-hidden"> (aan de beurt)'
         in page
     )
     assert 'data-band="1" style="--columns: 1; --rows: 1"' in page
+
+
+def test_a_table_waiting_for_someone_who_left_says_so_and_marks_their_row():
+    """The band says the table waits (a sign on compact cards), the row of the person
+    on turn is marked, screen readers hear whom it waits for, the legend explains it;
+    once a bot stands in, all of it goes."""
+    workshop, table, _ = session_with_table(away_after=60)
+    anna = Player.objects.get(table=table, seat=game_state(table).turn)
+    page = projector(workshop)
+    assert "pj-badge-wait" not in page and "is-away" not in page
+    away.scan(now=timezone.now() + timedelta(seconds=61))
+    page = projector(workshop)
+    assert 'class="pj-table is-stuck"' in page
+    assert '<span class="pj-badge pj-badge-wait" data-short="⚠" aria-hidden="true">' in page
+    assert '<span class="pj-badge-text">wacht</span>' in page
+    assert f'<p class="visually-hidden">De tafel wacht op {anna.name}.</p>' in page
+    assert page.count("is-away") == 1
+    assert "de tafel wacht op wie weg is" in page  # the legend
+    anna.stand_in = True
+    anna.save(update_fields=["stand_in"])
+    page = projector(workshop)
+    assert "pj-badge-wait" not in page and "is-away" not in page and "is-stuck" not in page
 
 
 @pytest.mark.parametrize(
