@@ -33,7 +33,7 @@ from game.after.debrief import Edge, Network, Seat
 AREA_W, AREA_H = 1800, 900  # what the projector's slide gives the drawing, in CSS pixels
 CELL_MAX_W, CELL_MAX_H = 900, 470  # a cell no bigger: a room of one table is scaled up
 FONT_MAX, FONT_MIN = 34, 16  # the names' size in the drawing's units
-TABLE_FONT = 0.8  # the table's number, of the names' size
+TABLE_FONT = 1.0  # the table's number, as big as the names: read from the back of the room too
 MARGIN = 8  # between a cell's edge and what it holds
 ASCENT, DESCENT = 0.96, 0.27  # a line's box above and below its baseline, of the font size
 NAME_ROOM = 11  # letters a name has room for at least, or the type gets smaller
@@ -435,14 +435,40 @@ def _node(seat: Seat, spot: Spot, cx: float, cy: float, font: float) -> dict[str
     }
 
 
-def network_drawing(network: Network) -> dict[str, Any]:
+# Tables on one slide of the projector at most: up to this many, the names are 28 px or
+# more in the 1800 x 900 drawing (measured for tables of 2 to 6 and 30-letter names),
+# so 18 px or more on a 1280x720 beamer, which shows the drawing at two thirds.
+TABLES_PER_SLIDE = 8
+
+
+def slides(tables: list[int], most: int = TABLES_PER_SLIDE) -> list[list[int]]:
+    """The tables split into as few slides as hold at most ``most`` each, as even as
+    they come (20 tables: 7, 7 and 6)."""
+    if not tables:
+        return []
+    count = math.ceil(len(tables) / most)
+    size = math.ceil(len(tables) / count)
+    return [tables[start : start + size] for start in range(0, len(tables), size)]
+
+
+def network_slides(network: Network) -> list[dict[str, Any]]:
+    """The network as the projector shows it: a drawing per slide of at most
+    TABLES_PER_SLIDE tables, its arrows as thick as in the room's one drawing."""
+    return [
+        {**network_drawing(network, only=numbers), "tables": (numbers[0], numbers[-1])}
+        for numbers in slides(network.tables)
+    ]
+
+
+def network_drawing(network: Network, only: list[int] | None = None) -> dict[str, Any]:
     """The network as SVG geometry: the viewBox, the type, and per table its number,
-    nodes with their names, and arrows (thickness by asks, a solid core by hits)."""
-    tables = network.tables
+    nodes with their names, and arrows (thickness by asks, a solid core by hits).
+    ``only``: just these tables (arrows still measured against the whole room's)."""
+    tables = network.tables if only is None else [n for n in network.tables if n in only]
     if not tables:
         return {"width": 0, "height": 0, "cells": [], "font": FONT_MAX, "node_r": 0}
     at = {number: network.at(number) for number in tables}
-    longest = max(text_width(node.name, 1) / SAFETY for node in network.nodes)
+    longest = max(text_width(seat.name, 1) / SAFETY for seats, _ in at.values() for seat in seats)
     chosen = plan(len(tables), {len(seats) for seats, _ in at.values()}, longest)
     t, most = chosen.type, network.most
     cells = []

@@ -15,11 +15,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from game.after import debrief, replay
-from game.after.network import network_drawing
+from game.after.network import network_drawing, network_slides, slides
 from game.models import Table
 from game.views.common import host_only, texts, workshop_for
 
-MOMENTS_BESIDE = 12  # quartets listed beside the themes' bars; more get a slide
+MOMENTS_BESIDE = 12  # quartets listed beside the themes' bars; more get slides of their own
+MOMENTS_PER_SLIDE = 40  # three columns: whole, and 18 px or more, on a 1280x720 beamer
 
 REPLAY_TEXTS = {
     "move": _("Move %(n)s of %(total)s"),
@@ -43,8 +44,14 @@ def host_debrief(request: HttpRequest, code: str) -> HttpResponse:
     or ends (static/game/debrief.js)."""
     workshop = workshop_for(request, code)
     context = {"workshop": workshop, **debrief_context(workshop)}
-    # Many quartets get a slide of their own, beside the themes they would not fit.
-    context["apart"] = len(context["moments"]) > MOMENTS_BESIDE
+    # A big room's network takes several slides, each readable from the back of the room.
+    context["network_slides"] = network_slides(context["network"])
+    # Many quartets get slides of their own, beside the themes they would not fit.
+    moments = context["moments"]
+    context["apart"] = len(moments) > MOMENTS_BESIDE
+    context["moment_slides"] = [
+        [moments[n] for n in part] for part in slides(list(range(len(moments))), MOMENTS_PER_SLIDE)
+    ]
     template = "game/_debrief_body.html" if "fragment" in request.GET else "game/debrief.html"
     return render(request, template, context)
 

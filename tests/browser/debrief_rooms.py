@@ -1,7 +1,7 @@
 """Finished rooms written straight into the browser server's database, for the debrief's
 layout tests: sessions of the facilitator whose tables played (public events written as
-the engine writes them: a game started, asks, hits and misses) and are over, with names
-of 30 characters. Many rooms in one `manage.py shell` run of a few seconds, instead of
+the engine writes them: a game started, asks, hits and misses, the quartets laid) and
+are over, with names of 30 characters. Many rooms in one `manage.py shell` run of a few seconds, instead of
 playing a hundred rooms of bots.
 
 ``build`` runs in the server's process (``site.manage("shell", "-c", ...)``); ``names``
@@ -59,6 +59,21 @@ def _events(size: int) -> list[dict]:
     return events
 
 
+def _quartets(themes: list[tuple[str, str]]) -> list[dict]:
+    """The game's end: every theme's quartet laid, by seats 0, 1, 0, 1, ..."""
+    return [
+        {
+            "type": "quartet_laid",
+            "seat": n % 2,
+            "theme": slug,
+            "name": name,
+            "cards": [f"{slug}-{k}" for k in range(1, 5)],
+            "dealt": False,
+        }
+        for n, (slug, name) in enumerate(themes)
+    ]
+
+
 def build(specs: str, facilitator: str) -> None:
     """Make the rooms of ``specs`` (JSON: [{"name", "sizes", "style"}]) for the user
     ``facilitator``; prints {name: join code} as JSON."""
@@ -71,12 +86,13 @@ def build(specs: str, facilitator: str) -> None:
 
     user = get_user_model().objects.get(username=facilitator)
     deck = Deck.objects.get(slug="innovation-on-track")
+    themes = list(deck.themes.order_by("order").values_list("slug", "name"))
     codes = {}
     with transaction.atomic():
         for spec in json.loads(specs):
             workshop = sessions.workshop_create(facilitator=user, name=spec["name"], deck=deck)
             for number, row in enumerate(names(spec["sizes"], spec.get("style", "long")), 1):
-                events = _events(len(row))
+                events = _events(len(row)) + _quartets(themes)
                 table = Table.objects.create(
                     workshop=workshop, number=number, status=Table.Status.OVER, seq=len(events)
                 )

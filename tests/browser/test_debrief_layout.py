@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from game.after.network import TABLES_PER_SLIDE
 from tests.browser.conftest import FACILITATOR, screenshot
 from tests.browser.debrief_rooms import names
 
@@ -31,15 +32,19 @@ MIXED = {"mixed-54": [5, 4], "mixed-all": [6, 5, 4, 3, 2] * 4}
 SHOTS = {"s5-t2", "s6-t8", "s6-t20", "s2-t1", "s3-t13", "mixed-all"}
 EPSILON = 0.5  # drawing units: rounding of the boxes
 
-MEASURE = """() => {
-  const svg = document.querySelector('.net-svg');
+# Every slide's drawing (a big room's network takes several, TABLES_PER_SLIDE a slide);
+# boxes in the drawing's units, screen boxes relative to the drawing's slide.
+MEASURE = """() => [...document.querySelectorAll('.net-svg')].map((svg) => {
+  const slide = svg.closest('.db-slide').getBoundingClientRect();
   const box = (el) => { const b = el.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; };
   const own = (el) => [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.data).join('');
-  const screen = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const screen = (el) => { const r = el.getBoundingClientRect();
+    return [r.left - slide.left, r.top - slide.top, r.right - slide.left, r.bottom - slide.top]; };
   const vb = svg.viewBox.baseVal;
   return {
     view: [vb.width, vb.height],
     svg: screen(svg),
+    slide: [slide.width, slide.height],
     viewport: [innerWidth, innerHeight],
     tables: [...svg.querySelectorAll('.net-table')].map((g) => ({
       label: box(g.querySelector('.net-table-label')),
@@ -49,7 +54,7 @@ MEASURE = """() => {
       nodes: [...g.querySelectorAll('.net-node')].map((c) => [c.cx.baseVal.value, c.cy.baseVal.value, c.r.baseVal.value]),
     })),
   };
-}"""
+})"""
 
 
 def _apart(a: list[float], b: list[float]) -> bool:
@@ -94,55 +99,67 @@ def rooms(server) -> dict[str, dict[str, Any]]:
 
 
 def check(page, key: str, room: dict[str, Any]) -> dict[str, Any]:
-    """Open the room's debrief and assert nothing collides; returns what was measured."""
+    """Open the room's debrief and assert nothing collides on any of its network's
+    slides, each of which fits the screen; returns what was measured (the first)."""
     page.goto(f"/host/{room['code']}/projector/debrief/")
     expect(page.locator(".net-svg .net-table")).to_have_count(len(room["names"]))
-    drawn = page.evaluate(MEASURE)
-    width, height = drawn["view"]
-    where = f"{key}:"
-    labels, nodes = [], []
-    for number, (table, people) in enumerate(zip(drawn["tables"], room["names"], strict=True), 1):
-        assert len(table["names"]) == len(people) == len(table["nodes"]), where
-        labels.append(("table", number, table["label"]))
-        for name, person in zip(table["names"], people, strict=True):
-            if name["text"] == person:
-                assert name["title"] is None, f"{where} {person!r} has a title but is whole"
-            else:
-                assert name["text"].endswith("…") and person.startswith(name["text"][:-1]), (
-                    f"{where} {name['text']!r} is not {person!r} cut short"
+    slides = page.evaluate(MEASURE)
+    tables = len(room["names"])
+    assert len(slides) == math.ceil(tables / TABLES_PER_SLIDE), f"{key}: {len(slides)} slides"
+    people_of = iter(room["names"])
+    number = 0
+    for n, drawn in enumerate(slides, 1):
+        where = f"{key}, slide {n}:"
+        assert drawn["slide"][1] <= drawn["viewport"][1] + EPSILON, (
+            f"{where} taller than the screen"
+        )
+        width, height = drawn["view"]
+        labels, nodes = [], []
+        for table in drawn["tables"]:
+            number += 1
+            people = next(people_of)
+            assert len(table["names"]) == len(people) == len(table["nodes"]), where
+            labels.append(("table", number, table["label"]))
+            for name, person in zip(table["names"], people, strict=True):
+                if name["text"] == person:
+                    assert name["title"] is None, f"{where} {person!r} has a title but is whole"
+                else:
+                    assert name["text"].endswith("…") and person.startswith(name["text"][:-1]), (
+                        f"{where} {name['text']!r} is not {person!r} cut short"
+                    )
+                    assert name["title"] == person, f"{where} {name['text']!r} lacks its name"
+                labels.append((person, number, name["box"]))
+                left, top, right, bottom = name["box"]
+                assert left >= -EPSILON and right <= width + EPSILON, (
+                    f"{where} {person!r} leaves the picture"
                 )
-                assert name["title"] == person, f"{where} {name['text']!r} lacks its whole name"
-            labels.append((person, number, name["box"]))
-            left, top, right, bottom = name["box"]
-            assert left >= -EPSILON and right <= width + EPSILON, (
-                f"{where} {person!r} leaves the picture"
-            )
-            assert top >= -EPSILON and bottom <= height + EPSILON, (
-                f"{where} {person!r} leaves the picture"
-            )
-            s = name["screen"]
-            assert (
-                s[0] >= 0
-                and s[2] <= drawn["viewport"][0]
-                and s[1] >= 0
-                and s[3] <= drawn["viewport"][1]
-            )
-        nodes += table["nodes"]
-    for i, (who, number, box) in enumerate(labels):
-        for other, other_number, other_box in labels[i + 1 :]:
-            assert _apart(box, other_box), (
-                f"{where} {who!r} (table {number}) overlaps {other!r} (table {other_number})"
-            )
-        if who != "table":
-            for node in nodes:
-                assert _clear(box, node), f"{where} {who!r} overlaps a node at {node[:2]}"
-    svg = drawn["svg"]
-    assert svg[2] <= drawn["viewport"][0] and svg[3] <= drawn["viewport"][1], (
-        f"{where} the picture runs off"
-    )
+                assert top >= -EPSILON and bottom <= height + EPSILON, (
+                    f"{where} {person!r} leaves the picture"
+                )
+                s = name["screen"]
+                assert (
+                    s[0] >= 0
+                    and s[2] <= drawn["viewport"][0]
+                    and s[1] >= 0
+                    and s[3] <= drawn["viewport"][1]
+                ), f"{where} {person!r} leaves the screen"
+            nodes += table["nodes"]
+        for i, (who, number_i, box) in enumerate(labels):
+            for other, other_number, other_box in labels[i + 1 :]:
+                assert _apart(box, other_box), (
+                    f"{where} {who!r} (table {number_i}) overlaps {other!r} (table {other_number})"
+                )
+            if who != "table":
+                for node in nodes:
+                    assert _clear(box, node), f"{where} {who!r} overlaps a node at {node[:2]}"
+        svg = drawn["svg"]
+        assert svg[2] <= drawn["viewport"][0] and svg[3] <= drawn["viewport"][1], (
+            f"{where} the picture runs off"
+        )
+    assert number == tables, f"{key}: {number} tables drawn of {tables}"
     if key in SHOTS:
         screenshot(page, f"debrief-layout-{key}", full_page=False)
-    return drawn
+    return slides[0]
 
 
 @pytest.mark.parametrize("seats", SEATS)
@@ -173,3 +190,45 @@ def test_the_issues_room_shows_every_name_whole_and_large(rooms, projector):
     )
     assert size >= 28, "the names are too small for the back of the room"
     screenshot(page, "debrief-layout-issue", full_page=False)
+
+
+# Every visible text's size in CSS pixels, the SVG's names as drawn (font size x scale).
+SMALLEST = """() => {
+  let smallest = [Infinity, ''];
+  for (const el of document.querySelectorAll('main *')) {
+    if (!el.checkVisibility() || ![...el.childNodes].some((n) => n.nodeType === 3 && n.data.trim())) continue;
+    const px = parseFloat(getComputedStyle(el).fontSize);
+    const svg = el.closest('svg');
+    const size = svg ? px * svg.getScreenCTM().a : px;
+    if (size < smallest[0]) smallest = [size, el.outerHTML.slice(0, 120)];
+  }
+  return smallest;
+}"""
+
+
+@pytest.mark.parametrize("key", ["s6-t20", "s2-t20", "mixed-all"])
+def test_a_room_of_20_tables_takes_several_slides_each_whole_and_readable_at_1280x720(
+    key, rooms, projector
+):
+    """A big room's debrief on a small beamer: the network on slides of at most
+    TABLES_PER_SLIDE tables and the quartets on slides of their own, each slide within
+    the screen, no text under 18 px; every table and every quartet on one of them."""
+    room = rooms[key]
+    page = projector(room["code"])
+    page.set_viewport_size({"width": 1280, "height": 720})
+    check(page, key, room)
+    slides = page.evaluate(
+        """() => [...document.querySelectorAll('.db-slide')].map((s) => ({
+             id: s.id, height: s.getBoundingClientRect().height,
+             overflow: s.scrollHeight - s.clientHeight}))"""
+    )
+    for slide in slides:
+        assert slide["height"] <= 720.5 and slide["overflow"] <= 1, f"{key}: {slide}"
+    quartets = [s for s in slides if s["id"].startswith("quartets")]
+    assert len(quartets) >= 2, f"{key}: the {len(room['names']) * 5} quartets on {quartets}"
+    expect(page.locator(".db-moments li")).to_have_count(len(room["names"]) * 5)
+    smallest, where = page.evaluate(SMALLEST)
+    assert smallest >= 18, f"{key}: text of {smallest:.1f} px at 1280x720: {where}"
+    for slide in slides[:: max(1, len(slides) - 1)]:  # the first and the last
+        page.locator(f"#{slide['id']}").scroll_into_view_if_needed()
+        screenshot(page, f"debrief-1280x720-{key}-{slide['id']}", full_page=False)

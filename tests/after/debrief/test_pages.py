@@ -36,7 +36,7 @@ def test_the_projector_debrief_draws_the_network_and_the_themes():
     html = page.content.decode()
     assert page.status_code == 200
     assert '<svg class="net-svg"' in html and 'role="img"' in html
-    assert '<title id="net-title">Wie vroeg wie</title>' in html
+    assert '<title id="net-title-1">Wie vroeg wie</title>' in html
     for name in ("Anna", "Bert", "Cees", "Tafel 1"):
         assert f">{name}</text>" in html
     assert "Anna vroeg Bert 3 keer (2 ja)" in html
@@ -45,7 +45,7 @@ def test_the_projector_debrief_draws_the_network_and_the_themes():
     assert "Welke thema's gingen rond" in html
     assert re.search(r'db-theme-name" lang="nl">Thema 1</span>', html)
     assert re.search(
-        r'<span class="db-chip">Thema 3</span>\s*<span class="db-who">Cees</span>', html
+        r'<span class="db-chip">Thema 3</span>\s*<span class="db-who" title="Cees">Cees</span>', html
     )
     assert reverse("host:replay", kwargs={"code": workshop.code, "number": 1}) in html
 
