@@ -128,6 +128,24 @@ class Server:
         proc, self.proc = self.proc, None
         stop(proc)
 
+    def health(self) -> dict[str, Any]:
+        """GET /healthz: what the worker says of itself (its status code aside)."""
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=10)
+        try:
+            conn.request("GET", "/healthz", headers={"Host": f"{HOST}:{self.port}"})
+            return json.loads(conn.getresponse().read())
+        finally:
+            conn.close()
+
+    def until_health(self, until, what: str, timeout: float = START_TIMEOUT) -> dict[str, Any]:
+        """Ask /healthz until ``until(body)``; fails with ``what`` if it never does."""
+        deadline = time.monotonic() + timeout
+        while not until(body := self.health()):
+            if time.monotonic() > deadline:
+                pytest.fail(f"not within {timeout} s: {what} (last /healthz: {body})")
+            time.sleep(0.02)
+        return body
+
     def get(self, path: str) -> int:
         """One plain HTTP GET (no proxy); returns the status."""
         conn = http.client.HTTPConnection(HOST, self.port, timeout=10)

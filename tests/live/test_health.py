@@ -93,5 +93,7 @@ def ask_real_workers(tmp_path, closed: int) -> dict[str, tuple[int, dict, float]
         for server in servers.values():
             server.stop()
     for server in servers.values():
-        assert_quiet(server.output())  # a 503 is no error: "down" is logged once, at WARNING
+        assert_quiet(
+            server.output(whole=True)
+        )  # a 503 is no error: "down" is logged once, at WARNING
     return answers
