@@ -1,13 +1,75 @@
-"""Starting and stopping the real server processes some tests run."""
+"""Starting and stopping the real server processes some tests run, and their ports.
 
+A test picks a free port and the server binds it a moment later (or again, after a
+restart on the same port). A port the kernel hands out (bind to port 0) comes from the
+range it also uses for outgoing connections, and this machine makes many (to
+PostgreSQL, Redis, the servers under test): one of them may take the port meanwhile.
+So ``free_port`` picks below that range, where no outgoing connection lands, and never
+the same port twice in one test process.
+"""
+
+import random
 import socket
 import subprocess
+from pathlib import Path
+
+import psutil
+
+LOWEST_PORT = 20000
+_handed_out: set[int] = set()
+
+
+def outgoing_ports_start() -> int:
+    """Where the kernel's range for outgoing connections starts (Linux), else 32768."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
 
 
 def free_port(host: str = "127.0.0.1") -> int:
+    """A port free on ``host`` now, for a server to bind (and bind again after a
+    restart), below the range of outgoing connections; unique in this process."""
+    highest = outgoing_ports_start() - 1
+    pick = random.SystemRandom()
+    if highest - LOWEST_PORT >= 1000:
+        for _ in range(200):
+            port = pick.randint(LOWEST_PORT, highest)
+            if port not in _handed_out and _bindable(host, port):
+                _handed_out.add(port)
+                return port
+    # A machine whose outgoing range starts low: the kernel's choice, still unique here.
+    for _ in range(200):
+        with socket.socket() as sock:
+            sock.bind((host, 0))
+            port = sock.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
+    raise RuntimeError(f"no free port on {host}")
+
+
+def _bindable(host: str, port: int) -> bool:
+    """Nothing is bound to the port, not even a connection in TIME_WAIT (no SO_REUSEADDR)."""
     with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def listens(proc: subprocess.Popen, host: str, port: int) -> bool:
+    """The process itself holds a listening socket on ``host:port``: the port is its own,
+    not another program's that happened to take it."""
+    try:
+        connections = psutil.Process(proc.pid).net_connections(kind="tcp")
+    except (psutil.NoSuchProcess, psutil.ZombieProcess):
+        return False
+    return any(
+        c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port and c.laddr.ip == host
+        for c in connections
+    )
 
 
 def stop(proc: subprocess.Popen | None) -> None:

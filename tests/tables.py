@@ -1,5 +1,5 @@
 """Helpers for tests of the live game: a session with seated players, a started
-table, and WebSocket communicators that carry a player's cookie."""
+table, and WebSocket communicators (``Socket``) that carry a player's cookie."""
 
 from __future__ import annotations
 
@@ -14,6 +14,34 @@ from innovation_track.asgi import application
 from tests.factories import facilitator, playable_deck
 
 ORIGIN = (b"origin", b"http://127.0.0.1")
+
+# How long a test socket waits for an answer before the test fails. Channels' default is
+# 1 s, and every wait covers a database transaction: a commit stall or a garbage
+# collection on a loaded machine is longer than that. Only a hang takes 10 s.
+WAIT = 10.0
+
+
+class Socket(WebsocketCommunicator):
+    """Channels' test WebSocket, waiting up to ``WAIT`` seconds for what the server
+    sends. ``receive_nothing`` keeps its short window: it checks that nothing arrives."""
+
+    async def connect(self, timeout: float = WAIT):
+        return await super().connect(timeout)
+
+    async def receive_output(self, timeout: float = WAIT):
+        return await super().receive_output(timeout)
+
+    async def receive_from(self, timeout: float = WAIT):
+        return await super().receive_from(timeout)
+
+    async def receive_json_from(self, timeout: float = WAIT):
+        return await super().receive_json_from(timeout)
+
+    async def wait(self, timeout: float = WAIT):
+        return await super().wait(timeout)
+
+    async def disconnect(self, code: int = 1000, timeout: float = WAIT):
+        return await super().disconnect(code, timeout)
 
 
 def session_with_table(
@@ -42,9 +70,7 @@ def cookie_for(player: Player) -> bytes:
     return f"{PLAYER_COOKIE}={sign_player_token(player.token)}".encode()
 
 
-def player_socket(
-    player: Player | None, query: str = "", *, language: str | None = None
-) -> WebsocketCommunicator:
+def player_socket(player: Player | None, query: str = "", *, language: str | None = None) -> Socket:
     headers = [ORIGIN, (b"host", b"127.0.0.1")]
     cookies = [cookie_for(player)] if player is not None else []
     if language:
@@ -52,4 +78,13 @@ def player_socket(
     if cookies:
         headers.append((b"cookie", b"; ".join(cookies)))
     path = "/ws/play/" + (f"?{query}" if query else "")
-    return WebsocketCommunicator(application, path, headers=headers)
+    return Socket(application, path, headers=headers)
+
+
+def host_socket(code: str, user=None, *, headers=(ORIGIN,)) -> Socket:
+    """The dashboard's socket of session ``code``, opened by ``user`` (as Channels'
+    AuthMiddleware would set it from the session)."""
+    socket = Socket(application, f"/ws/host/{code}/", headers=list(headers))
+    if user is not None:
+        socket.scope["user"] = user
+    return socket

@@ -11,6 +11,7 @@ one entry per table (its events in order, without gaps); a quiet room's go at on
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from typing import Any
 
@@ -29,7 +30,7 @@ def queue(group: str, message: dict[str, Any], send) -> None:
     if len(waiting) > 1:
         return  # a send is due: this batch goes with it
     loop = asyncio.get_running_loop()
-    wait = _sent_at.get(group, 0.0) + settings.DASHBOARD_BATCH_SECONDS - time.monotonic()
+    wait = _sent_at.get(group, -math.inf) + settings.DASHBOARD_BATCH_SECONDS - time.monotonic()
     loop.call_later(max(0.0, wait), _flush, group, send)
 
 

@@ -5,7 +5,9 @@ It checks the database (``SELECT 1`` on a connection of its own) and the channel
 layer that goes through Redis), each with a short timeout, so the answer never takes
 more than about two seconds. 200 ``{"status": "ok", ...}`` when both work; 503 with
 what is down otherwise, and 503 ``{"status": "stopping"}`` while the worker drains
-(game.realtime.shutdown). No personal data, not cacheable, no login.
+(game.realtime.shutdown). Every answer also counts this worker's open sockets and how
+many of them are answering a message of their page right now (``busy``: a move may be in
+progress); a drain ends when both are 0. No personal data, not cacheable, no login.
 
 The reason given for a failure is the error's type only; the full message goes to the
 server log, once when a check goes down and once when it comes back.
@@ -110,10 +112,18 @@ def _ignore(task: asyncio.Future) -> None:
         task.exception()  # retrieved: no "exception was never retrieved" warning
 
 
+def socket_counts() -> dict[str, int]:
+    """This worker's open sockets, and how many are answering a message right now."""
+    sockets = list(shutdown.live_sockets)
+    return {"sockets": len(sockets), "busy": sum(1 for socket in sockets if socket.busy)}
+
+
 @require_safe
 async def healthz(request: HttpRequest) -> JsonResponse:
     if shutdown.stopping:
-        return _answer({"status": "stopping", "worker": shutdown.worker_id()}, 503)
+        return _answer(
+            {"status": "stopping", "worker": shutdown.worker_id(), **socket_counts()}, 503
+        )
     database, channel_layer = await asyncio.gather(
         bounded("database", database_round_trip, DATABASE_TIMEOUT),
         bounded("channel_layer", channel_layer_round_trip, CHANNEL_LAYER_TIMEOUT),
@@ -124,11 +134,12 @@ async def healthz(request: HttpRequest) -> JsonResponse:
         "worker": shutdown.worker_id(),
         "database": database,
         "channel_layer": channel_layer,
+        **socket_counts(),
     }
     return _answer(body, 200 if healthy else 503)
 
 
-def _answer(body: dict[str, str], status: int) -> JsonResponse:
+def _answer(body: dict[str, str | int], status: int) -> JsonResponse:
     response = JsonResponse(body, status=status)
     response["Cache-Control"] = "no-store"
     # A proxy asks every few seconds: the checks log a change once (``bounded``), so

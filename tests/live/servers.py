@@ -13,7 +13,6 @@ import http.client
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import time
@@ -30,7 +29,7 @@ from django.db import connection
 from game import engine
 from game.models import Table, TableEvent
 from game.table.play import _engine_settings
-from tests.processes import free_port, stop
+from tests.processes import free_port, listens, stop
 from tests.tables import cookie_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,30 +96,55 @@ class Server:
             )
         return self
 
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:] if self.log.exists() else ""
+    def output(self, *, whole: bool = False) -> str:
+        """The server's log (its last 4000 characters unless ``whole``)."""
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return text if whole else text[-4000:]
 
     def wait_ready(self, timeout: float = START_TIMEOUT) -> Server:
-        """Until the port accepts connections; fails with the server's output if not."""
+        """Until this daphne process listens on its port (its own socket, not another
+        program's that took the port); fails with the server's output if not."""
         assert self.proc is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 pytest.fail(f"daphne on port {self.port} exited early:\n{self.output()}")
-            try:
-                with socket.create_connection((HOST, self.port), timeout=0.5):
-                    pass
-            except OSError:
-                time.sleep(0.05)
-                continue
-            time.sleep(0.05)  # the port was free when chosen: make sure it is ours
-            if self.proc.poll() is None:
+            if listens(self.proc, HOST, self.port):
                 return self
+            time.sleep(0.05)
         pytest.fail(f"daphne on port {self.port} did not come up in {timeout} s:\n{self.output()}")
+
+    def wait_logged(self, text: str, timeout: float = START_TIMEOUT) -> None:
+        """Until the server's log holds ``text`` (what the server says it did)."""
+        deadline = time.monotonic() + timeout
+        while text not in self.output(whole=True):
+            if self.proc is not None and self.proc.poll() is not None:
+                pytest.fail(f"daphne on port {self.port} exited:\n{self.output()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"daphne never logged {text!r} in {timeout} s:\n{self.output()}")
+            time.sleep(0.05)
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None
         stop(proc)
+
+    def health(self) -> dict[str, Any]:
+        """GET /healthz: what the worker says of itself (its status code aside)."""
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=10)
+        try:
+            conn.request("GET", "/healthz", headers={"Host": f"{HOST}:{self.port}"})
+            return json.loads(conn.getresponse().read())
+        finally:
+            conn.close()
+
+    def until_health(self, until, what: str, timeout: float = START_TIMEOUT) -> dict[str, Any]:
+        """Ask /healthz until ``until(body)``; fails with ``what`` if it never does."""
+        deadline = time.monotonic() + timeout
+        while not until(body := self.health()):
+            if time.monotonic() > deadline:
+                pytest.fail(f"not within {timeout} s: {what} (last /healthz: {body})")
+            time.sleep(0.02)
+        return body
 
     def get(self, path: str) -> int:
         """One plain HTTP GET (no proxy); returns the status."""

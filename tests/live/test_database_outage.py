@@ -30,19 +30,21 @@ def _postgresql_only():
     require_postgresql()
 
 
-async def settle(clients: list[Client], quiet: float = 0.3) -> None:
-    """Read what the server sent until it has been quiet for a moment."""
+async def caught_up(clients: list[Client], seq: int) -> None:
+    """Read what the server sent until every client has seen the events up to ``seq``
+    (each wait bounded by ``Client.receive``)."""
     for client in clients:
         for _ in range(100):
-            try:
-                await client.receive(timeout=quiet)
-            except TimeoutError:
+            if client.seq >= seq:
                 break
+            await client.receive()
+        assert client.seq == seq, f"{client.name} is at {client.seq}, not {seq}"
 
 
-async def one_move(clients: list[Client]) -> tuple[dict, dict]:
-    """The seat on turn asks; its ask and the answer (ack or error)."""
-    await settle(clients)
+async def one_move(clients: list[Client], seq: int) -> tuple[dict, dict]:
+    """Once every client has seen the table up to ``seq``, the seat on turn asks; its
+    ask and the answer (ack or error)."""
+    await caught_up(clients, seq)
     mover = next(c for c in clients if c.my_turn())
     ask = mover.choose()
     await mover.send(ask)
@@ -86,13 +88,14 @@ async def outage(proxy: TcpProxy, server, clients: list[Client]) -> dict:
         for client in clients:
             await client.connect(server)
             assert (await client.receive())["type"] == "view"
-        assert (await one_move(clients))[1]["type"] == "ack"
+        _ask, first = await one_move(clients, max(client.seq for client in clients))
+        assert first["type"] == "ack", first
         proxy.cut()
-        _ask, refused = await one_move(clients)
+        _ask, refused = await one_move(clients, first["seq"])
         health = await asyncio.to_thread(server.get, "/healthz")
-        await asyncio.sleep(2)
+        await asyncio.sleep(2)  # the outage lasts a while
         proxy.restore()
-        _ask, after = await one_move(clients)
+        _ask, after = await one_move(clients, first["seq"])  # the refused move changed nothing
         await client_pings(clients)
         return {"refused": refused, "health": health, "after": after}
     finally:
@@ -101,10 +104,15 @@ async def outage(proxy: TcpProxy, server, clients: list[Client]) -> dict:
 
 
 async def client_pings(clients: list[Client]) -> None:
-    """Every socket is still open after the outage."""
+    """Every socket is still open and answering after the outage."""
     for client in clients:
         await client.send({"type": "ping"})
-    await settle(clients)
+    for client in clients:
+        for _ in range(100):
+            if (await client.receive())["type"] == "pong":
+                break
+        else:
+            pytest.fail(f"{client.name}: no pong")
     assert all(client.ws.close_code is None for client in clients)
 
 

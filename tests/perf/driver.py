@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-ASK_TIMEOUT = 5.0  # an ask without its ack this long: counted, and the table moves on
+ASK_TIMEOUT = 5.0  # default: an ask without its ack this long is counted, the table moves on
 CONNECT_CONCURRENCY = 100
 
 
@@ -227,8 +227,16 @@ class Table:
 class Driver:
     """Connects the sockets and drives the asks; everything it sees goes into ``tally``."""
 
-    def __init__(self, host: str, port: int, seed: int = 1, hit_share: float = 0.2) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        seed: int = 1,
+        hit_share: float = 0.2,
+        ask_timeout: float = ASK_TIMEOUT,
+    ) -> None:
         self.host, self.port = host, port
+        self.ask_timeout = ask_timeout
         self.rng = random.Random(seed)
         self.hit_share = hit_share
         self.tally = Tally()
@@ -296,7 +304,7 @@ class Driver:
 
     def expire(self, now: float) -> None:
         for table in self.tables.values():
-            if table.outstanding is not None and now - table.outstanding[1] > ASK_TIMEOUT:
+            if table.outstanding is not None and now - table.outstanding[1] > self.ask_timeout:
                 self.tally.timeouts += 1
                 table.outstanding = None
                 table.wake()

@@ -40,11 +40,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.benchmarks.bench_room import RUNNING, Browser, ms, own_cpu, spread
 from tests.perf import servers
-from tests.perf.driver import Driver, Tally
+from tests.perf.driver import ASK_TIMEOUT, Driver, Tally
 from tests.processes import stop
 
 LOAD_CORE = 1
-DRAIN_SECONDS = 5.0
+DRAIN_SECONDS = 5.0  # default: deliveries still missing this long after the last ask are lost
 STORM_DEADLINE = 30.0  # a storm that has not caught up by then is reported as failed
 
 
@@ -77,11 +77,21 @@ class Run:
         return values[max(0, int(0.99 * len(values) + 0.999999) - 1)] if values else None
 
 
+def new_driver(target: servers.Target, args) -> Driver:
+    return Driver(
+        servers.HOST,
+        target.port,
+        seed=args.seed,
+        hit_share=args.hit_share,
+        ask_timeout=args.ask_timeout,
+    )
+
+
 async def measure(target: servers.Target, rate: float, args) -> Run:
     run = Run(target.name, rate)
     room = target.room(args.tables, args.seats, args.dashboards)
     run.refused = room.refused
-    driver = Driver(servers.HOST, target.port, seed=args.seed, hit_share=args.hit_share)
+    driver = new_driver(target, args)
     try:
         await driver.connect(room.phones, room.dashboards)
         run.sockets = len(room.phones) + len(room.dashboards)
@@ -91,7 +101,7 @@ async def measure(target: servers.Target, rate: float, args) -> Run:
         run.cpu = target.cpu_seconds() - cpu0
         run.rss = target.rss_mb()
         finish_profile(profiler)
-        await driver.drain(DRAIN_SECONDS)
+        await driver.drain(args.drain)
     finally:
         await driver.close()
     run.tally = driver.tally
@@ -125,13 +135,13 @@ async def storm(target: servers.Target, count: int, args) -> Storm:
     seats = args.seats
     room = target.room(-(-count // seats), seats, 1)
     result.phones = len(room.phones)
-    driver = Driver(servers.HOST, target.port, seed=args.seed, hit_share=args.hit_share)
+    driver = new_driver(target, args)
     try:
         result.rss_before = target.rss_mb()
         await driver.connect(room.phones, room.dashboards)
         result.rss_open = target.rss_mb()
         await driver.drive(min(100.0, count / 10), 3.0)  # some moves, so since= is > 0
-        await driver.drain(DRAIN_SECONDS)
+        await driver.drain(args.drain)
         await cut_off(driver)
         pause_and_resume(target, room.code)
         await reconnect_all(target, driver, result, args)
@@ -337,6 +347,18 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", help="a folder for py-spy profiles of the server")
     parser.add_argument("--budget", type=float, default=900.0, help="seconds for the whole run")
+    parser.add_argument(
+        "--ask-timeout",
+        type=float,
+        default=ASK_TIMEOUT,
+        help="seconds an ask may go unanswered before it counts as a timeout",
+    )
+    parser.add_argument(
+        "--drain",
+        type=float,
+        default=DRAIN_SECONDS,
+        help="seconds after the last ask for every delivery to arrive (what is missing is lost)",
+    )
     parser.add_argument("--json", help="also write what went wrong, as counts, to this file")
     return parser.parse_args(argv)
 

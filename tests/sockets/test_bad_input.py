@@ -87,7 +87,9 @@ async def test_an_oversized_message_is_refused(game):
     await socket.disconnect()
 
 
-@override_settings(WS_RATE_PER_SECOND=1, WS_RATE_BURST=3)
+# A burst of 3, and a refill so slow (a token in 1000 s) that the test's own speed
+# cannot earn a 4th.
+@override_settings(WS_RATE_PER_SECOND=0.001, WS_RATE_BURST=3)
 async def test_a_flood_is_rate_limited_and_abuse_closes_the_socket(game):
     _, _, players = game
     socket = await connected(players[0])
@@ -100,7 +102,7 @@ async def test_a_flood_is_rate_limited_and_abuse_closes_the_socket(game):
         await socket.send_json_to({"type": "ping"})
     codes = []
     while True:
-        output = await socket.receive_output(timeout=1)
+        output = await socket.receive_output()
         if output["type"] == "websocket.close":
             assert output["code"] == 4008
             break
@@ -265,13 +267,11 @@ async def test_errors_speak_english_when_the_page_does():
 
 
 async def test_a_connection_from_another_origin_is_refused(game):
-    from channels.testing import WebsocketCommunicator
-
     from innovation_track.asgi import application
-    from tests.tables import cookie_for
+    from tests.tables import Socket, cookie_for
 
     _, _, players = game
-    socket = WebsocketCommunicator(
+    socket = Socket(
         application,
         "/ws/play/",
         headers=[(b"origin", b"https://evil.example"), (b"cookie", cookie_for(players[0]))],

@@ -3,7 +3,6 @@ own facilitator only."""
 
 import pytest
 from channels.db import database_sync_to_async as db
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
 
 from game import engine
@@ -11,21 +10,13 @@ from game.models import Player, Table, TableEvent, Workshop
 from game.realtime import live
 from game.room import sessions
 from game.table import play, record
-from innovation_track.asgi import application
 from tests.factories import UserFactory, facilitator
-from tests.tables import ORIGIN, game_state, session_with_table
+from tests.tables import WAIT, Socket, game_state, host_socket, session_with_table
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def host_socket(code: str, user=None) -> WebsocketCommunicator:
-    socket = WebsocketCommunicator(application, f"/ws/host/{code}/", headers=[ORIGIN])
-    if user is not None:
-        socket.scope["user"] = user  # as AuthMiddleware would set it from the session
-    return socket
-
-
-async def open_dashboard(workshop) -> tuple[WebsocketCommunicator, dict]:
+async def open_dashboard(workshop) -> tuple[Socket, dict]:
     """The session's facilitator's dashboard, open, and its hello."""
     host = await db(get_user_model().objects.get)(pk=workshop.facilitator_id)
     socket = host_socket(workshop.code, host)
@@ -87,11 +78,11 @@ async def test_the_facilitator_hears_every_table_move():
 
 
 async def test_a_quiet_rooms_first_move_reaches_the_dashboard_at_once(settings):
-    settings.DASHBOARD_BATCH_SECONDS = 10  # a batch would arrive long after the timeout
+    settings.DASHBOARD_BATCH_SECONDS = 60  # a batch would arrive long after the wait
     workshop, table, _ = await db(session_with_table)()
     socket, _ = await open_dashboard(workshop)
-    change = await db(move)(table)
-    update = await socket.receive_json_from(timeout=1)
+    change = await live.collecting(move, table=table)  # as a socket makes it: batched
+    update = await socket.receive_json_from(timeout=WAIT)
     assert update == {
         "type": "update",
         "tables": [
@@ -107,7 +98,8 @@ async def test_a_quiet_rooms_first_move_reaches_the_dashboard_at_once(settings):
 
 
 async def test_a_busy_rooms_moves_arrive_batched_per_table_in_order_and_complete(settings):
-    settings.DASHBOARD_BATCH_SECONDS = 0.5  # all but the first move land in one window
+    # All but the first move land in one window, unless each move took 3 s or more.
+    window = settings.DASHBOARD_BATCH_SECONDS = 3
     workshop, tables = await db(session_with_two_tables)()
     socket, hello = await open_dashboard(workshop)
     rounds = 3
@@ -120,7 +112,7 @@ async def test_a_busy_rooms_moves_arrive_batched_per_table_in_order_and_complete
     events = {table.pk: [] for table in tables}
     updates = []
     while seen != final:
-        update = await socket.receive_json_from(timeout=2)
+        update = await socket.receive_json_from(timeout=window + WAIT)
         assert update["type"] == "update"
         updates.append(update)
         batch_tables = [batch["table"] for batch in update["tables"]]
@@ -134,7 +126,7 @@ async def test_a_busy_rooms_moves_arrive_batched_per_table_in_order_and_complete
             )
             seen[batch["table"]] = batch["seq"]
             events[batch["table"]].extend(batch["events"])
-    assert await socket.receive_nothing(timeout=0.7)
+    assert await socket.receive_nothing(timeout=window + 0.5)  # not even when a window ends
 
     assert len(updates) < rounds * len(tables)
     # Some table's entry carries more than one move: its batches were merged.
@@ -150,19 +142,20 @@ async def test_a_busy_rooms_moves_arrive_batched_per_table_in_order_and_complete
 
 
 async def test_an_arrival_is_sent_at_once_while_a_batch_waits(settings):
-    settings.DASHBOARD_BATCH_SECONDS = 1
+    # The second move waits for the window's end; the arrival, well before it, must not.
+    window = settings.DASHBOARD_BATCH_SECONDS = 8
     workshop, table, _ = await db(session_with_table)()
     socket, _ = await open_dashboard(workshop)
     await live.collecting(move, table=table)
     await socket.receive_json_from()  # a quiet room's: at once, and the window starts
     waiting = await live.collecting(move, table=table)
     player = await db(sessions.player_join)(code=workshop.code, name="Daan")
-    assert await socket.receive_json_from(timeout=0.5) == {
+    assert await socket.receive_json_from(timeout=window / 2) == {
         "type": "update",
         "table": None,
         "player": player.pk,
     }
-    update = await socket.receive_json_from(timeout=2)  # the move's batch, when due
+    update = await socket.receive_json_from(timeout=window + WAIT)  # the batch, when due
     assert update["tables"][0]["events"] == list(waiting.events)
     await socket.disconnect()
 

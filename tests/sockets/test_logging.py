@@ -5,10 +5,9 @@ import logging
 
 import pytest
 from channels.db import database_sync_to_async as db
-from channels.testing import WebsocketCommunicator
 
 from innovation_track.asgi import application
-from tests.tables import ORIGIN, cookie_for, player_socket, session_with_table
+from tests.tables import Socket, cookie_for, host_socket, player_socket, session_with_table
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,7 +21,7 @@ def info(caplog):
 async def test_a_foreign_origin_is_refused_and_logged_without_the_cookie(info):
     _, _table, players = await db(session_with_table)()
     cookie = cookie_for(players[0])
-    socket = WebsocketCommunicator(
+    socket = Socket(
         application,
         "/ws/play/",
         headers=[(b"origin", b"https://evil.example"), (b"cookie", cookie)],
@@ -40,7 +39,7 @@ async def test_refused_sockets_are_logged_with_their_reason(info):
     stranger = player_socket(None)
     await stranger.connect()
     await stranger.receive_json_from()
-    dashboard = WebsocketCommunicator(application, f"/ws/host/{workshop.code}/", headers=[ORIGIN])
+    dashboard = host_socket(workshop.code)
     await dashboard.connect()
     await dashboard.receive_json_from()
     messages = [r.getMessage() for r in info.records if r.name == "game.sockets.consumers"]

@@ -8,14 +8,12 @@ import weakref
 
 import pytest
 from channels.db import database_sync_to_async as db
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
 
 from game import engine
 from game.realtime import shutdown
 from game.table import play
-from innovation_track.asgi import application
-from tests.tables import ORIGIN, game_state, player_socket, session_with_table
+from tests.tables import WAIT, Socket, game_state, host_socket, player_socket, session_with_table
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,19 +26,19 @@ def running(monkeypatch):
     monkeypatch.setattr(shutdown, "live_sockets", weakref.WeakSet())
 
 
-async def connect(socket: WebsocketCommunicator) -> WebsocketCommunicator:
+async def connect(socket: Socket) -> Socket:
     assert (await socket.connect())[0]
     await socket.receive_json_from()  # the view, or the dashboard's hello
     return socket
 
 
-async def closed_with(socket: WebsocketCommunicator) -> int:
-    output = await socket.receive_output(timeout=2)
+async def closed_with(socket: Socket) -> int:
+    output = await socket.receive_output()
     assert output["type"] == "websocket.close", output
     return output["code"]
 
 
-async def until_live_sockets(test, timeout: float = 3.0) -> None:
+async def until_live_sockets(test, timeout: float = WAIT) -> None:
     for _ in range(int(timeout / 0.01)):
         if test():
             return
@@ -51,15 +49,14 @@ async def until_live_sockets(test, timeout: float = 3.0) -> None:
 async def test_a_stopping_process_tells_players_and_the_dashboard_to_reconnect():
     workshop, _table, players = await db(session_with_table)()
     host = await db(get_user_model().objects.get)(pk=workshop.facilitator_id)
-    dashboard = WebsocketCommunicator(application, f"/ws/host/{workshop.code}/", headers=[ORIGIN])
-    dashboard.scope["user"] = host
+    dashboard = host_socket(workshop.code, host)
     sockets = [await connect(player_socket(p)) for p in players] + [await connect(dashboard)]
     draining = asyncio.ensure_future(shutdown.drain(grace=5))
     for socket in sockets:
         assert await closed_with(socket) == 4012
     for socket in sockets:
         await socket.disconnect()
-    assert await asyncio.wait_for(draining, 5) == 4
+    assert await asyncio.wait_for(draining, WAIT) == 4
     assert not shutdown.live_sockets
 
 
@@ -71,7 +68,7 @@ async def test_a_move_in_progress_is_answered_before_the_close(monkeypatch):
     real_ask = play.table_ask
 
     def slow_ask(**kwargs):
-        assert release.wait(timeout=5), "the test never released the move"
+        assert release.wait(timeout=3 * WAIT), "the test never released the move"
         return real_ask(**kwargs)
 
     monkeypatch.setattr(play, "table_ask", slow_ask)
@@ -83,14 +80,14 @@ async def test_a_move_in_progress_is_answered_before_the_close(monkeypatch):
     assert await closed_with(idle) == 4012
     assert await mover.receive_nothing(timeout=0.3)  # still working on the move
     release.set()
-    ack = await mover.receive_json_from(timeout=5)
+    ack = await mover.receive_json_from()
     assert ack["type"] == "ack" and ack["id"] == "m1" and not ack["duplicate"]
     assert ack["seq"] > table.seq
     assert await closed_with(mover) == 4012
     assert await mover.receive_nothing(timeout=0.2)  # the move's events: not after the close
     for socket in (mover, idle):
         await socket.disconnect()
-    assert await asyncio.wait_for(draining, 5) == 2
+    assert await asyncio.wait_for(draining, WAIT) == 2
     await db(table.refresh_from_db)()
     assert table.seq == ack["seq"]  # applied, once
 

@@ -162,5 +162,5 @@ async def test_a_page_leaving_while_the_database_is_down_ends_its_consumer(monke
     # Channels closes old connections before every handler, the disconnect's too.
     monkeypatch.setattr(channels.consumer, "aclose_old_connections", unreachable)
     await socket.send_input({"type": "websocket.disconnect", "code": 1001})
-    await socket.wait(timeout=2)  # ended: it does not linger until daphne kills it
+    await socket.wait()  # ended: it does not linger until daphne kills it
     assert not shutdown.live_sockets

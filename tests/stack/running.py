@@ -23,7 +23,7 @@ import pytest
 from deploy.processes import NGINX_MISSING, StackError, find_nginx, spawn, terminate
 from deploy.stack import Stack
 from tests import services
-from tests.processes import free_port
+from tests.processes import free_port, listens
 
 HOST = "127.0.0.1"
 REDIS_MISSING = "redis-server is not installed: sudo apt-get install redis-server"
@@ -49,7 +49,8 @@ def require(reason: str | None) -> None:
 
 class RedisServer:
     """A redis-server of the test's own on a free loopback port, keeping nothing on disk,
-    so a test can stop and restart it without touching the machine's Redis."""
+    so a test can stop and restart it (on the same port) without touching the machine's
+    Redis."""
 
     def __init__(self, folder: Path) -> None:
         self.folder, self.port = folder, free_port(HOST)
@@ -67,7 +68,7 @@ class RedisServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 break
-            if self.ping():
+            if listens(self.process, HOST, self.port) and self.ping():
                 return self
             time.sleep(0.05)
         self.stop()

@@ -3,7 +3,6 @@ counts reach the projector live."""
 
 import pytest
 from channels.db import database_sync_to_async as db
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
@@ -11,8 +10,7 @@ from django.urls import reverse
 from game.errors import Refused
 from game.models import Poll, PollTemplate, Vote
 from game.room import polls
-from innovation_track.asgi import application
-from tests.tables import ORIGIN, player_socket, session_with_table
+from tests.tables import host_socket, player_socket, session_with_table
 
 
 @pytest.fixture
@@ -124,8 +122,7 @@ def test_a_ready_poll_from_the_source_material_can_be_started(game):
 async def test_phones_vote_over_their_socket_and_the_projector_hears_it():
     workshop, _, players = await db(session_with_table)(start=False)
     host = await db(get_user_model().objects.get)(pk=workshop.facilitator_id)
-    projector = WebsocketCommunicator(application, f"/ws/host/{workshop.code}/", headers=[ORIGIN])
-    projector.scope["user"] = host
+    projector = host_socket(workshop.code, host)
     await projector.connect()
     await projector.receive_json_from()
     phone = player_socket(players[0])
