@@ -7,6 +7,7 @@ Under daphne, importing this module also arranges the graceful stop on SIGTERM
 import gc
 import os
 
+import autobahn.util as autobahn_util
 from django.conf import settings
 from django.core.asgi import get_asgi_application
 from django.core.handlers.asgi import ASGIHandler
@@ -42,6 +43,11 @@ shutdown.install_under_daphne()
 # collector found it: a room of phones joining used up PostgreSQL's connections. Close
 # it when the request ends. (The sockets' database thread keeps its connection.)
 request_finished.connect(close_request_connections, sender=ASGIHandler)
+
+# autobahn formats a debug line for every frame it sends, logged or not, and colours it
+# with click when click can be imported (import-linter brings it into the dev install):
+# a few per cent of a busy room's time (tests/perf). Plain text is what it logs without.
+autobahn_util._HAS_CLICK = False
 
 # The live server keeps thousands of long-lived objects (every socket's consumer and its
 # seat's state): the collector's full passes over them paused the event loop for tens of

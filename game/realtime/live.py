@@ -12,6 +12,7 @@ of its table is ``game.table.seats``.
 
 from __future__ import annotations
 
+import functools
 import logging
 from contextvars import ContextVar
 from typing import Any
@@ -63,6 +64,13 @@ def _send(group: str, message: dict[str, Any]) -> None:
         log.warning("push to %s lost: channel layer unavailable: %s", group, describe(error))
 
 
+@functools.lru_cache(maxsize=64)
+def _in_database_thread(write):
+    """The write as a coroutine in the database thread, made once per write (a busy
+    room's every move went through a fresh wrapper); the writes are a few functions."""
+    return database_sync_to_async(write)
+
+
 async def collecting(write, /, **kwargs: Any) -> Any:
     """Run the synchronous ``write`` in a worker thread, then push what it published
     (after its commit) from here, the event loop. Pushes of a write that committed are
@@ -70,7 +78,7 @@ async def collecting(write, /, **kwargs: Any) -> Any:
     pending: list[tuple[str, dict[str, Any]]] = []
     token = _pending.set(pending)
     try:
-        return await database_sync_to_async(write)(**kwargs)
+        return await _in_database_thread(write)(**kwargs)
     finally:
         _pending.reset(token)
         await push(pending)

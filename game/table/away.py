@@ -15,6 +15,7 @@ does), and checks again what the scan saw: several processes may scan at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -50,21 +51,27 @@ def _on_turn(now: datetime):
     )
 
 
-def scan(now: datetime | None = None) -> list[Change]:
-    """Flag, stand in for and nudge whoever is due now; the changes made."""
+def due(now: datetime | None = None) -> list[tuple[Callable[..., Change | None], dict]]:
+    """Who is to be flagged, stood in for or nudged now: each as a write and its
+    arguments, done one by one (the ticker lets moves in between: ``game.table.ticker``)."""
     now = now or timezone.now()
-    changes = []
-    due = _on_turn(now).values_list(
+    work: list[tuple[Callable[..., Change | None], dict]] = []
+    on_turn = _on_turn(now).values_list(
         "pk", "seen", "away", "workshop__away_after", "workshop__stand_in_after"
     )
-    for player_id, seen, away, away_after, stand_in_after in due:
+    for player_id, seen, away, away_after, stand_in_after in on_turn:
         gone = (now - seen).total_seconds()
         if stand_in_after and gone >= stand_in_after:
-            changes.append(player_stand_in(player_id=player_id, now=now))
+            work.append((player_stand_in, {"player_id": player_id, "now": now}))
         elif not away and gone >= away_after:
-            changes.append(player_flag_away(player_id=player_id, now=now))
-    for table_id in _nudges_due(now):
-        changes.append(table_nudge(table_id=table_id, now=now))
+            work.append((player_flag_away, {"player_id": player_id, "now": now}))
+    work += [(table_nudge, {"table_id": table_id, "now": now}) for table_id in _nudges_due(now)]
+    return work
+
+
+def scan(now: datetime | None = None) -> list[Change]:
+    """Flag, stand in for and nudge whoever is due now; the changes made."""
+    changes = [write(**arguments) for write, arguments in due(now)]
     return [change for change in changes if change is not None]
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -49,21 +51,39 @@ def tables_due(now=None) -> tuple[list[int], list[int]]:
     return bots, pauses
 
 
-def tick(seen: list[int] = ()) -> int:
-    """Do what is due now; returns the number of changes made. ``seen``: the players
-    this process has a live socket of, whose presence to write first (game.realtime.presence)."""
+Work = list[tuple[Callable[..., Any], dict[str, Any]]]
+
+
+def due(seen: list[int] = ()) -> Work:
+    """Write the presence of ``seen`` (the players this process has a live socket of,
+    game.realtime.presence), and find what is due now: players away and nudges (every
+    AWAY_SCAN_SECONDS), discussion pauses over, bots to move; each as a write to do."""
     global _next_scan
     if seen:
         presence.write_seen(seen)
-    changes = 0
+    work: Work = []
     if time.monotonic() >= _next_scan:
         _next_scan = time.monotonic() + AWAY_SCAN_SECONDS
-        changes += len(away.scan())
+        work += away.due()
     bots, pauses = tables_due()
-    for table_id in pauses:
-        changes += play.pause_over(table_id=table_id) is not None
-    for table_id in bots:
-        changes += play.bot_move(table_id=table_id) is not None
+    work += [(play.pause_over, {"table_id": table_id}) for table_id in pauses]
+    work += [(play.bot_move, {"table_id": table_id}) for table_id in bots]
+    return work
+
+
+def tick(seen: list[int] = ()) -> int:
+    """Do what is due now, in one go; returns the number of changes made."""
+    return sum(write(**arguments) is not None for write, arguments in due(seen))
+
+
+async def tick_apart(seen: list[int] = ()) -> int:
+    """Do what is due now as the server does it: each write a call of its own to the
+    database thread, its pushes sent as soon as it is done. A player's move waiting for
+    that thread goes between two of them, never behind the whole tick (sixty bots, or a
+    room's worth of players flagged away at once)."""
+    changes = 0
+    for write, arguments in await live.collecting(due, seen=seen):
+        changes += await live.collecting(write, **arguments) is not None
     return changes
 
 
@@ -72,7 +92,7 @@ async def run_forever() -> None:
     while True:
         await asyncio.sleep(settings.GAME_TICK_SECONDS)
         try:
-            await live.collecting(tick, seen=presence.due())
+            await tick_apart(presence.due())
         except DATABASE_DOWN as error:
             if not failing:
                 log.warning("game ticker paused: database unavailable: %s", describe(error))

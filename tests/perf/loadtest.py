@@ -2,11 +2,12 @@
 
     make loadtest                      # the scenarios of the README, about 6 minutes
     .venv/bin/python tests/perf/loadtest.py [--servers embedded postgres stack floor]
-        [--rates 30 120 300] [--seconds 10] [--tables 60] [--seats 5] [--dashboards 2]
-        [--storm 1000] [--profile DIR] [--budget 900]
+        [--rates 30 120 300] [--missing-rates 300] [--seconds 10] [--tables 60] [--seats 5]
+        [--dashboards 2] [--storm 1000] [--profile DIR] [--budget 900]
 
-For each server (started fresh; see tests/perf/servers.py) and each rate, a fresh
-session: the phones join over HTTP from one address and are seated, every phone opens
+For each server (started fresh; see tests/perf/servers.py) and each rate (and each of
+--missing-rates again with every ask a miss where one can be: the "missing" workload), a
+fresh session: the phones join over HTTP from one address and are seated, every phone opens
 its socket and the dashboards theirs, then asks go out at the rate for --seconds (see
 tests/perf/driver.py) and the harness waits for the last deliveries. Printed per run:
 moves/s asked and achieved, latency p50/p95/p99/max at the phones and at the dashboards,
@@ -48,12 +49,19 @@ DRAIN_SECONDS = 5.0  # default: deliveries still missing this long after the las
 STORM_DEADLINE = 30.0  # a storm that has not caught up by then is reported as failed
 
 
+# What the asks are like: a hit keeps the turn (2 events to the table), a miss passes it
+# (3 events, and another phone on turn). "mixed" is the room the README's main table
+# measures; "missing" is a room where every ask misses that can, the heaviest per move.
+WORKLOADS = {"mixed": 0.2, "missing": 0.0}
+
+
 @dataclass
 class Run:
-    """One server at one rate: what the report prints."""
+    """One server at one rate and workload: what the report prints."""
 
     server: str
     rate: float
+    workload: str = "mixed"
     seconds: float = 0.0
     tally: Tally = field(default_factory=Tally)
     cpu: float = 0.0
@@ -77,25 +85,26 @@ class Run:
         return values[max(0, int(0.99 * len(values) + 0.999999) - 1)] if values else None
 
 
-def new_driver(target: servers.Target, args) -> Driver:
+def new_driver(target: servers.Target, args, hit_share: float | None = None) -> Driver:
     return Driver(
         servers.HOST,
         target.port,
         seed=args.seed,
-        hit_share=args.hit_share,
+        hit_share=args.hit_share if hit_share is None else hit_share,
         ask_timeout=args.ask_timeout,
     )
 
 
-async def measure(target: servers.Target, rate: float, args) -> Run:
-    run = Run(target.name, rate)
+async def measure(target: servers.Target, rate: float, args, workload: str = "") -> Run:
+    run = Run(target.name, rate, workload or "mixed")
     room = target.room(args.tables, args.seats, args.dashboards)
     run.refused = room.refused
-    driver = new_driver(target, args)
+    driver = new_driver(target, args, WORKLOADS[workload] if workload else None)
     try:
         await driver.connect(room.phones, room.dashboards)
         run.sockets = len(room.phones) + len(room.dashboards)
-        profiler = start_profile(target, args, f"{rate:g}", args.seconds)
+        label = f"{rate:g}" + (f"-{workload}" if workload else "")
+        profiler = start_profile(target, args, label, args.seconds)
         cpu0 = target.cpu_seconds()
         run.seconds = await driver.drive(rate, args.seconds)
         run.cpu = target.cpu_seconds() - cpu0
@@ -237,16 +246,17 @@ def finish_profile(profiler: subprocess.Popen | None) -> None:
 
 
 def report_runs(runs: list[Run]) -> None:
-    floor = {run.rate: run for run in runs if run.server == "floor"}
+    floor = {(run.rate, run.workload): run for run in runs if run.server == "floor"}
     print()
     print(
-        "| server | asked/s | achieved/s | phones p50/p95/p99/max ms | dashboards p50/p95/p99/max ms "
-        "| lost | gaps/repeats | errors | CPU ms/move | RSS MB | p99 vs floor |"
+        "| server | workload | asked/s | achieved/s | phones p50/p95/p99/max ms "
+        "| dashboards p50/p95/p99/max ms | lost | gaps/repeats | errors | CPU ms/move | RSS MB "
+        "| p99 vs floor |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for run in runs:
         if run.failure:
-            print(f"| {run.server} | {run.rate:g} | failed: {run.failure} |")
+            print(f"| {run.server} | {run.workload} | {run.rate:g} | failed: {run.failure} |")
             continue
         t = run.tally
         errors = ", ".join(f"{code} x{n}" for code, n in t.errors.items()) or "0"
@@ -254,17 +264,21 @@ def report_runs(runs: list[Run]) -> None:
             errors += f"; {t.timeouts} asks unanswered, {t.closed} sockets closed"
         cpu = ms(run.cpu / t.applied) if t.applied else "-"
         ratio = "-"
-        base = floor.get(run.rate)
+        base = floor.get((run.rate, run.workload))
         if run.server != "floor" and base and base.p99("phones") and run.p99("phones"):
             ratio = f"{run.p99('phones') / base.p99('phones'):.1f}x"
         print(
-            f"| {run.server} | {run.rate:g} | {run.achieved:.1f} | {spread(t.phones)} "
+            f"| {run.server} | {run.workload} | {run.rate:g} | {run.achieved:.1f} "
+            f"| {spread(t.phones)} "
             f"| {spread(t.dashboards)} | {t.lost} | {t.gaps}/{t.repeats} | {errors} "
             f"| {cpu} | {run.rss:.0f} | {ratio} |"
         )
     for run in runs:
         if run.states:
-            print(f"stored state, {run.server} at {run.rate:g}/s: {describe_states(run.states)}")
+            print(
+                f"stored state, {run.server} at {run.rate:g}/s ({run.workload}):"
+                f" {describe_states(run.states)}"
+            )
 
 
 def describe_states(states: list[tuple[int, int]]) -> str:
@@ -300,13 +314,15 @@ def report_storms(storms: list[Storm]) -> None:
 async def run_server(name: str, args, runs: list[Run], storms: list[Storm]) -> None:
     target = servers.start(name)
     try:
-        for rate in args.rates:
+        plan = [(rate, "") for rate in args.rates]
+        plan += [(rate, "missing") for rate in args.missing_rates]
+        for rate, workload in plan:
             try:
-                runs.append(await measure(target, rate, args))
+                runs.append(await measure(target, rate, args, workload))
             except Exception as error:  # one failed run is reported; the others still run
                 failure = f"{type(error).__name__}: {error}\n{target.log_tail()}"
-                runs.append(Run(name, rate, failure=failure))
-            print(f"  {name} at {rate:g}/s done", flush=True)
+                runs.append(Run(name, rate, workload or "mixed", failure=failure))
+            print(f"  {name} at {rate:g}/s {workload or 'mixed'} done", flush=True)
         if args.storm and name in ("embedded", "postgres"):
             try:
                 storms.append(await storm(target, args.storm, args))
@@ -343,7 +359,16 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seats", type=int, default=5)
     parser.add_argument("--dashboards", type=int, default=2)
     parser.add_argument("--storm", type=int, default=0, help="phones for the reconnect storm")
-    parser.add_argument("--hit-share", type=float, default=0.2)
+    parser.add_argument(
+        "--hit-share", type=float, default=WORKLOADS["mixed"], help="hits among the asks"
+    )
+    parser.add_argument(
+        "--missing-rates",
+        nargs="*",
+        type=float,
+        default=[300],
+        help="rates of the 'missing' workload too (every ask misses that can); none: skip",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", help="a folder for py-spy profiles of the server")
     parser.add_argument("--budget", type=float, default=900.0, help="seconds for the whole run")
@@ -399,6 +424,7 @@ def summary(runs: list[Run], storms: list[Storm]) -> dict:
             {
                 "server": run.server,
                 "rate": run.rate,
+                "workload": run.workload,
                 "failure": run.failure,
                 "applied": run.tally.applied,
                 "lost": run.tally.lost,

@@ -26,7 +26,8 @@ BUDGET = 420  # seconds for the whole run (about 30 on an idle machine): a hang 
 def short_run(tmp_path: Path, servers: list[str]) -> dict:
     out = tmp_path / "load.json"
     command = [sys.executable, str(ROOT / "tests" / "perf" / "loadtest.py"), "--servers"]
-    command += [*servers, "--rates", "20", "60", "--seconds", "2", "--tables", "6"]
+    command += [*servers, "--rates", "20", "60", "--missing-rates", "60"]
+    command += ["--seconds", "2", "--tables", "6"]
     command += ["--dashboards", "2", "--storm", "60", "--json", str(out)]
     command += ["--ask-timeout", str(SLOW), "--drain", str(SLOW), "--budget", str(BUDGET)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=BUDGET + 60)

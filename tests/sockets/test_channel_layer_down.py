@@ -67,7 +67,7 @@ async def test_the_ticker_logs_a_database_outage_once_and_its_end(monkeypatch, s
     settings.GAME_TICK_SECONDS = 0
     calls = []
 
-    def tick(seen=()):
+    async def tick_apart(seen=()):
         calls.append(1)
         if len(calls) <= 4:
             raise OperationalError("could not connect to server")
@@ -75,7 +75,7 @@ async def test_the_ticker_logs_a_database_outage_once_and_its_end(monkeypatch, s
             raise asyncio.CancelledError  # ends the clock for the test
         return 0
 
-    monkeypatch.setattr(ticker, "tick", tick)
+    monkeypatch.setattr(ticker, "tick_apart", tick_apart)
     with (
         caplog.at_level(logging.INFO, logger="game.table.ticker"),
         pytest.raises(asyncio.CancelledError),
