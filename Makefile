@@ -79,8 +79,9 @@ bench-room: install
 	$(PY) tests/benchmarks/bench_room.py
 
 # The load harness (tests/perf/loadtest.py): our server against a bare websockets floor,
-# 60 tables of 5 phones and 2 dashboards at 30, 120 and 300 moves/s, and a reconnect storm
-# of 1,000 phones; loopback only. PostgreSQL, Redis and nginx runs skip when absent.
+# 60 tables of 5 phones and 2 dashboards at 30, 120 and 300 moves/s ("mixed" asks) and at
+# 300 moves/s where every ask misses that can ("missing"), and a reconnect storm of 1,000
+# phones; loopback only. PostgreSQL, Redis and nginx runs skip when absent.
 LOADTEST_ARGS ?= --storm 1000
 .PHONY: loadtest
 loadtest: install
