@@ -76,13 +76,20 @@ def seated_room(browser, site, dashboard: Page, sizes: tuple[int, ...], *, peopl
     return room
 
 
-def play_a_while(room: Room, big: Page, *, chips: int) -> None:
-    """Start every table, let the bots lay ``chips`` quartets, then pause the session;
-    a fresh page shows the tables without a quartet in the spotlight."""
+# At least n quartets laid, and (when a number is given) a table of that number or
+# higher over: its band, "TAFEL 20 ✓", is the widest a card has.
+PLAYED = """([chips, overFrom]) => document.querySelectorAll('.pj-chip').length >= chips
+  && (!overFrom || [...document.querySelectorAll('.pj-table.is-over')].some(
+    (card) => Number(card.getAttribute('aria-labelledby').split('-').pop()) >= overFrom))"""
+
+
+def play_a_while(room: Room, big: Page, *, chips: int, over_from: int = 0) -> None:
+    """Start every table, let the bots lay ``chips`` quartets (and, with ``over_from``,
+    finish a game at a table numbered that or higher), then pause the session; a fresh
+    page shows the tables without a quartet in the spotlight. Whether other tables are
+    over by then is up to the bots: every screen must fit either way."""
     room.do("start_all")
-    wait_until(
-        big, "(n) => document.querySelectorAll('.pj-chip').length >= n", chips, timeout_ms=180_000
-    )
+    wait_until(big, PLAYED, [chips, over_from], timeout_ms=180_000)
     room.do("pause_all")
     big.reload()
     expect(big.locator(".pj-top-code .pj-badge")).to_be_visible()  # "gepauzeerd"
@@ -204,7 +211,7 @@ def test_twelve_tables_fit_on_the_screen(browser, site, facilitator_page, projec
     room = seated_room(browser, site, facilitator_page, sizes)
     big = projector(room.code)
     room.do("poll_ready", template="1")  # the first of the ready polls (a migration's)
-    play_a_while(room, big, chips=20)
+    play_a_while(room, big, chips=20, over_from=10)
     expect(big.locator(".pj-side .pj-poll .pj-bar-row")).not_to_have_count(0)
     print(f"\n12 tables: names at least {smallest_name(big):.1f} px")
     assert_fits(big, len(sizes))
@@ -218,7 +225,7 @@ def test_twenty_full_tables_fit_on_the_screen(browser, site, facilitator_page, p
     sizes = (6,) * 20
     room = seated_room(browser, site, facilitator_page, sizes)
     big = projector(room.code)
-    play_a_while(room, big, chips=30)
+    play_a_while(room, big, chips=30, over_from=10)
     print(f"\n20 tables: names at least {smallest_name(big):.1f} px")
     assert_fits(big, len(sizes))
     screenshot(big, "projector-grid-20", full_page=False)
