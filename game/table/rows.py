@@ -27,6 +27,8 @@ def _quote(name: str) -> str:
 def _columns(
     model: type[models.Model], names: tuple[str, ...], vendor: str = ""
 ) -> tuple[str, list]:
+    """The quoted column list and the fields of ``names``; ``vendor`` keys the cache
+    (the quoting is the database's)."""
     fields = [model._meta.get_field(name) for name in names]
     return ", ".join(_quote(field.column) for field in fields), fields
 
@@ -78,9 +80,9 @@ def update_where(model: type[models.Model], where: dict[str, Any], values: dict[
 
 
 @cache
-def _table_row_sql(lock: bool, vendor: str) -> tuple[str, list, list]:
-    """The statement that reads a table with its session's state, the table's fields in
-    its order, and per field the converters the ORM would run on its value (this
+def _table_row_sql(lock: bool, vendor: str) -> tuple[str, list[str], list]:
+    """The statement that reads a table with its session's state, the attribute names of
+    the table's fields in its order, and per field the converters the ORM would run on its value (this
     database's, then the field's: dates, JSON, booleans)."""
     fields = list(Table._meta.concrete_fields)
     columns = ", ".join(f"t.{_quote(field.column)}" for field in fields)
@@ -95,7 +97,7 @@ def _table_row_sql(lock: bool, vendor: str) -> tuple[str, list, list]:
         f" ON w.{_quote('id')} = t.{_quote('workshop_id')} WHERE t.{_quote('id')} = %s"
         + (" FOR UPDATE OF t" if lock else "")
     )
-    return sql, fields, converters
+    return sql, [field.attname for field in fields], converters
 
 
 def table_row(table_id: int, *, lock: bool = False) -> Table | None:
@@ -105,7 +107,7 @@ def table_row(table_id: int, *, lock: bool = False) -> Table | None:
     Read with a plain cursor and made into a model as the ORM does (``Model.from_db``),
     without a RawQuerySet's work for one row: the first statement of every move."""
     locking = lock and connection.features.has_select_for_update_of
-    sql, fields, converters = _table_row_sql(locking, connection.vendor)
+    sql, attnames, converters = _table_row_sql(locking, connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(sql, [table_id])
         row = cursor.fetchone()
@@ -116,8 +118,8 @@ def table_row(table_id: int, *, lock: bool = False) -> Table | None:
         for converter, col in field_converters:
             value = converter(value, col, connection)
         values.append(value)
-    table = Table.from_db(connection.alias, [field.attname for field in fields], values)
-    status, paused, deck_id = row[len(fields) :]
+    table = Table.from_db(connection.alias, attnames, values)
+    status, paused, deck_id = row[len(attnames) :]
     table.session_open = status == Workshop.Status.OPEN
     table.session_paused = bool(paused)
     table.deck_id = deck_id
