@@ -95,15 +95,16 @@ def new_driver(target: servers.Target, args, hit_share: float | None = None) -> 
     )
 
 
-async def measure(target: servers.Target, rate: float, args, workload: str = "") -> Run:
-    run = Run(target.name, rate, workload or "mixed")
+async def measure(target: servers.Target, rate: float, args, workload: str = "mixed") -> Run:
+    run = Run(target.name, rate, workload)
     room = target.room(args.tables, args.seats, args.dashboards)
     run.refused = room.refused
-    driver = new_driver(target, args, WORKLOADS[workload] if workload else None)
+    # "mixed" takes --hit-share (its default); the others their own share
+    driver = new_driver(target, args, None if workload == "mixed" else WORKLOADS[workload])
     try:
         await driver.connect(room.phones, room.dashboards)
         run.sockets = len(room.phones) + len(room.dashboards)
-        label = f"{rate:g}" + (f"-{workload}" if workload else "")
+        label = f"{rate:g}" + ("" if workload == "mixed" else f"-{workload}")
         profiler = start_profile(target, args, label, args.seconds)
         cpu0 = target.cpu_seconds()
         run.seconds = await driver.drive(rate, args.seconds)
@@ -314,15 +315,15 @@ def report_storms(storms: list[Storm]) -> None:
 async def run_server(name: str, args, runs: list[Run], storms: list[Storm]) -> None:
     target = servers.start(name)
     try:
-        plan = [(rate, "") for rate in args.rates]
+        plan = [(rate, "mixed") for rate in args.rates]
         plan += [(rate, "missing") for rate in args.missing_rates]
         for rate, workload in plan:
             try:
                 runs.append(await measure(target, rate, args, workload))
             except Exception as error:  # one failed run is reported; the others still run
                 failure = f"{type(error).__name__}: {error}\n{target.log_tail()}"
-                runs.append(Run(name, rate, workload or "mixed", failure=failure))
-            print(f"  {name} at {rate:g}/s {workload or 'mixed'} done", flush=True)
+                runs.append(Run(name, rate, workload, failure=failure))
+            print(f"  {name} at {rate:g}/s {workload} done", flush=True)
         if args.storm and name in ("embedded", "postgres"):
             try:
                 storms.append(await storm(target, args.storm, args))
