@@ -61,8 +61,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "of probeer het over {minutes} min. opnieuw.",
     ),
     "bad_join_link": (
-        "This join link is not valid. Scan the QR code on the screen again, or type the "
-        "code.",
+        "This join link is not valid. Scan the QR code on the screen again, or type the code.",
         "Deze link om mee te doen klopt niet. Scan de QR-code op het scherm opnieuw, of "
         "typ de code.",
     ),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from game.errors import Refused
 from game.models import Player, Workshop
+from game.realtime import live
 from game.room import join_limits, join_links
 from game.room.sessions import normalise_code, player_enter, player_join
 
@@ -27,6 +28,10 @@ def player_join_typed(*, code: str, name: str, address: str) -> Player:
         allowed = workshop is not None and workshop.is_open
         if not allowed or not join_limits.may_type_while_limited(address, workshop, limit):
             join_limits.record_refused(address)
+            if allowed and address in join_limits.room_addresses(workshop):
+                # One of the room's phones is refused its own code: the dashboard shows
+                # the limit now, with the button to lift it. (The refusal is the same.)
+                live.publish_dashboard(workshop.pk)
             raise limit.refusal()
         player = player_enter(workshop=workshop, name=name)
     join_limits.room_address_record(workshop=player.workshop, address=address)

@@ -94,7 +94,9 @@ def join_link(request: HttpRequest, code: str, key: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             player = player_join_by_link(
-                code=code, key=key, name=form.cleaned_data["name"],
+                code=code,
+                key=key,
+                name=form.cleaned_data["name"],
                 address=join_limits.client_address(request),
             )
         except Refused as refusal:

@@ -106,6 +106,17 @@ def test_the_dashboard_shows_the_rooms_address_is_limited_until_it_is_lifted(wor
     assert "Getypte codes worden beperkt" not in panel(workshop)
 
 
+def test_a_room_phone_refused_its_own_code_makes_the_dashboard_look_again(workshop, monkeypatch):
+    by_link(link(workshop), "Anna")
+    wrong_codes(40)
+    looks = []
+    monkeypatch.setattr("game.room.joining.live.publish_dashboard", looks.append)
+    assert typed("WRONG1", "Bram").status_code == 429
+    assert looks == []  # a wrong code names no session
+    assert typed(workshop.code, "Bram").status_code == 429
+    assert looks == [workshop.pk]
+
+
 def test_the_dashboard_names_no_address_its_players_did_not_join_from(workshop):
     by_link(link(workshop), "Anna")
     wrong_codes(40, address="198.51.100.9")
@@ -130,7 +141,9 @@ def test_an_address_no_player_joined_from_cannot_be_lifted(workshop):
 
 def test_a_lift_lets_the_address_type_only_this_sessions_code(workshop):
     """The guesser sharing the room's address learns nothing of other sessions."""
-    other = sessions.workshop_create(facilitator=facilitator("gerrit"), name="B", deck=playable_deck())
+    other = sessions.workshop_create(
+        facilitator=facilitator("gerrit"), name="B", deck=playable_deck()
+    )
     by_link(link(workshop), "Anna")
     wrong_codes(40)
     lift(workshop)
@@ -138,7 +151,7 @@ def test_a_lift_lets_the_address_type_only_this_sessions_code(workshop):
     assert not Player.objects.filter(workshop=other).exists()
 
 
-def test_a_lift_gives_a_guesser_at_the_rooms_address_only_a_fresh_allowance(workshop, settings):
+def test_a_lift_gives_a_guesser_at_the_rooms_address_only_a_fresh_allowance(workshop):
     """After a lift, 30 more wrong codes from the address use it up: even this
     session's code is refused again, until the facilitator lifts once more."""
     by_link(link(workshop), "Anna")
@@ -199,7 +212,9 @@ def test_the_limit_message_points_to_the_qr_code_and_the_facilitator(workshop):
 
 
 def test_another_sessions_signed_link_does_not_open_this_session(workshop):
-    other = sessions.workshop_create(facilitator=facilitator("gerrit"), name="B", deck=playable_deck())
+    other = sessions.workshop_create(
+        facilitator=facilitator("gerrit"), name="B", deck=playable_deck()
+    )
     forged = link(workshop, key=link_key(other))
     assert Client().get(forged).status_code == 404
     assert by_link(forged, "Anna").status_code == 404
