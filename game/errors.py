@@ -43,10 +43,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Iemand in deze sessie heet al {name}; kies een andere naam.",
     ),
     "too_many_attempts": (
-        "Too many wrong codes from this network. Check the code on the screen and try "
-        "again in {minutes} min.",
-        "Te veel verkeerde codes vanaf dit netwerk. Kijk de code na op het scherm en "
+        "Too many wrong codes were typed from this address (a shared Wi-Fi is one "
+        "address), so typed codes are held back here. Scan the QR code on the screen, or "
+        "ask the facilitator to let your room type its code again; or try again in "
+        "{minutes} min.",
+        "Er zijn te veel verkeerde codes getypt vanaf dit adres (een gedeelde wifi is één "
+        "adres), dus getypte codes worden hier even tegengehouden. Scan de QR-code op het "
+        "scherm, of vraag de begeleider om jullie zaal de code weer te laten typen; of "
         "probeer het over {minutes} min. opnieuw.",
+    ),
+    "typing_limited": (
+        "Many wrong codes are being typed on this server right now, so typed codes are "
+        "held back for a while. Scan the QR code on the screen or open its join link; or "
+        "try again in {minutes} min.",
+        "Er worden nu veel verkeerde codes getypt op deze server, dus getypte codes worden "
+        "even tegengehouden. Scan de QR-code op het scherm of open de link om mee te doen; "
+        "of probeer het over {minutes} min. opnieuw.",
+    ),
+    "bad_join_link": (
+        "This join link is not valid. Scan the QR code on the screen again, or type the code.",
+        "Deze link om mee te doen klopt niet. Scan de QR-code op het scherm opnieuw, of "
+        "typ de code.",
     ),
     "not_a_player": (
         "You are not a player in this session; join with the code first.",

@@ -25,6 +25,7 @@ host_patterns = [
 urlpatterns = [
     path("join/", phone.join, name="join"),
     path("j/<str:code>/", phone.join_short, name="join_short"),
+    path("j/<str:code>/<str:key>/", phone.join_link, name="join_link"),
     path("play/", phone.play, name="play"),
     path("plan/", plan.plan_page, name="plan"),
     path("plan/save/", plan.plan_save, name="plan_save"),

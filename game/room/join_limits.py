@@ -1,24 +1,44 @@
-"""Limits on guessing join codes.
+"""Limits on guessing typed join codes, made so that no one can lock a room out.
 
-A whole room joins from one address (the venue's Wi-Fi), so joining a session that
-exists is never limited. What is limited is wrong codes: per client address, and for
-the whole server, each in a fixed window of ``JOIN_WRONG_CODE_WINDOW_SECONDS``.
-Counts live in Django's cache: per process by default, shared through Redis when
-``REDIS_URL`` is set, so the limits hold across several workers.
+A whole room joins from one address (the venue's Wi-Fi), so joining with a right code is
+never limited by itself. What is limited is wrong codes, each in a fixed window of
+``JOIN_WRONG_CODE_WINDOW_SECONDS``:
+
+- per address: past ``JOIN_WRONG_CODES_PER_ADDRESS`` wrong codes, typed codes from that
+  address are refused, right or wrong (a limited guesser must not learn that a code is
+  right), unless the session's facilitator lifted the limit for that address: then it
+  may type that session's code again, within a fresh allowance of wrong codes;
+- for the whole server: past ``JOIN_WRONG_CODES_TOTAL`` wrong codes, a typed code is
+  checked only against the sessions its address already joined (a room's address knows
+  its code), so at most that many codes an hour are tried against every session, and
+  no flood of guesses from elsewhere refuses a room that has begun joining.
+
+The QR code's signed link (``game.room.join_links``) is never limited. Counts, lifts and
+the addresses each session's players joined from live in Django's cache: per process by
+default, shared through Redis when ``REDIS_URL`` is set, so the limits hold across
+several workers.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.http import HttpRequest
 
 from game.errors import Refused
+from game.models import Workshop
+from game.realtime import live
+from game.room.accounts import check_runs
 
 EVERYONE = "*"
+# How long, and how many, addresses a session's players joined from are remembered.
+ROOM_MEMORY_SECONDS = 12 * 3600
+ROOM_ADDRESSES_KEPT = 20
 
 
 def client_address(request: HttpRequest) -> str:
@@ -43,24 +63,116 @@ def _key(who: str, window: int) -> str:
     return f"join-wrong:{window}:{who}"
 
 
-def check(address: str) -> None:
-    """Refuse with ``too_many_attempts`` and the wait while this address, or the whole
-    server, has used up its wrong codes for the current window."""
+def _lift_key(workshop_id: int, address: str, window: int) -> str:
+    return f"join-lift:{window}:{workshop_id}:{address}"
+
+
+def _rooms_key(workshop_id: int) -> str:
+    return f"join-rooms:{workshop_id}"
+
+
+def _count(key: str) -> None:
+    cache.add(key, 0, timeout=settings.JOIN_WRONG_CODE_WINDOW_SECONDS + 5)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=settings.JOIN_WRONG_CODE_WINDOW_SECONDS + 5)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """Typed codes from an address are limited: by its own wrong codes (``"address"``)
+    or by the whole server's (``"server"``); ``wrong`` is the address's count."""
+
+    kind: str
+    wrong: int
+    seconds_left: int
+
+    def refusal(self) -> Refused:
+        code = "too_many_attempts" if self.kind == "address" else "typing_limited"
+        return Refused(code, minutes=math.ceil(self.seconds_left / 60), seconds=self.seconds_left)
+
+
+def limit_of(address: str) -> Limit | None:
+    """Whether typed codes from this address are limited now, and why."""
     window, left = _window()
     counts = cache.get_many([_key(address, window), _key(EVERYONE, window)])
     mine = counts.get(_key(address, window), 0)
-    everyone = counts.get(_key(EVERYONE, window), 0)
-    if mine >= settings.JOIN_WRONG_CODES_PER_ADDRESS or everyone >= settings.JOIN_WRONG_CODES_TOTAL:
-        raise Refused("too_many_attempts", minutes=math.ceil(left / 60), seconds=left)
+    if mine >= settings.JOIN_WRONG_CODES_PER_ADDRESS:
+        return Limit("address", mine, left)
+    if counts.get(_key(EVERYONE, window), 0) >= settings.JOIN_WRONG_CODES_TOTAL:
+        return Limit("server", mine, left)
+    return None
 
 
 def record_wrong(address: str) -> None:
     """Count one wrong code against the address and against the server."""
     window, _left = _window()
     for who in (address, EVERYONE):
-        key = _key(who, window)
-        cache.add(key, 0, timeout=settings.JOIN_WRONG_CODE_WINDOW_SECONDS + 5)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=settings.JOIN_WRONG_CODE_WINDOW_SECONDS + 5)
+        _count(_key(who, window))
+
+
+def record_refused(address: str) -> None:
+    """A typed code refused while the address is limited counts against the address
+    alone (it uses up a lift's allowance); the server's count is for codes tried."""
+    window, _left = _window()
+    _count(_key(address, window))
+
+
+def may_type_while_limited(address: str, workshop: Workshop, limit: Limit) -> bool:
+    """While limited, whether this address may still type this open session's code:
+    lifted by its facilitator (within the lift's allowance), or, when only the server is
+    limited, an address the session's players joined from."""
+    window, _left = _window()
+    lifted_at = cache.get(_lift_key(workshop.pk, address, window))
+    if lifted_at is not None and limit.wrong < lifted_at + settings.JOIN_WRONG_CODES_PER_ADDRESS:
+        return True
+    return limit.kind == "server" and address in room_addresses(workshop)
+
+
+def room_address_record(*, workshop: Workshop, address: str) -> None:
+    """Remember that a player of this session joined from this address (the room's
+    address). Two workers writing at once may drop one address; the room's next join
+    writes it again."""
+    rooms = cache.get(_rooms_key(workshop.pk), {})
+    rooms[address] = time.time()
+    newest = sorted(rooms, key=rooms.get, reverse=True)[:ROOM_ADDRESSES_KEPT]
+    cache.set(_rooms_key(workshop.pk), {a: rooms[a] for a in newest}, ROOM_MEMORY_SECONDS)
+
+
+def room_addresses(workshop: Workshop) -> list[str]:
+    """The addresses this session's players joined from lately, newest first."""
+    rooms = cache.get(_rooms_key(workshop.pk), {})
+    return sorted(rooms, key=rooms.get, reverse=True)
+
+
+@dataclass(frozen=True)
+class LimitedAddress:
+    address: str
+    wrong: int
+
+
+def limited_room_addresses(workshop: Workshop) -> list[LimitedAddress]:
+    """The room's addresses from which this session's code cannot be typed now: for the
+    dashboard, which offers to lift the limit for this session."""
+    limited = []
+    for address in room_addresses(workshop):
+        limit = limit_of(address)
+        if limit is not None and not may_type_while_limited(address, workshop, limit):
+            limited.append(LimitedAddress(address, limit.wrong))
+    return limited
+
+
+def limit_lift(*, workshop: Workshop, address: str, by: AbstractBaseUser) -> None:
+    """Let a room's address type this session's code again, for the rest of the window
+    and within a fresh allowance of wrong codes (so a guesser sharing that address gets
+    at most that many tries at this one code per lift). Other sessions' codes stay
+    limited for that address."""
+    check_runs(by, workshop)
+    if address not in room_addresses(workshop):
+        raise Refused("not_found")
+    window, _left = _window()
+    wrong = cache.get(_key(address, window), 0)
+    timeout = settings.JOIN_WRONG_CODE_WINDOW_SECONDS + 5
+    cache.set(_lift_key(workshop.pk, address, window), wrong, timeout)
+    live.publish_dashboard(workshop.pk)

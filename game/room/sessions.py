@@ -119,7 +119,11 @@ def clean_name(name: str) -> str:
 
 
 def player_join(*, code: str, name: str) -> Player:
-    workshop = workshop_by_code(code)
+    return player_enter(workshop=workshop_by_code(code), name=name)
+
+
+def player_enter(*, workshop: Workshop, name: str) -> Player:
+    """A new player in this open session (found by its code or its signed link)."""
     cleaned = clean_name(name)
     try:
         with transaction.atomic():

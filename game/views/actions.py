@@ -27,7 +27,7 @@ from game.models import (
     Table,
     Workshop,
 )
-from game.room import polls, seating, sessions
+from game.room import join_limits, polls, seating, sessions
 from game.table import away, play
 
 # --- the input a button carries -----------------------------------------------------------
@@ -242,6 +242,17 @@ def poll_new(workshop, by, data):
     answers = fields["answers"].splitlines()
     poll = polls.poll_create(workshop=workshop, by=by, question=fields["question"], answers=answers)
     return polls.poll_open(poll=poll, by=by)
+
+
+class LiftForm(ActionForm):
+    address = forms.CharField(max_length=100)
+
+
+@with_input
+def lift_limit(workshop, by, data):
+    """Let the room's address type this session's code again (see game.room.join_limits)."""
+    address = LiftForm(workshop, data).checked()["address"]
+    return join_limits.limit_lift(workshop=workshop, address=address, by=by)
 
 
 ACTIONS = {*FOR_THE_SESSION, *FOR_A_TABLE, *FOR_A_POLL, *WITH_INPUT}

@@ -16,6 +16,7 @@ from game.after import followups
 from game.errors import Refused
 from game.models import Player, Workshop
 from game.room.accounts import can_host, can_run, player_token
+from game.room.join_links import link_key
 from game.room.sessions import player_by_token
 
 
@@ -71,8 +72,9 @@ def reads_deck(request: HttpRequest, deck) -> bool:
 
 
 def join_url(request: HttpRequest, workshop: Workshop) -> str:
-    """The URL phones open: on PUBLIC_URL when set, else on the host the browser used."""
-    path = reverse("join_short", kwargs={"code": workshop.code})
+    """The URL phones open, the session's signed link (game.room.join_links): on
+    PUBLIC_URL when set, else on the host the browser used."""
+    path = reverse("join_link", kwargs={"code": workshop.code, "key": link_key(workshop)})
     if settings.PUBLIC_URL:
         return settings.PUBLIC_URL + path
     return request.build_absolute_uri(path)

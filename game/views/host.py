@@ -21,7 +21,7 @@ from cards.views import DEFAULT_DECK
 from game.after import followups, mail
 from game.errors import Refused
 from game.models import BotLevel, MissPassesTo, PollTemplate, Workshop
-from game.room import polls
+from game.room import join_limits, polls
 from game.room.sessions import TIMING, workshop_create
 from game.table.selectors import Member, TableView, room_tables
 from game.views.actions import followup_field, perform, timing_field
@@ -155,6 +155,10 @@ def dashboard(workshop: Workshop) -> dict:
         "players_count": workshop.players.filter(removed=False, bot_level="").count(),
         "mail_counts": followups.mail_counts(workshop),
         "bot_levels": BotLevel.choices,
+        # The room's addresses from which its code cannot be typed now, to lift.
+        "limited_addresses": join_limits.limited_room_addresses(workshop)
+        if workshop.is_open
+        else [],
     }
 
 

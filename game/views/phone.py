@@ -13,7 +13,9 @@ from game.errors import Refused
 from game.models import Player
 from game.room import join_limits
 from game.room.accounts import PLAYER_COOKIE, sign_player_token
-from game.room.sessions import normalise_code, player_join
+from game.room.join_links import workshop_by_link
+from game.room.joining import player_join_by_link, player_join_typed
+from game.room.sessions import normalise_code
 from game.table.describe import EVENT_TEXTS
 from game.views.common import current_player, texts
 
@@ -38,35 +40,71 @@ def _joined(player: Player) -> HttpResponse:
     return response
 
 
-def _try_join(request: HttpRequest, form: JoinForm) -> Player:
-    """Join with the form's code and name; a wrong code counts against the address."""
-    address = join_limits.client_address(request)
-    join_limits.check(address)
-    try:
-        return player_join(code=form.cleaned_data["code"], name=form.cleaned_data["name"])
-    except Refused as refusal:
-        if refusal.code == "wrong_code":
-            join_limits.record_wrong(address)
-        raise
+# A refusal's field on the join form; status 429 for the limits, 400 otherwise.
+REFUSAL_FIELD = {"bad_name": "name", "name_taken": "name"}
+LIMITS = ("too_many_attempts", "typing_limited")
+
+
+def _refused(form: forms.Form, refusal: Refused) -> int:
+    """Show the refusal on the form; its status."""
+    field = None if refusal.code in LIMITS else REFUSAL_FIELD.get(refusal.code, "code")
+    form.add_error(field if field in form.fields else None, refusal.message())
+    return 429 if refusal.code in LIMITS else 400
 
 
 def join(request: HttpRequest) -> HttpResponse:
+    """Join with a typed code, within the limits on guessing codes."""
     form = JoinForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
-            return _joined(_try_join(request, form))
+            player = player_join_typed(
+                **form.cleaned_data, address=join_limits.client_address(request)
+            )
         except Refused as refusal:
-            field = {"bad_name": "name", "name_taken": "name", "too_many_attempts": None}
-            form.add_error(field.get(refusal.code, "code"), refusal.message())
-            status = 429 if refusal.code == "too_many_attempts" else 400
+            status = _refused(form, refusal)
+        else:
+            return _joined(player)
     context = {"form": form, "player": current_player(request)}
     return render(request, "game/join.html", context, status=status)
 
 
 def join_short(request: HttpRequest, code: str) -> HttpResponse:
-    """The QR code's target: a short URL that fills in the code."""
-    return redirect(f"{reverse('join')}?code={normalise_code(code)}")
+    """An unsigned short link (older QR codes and printouts): it fills in the code,
+    which is then typed-code joining, limits included."""
+    return redirect(f"{reverse('join')}?code={normalise_code(code)[:20]}")
+
+
+class LinkJoinForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=60)
+
+
+def join_link(request: HttpRequest, code: str, key: str) -> HttpResponse:
+    """The QR code's target, the session's signed link: the phone gives only a name, and
+    no one's wrong codes can refuse it."""
+    form = LinkJoinForm(request.POST or None)
+    try:
+        workshop = workshop_by_link(code=code, key=key)
+    except Refused as refusal:
+        typed = JoinForm(initial={"code": normalise_code(code)[:20]})
+        status = 410 if refusal.code == "session_ended" else 404
+        context = {"form": typed, "refusal": refusal.message(), "player": current_player(request)}
+        return render(request, "game/join.html", context, status=status)
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            player = player_join_by_link(
+                code=code,
+                key=key,
+                name=form.cleaned_data["name"],
+                address=join_limits.client_address(request),
+            )
+        except Refused as refusal:
+            status = _refused(form, refusal)
+        else:
+            return _joined(player)
+    context = {"form": form, "link_workshop": workshop, "player": current_player(request)}
+    return render(request, "game/join.html", context, status=status)
 
 
 PLAY_TEXTS = {

@@ -10,6 +10,7 @@ leaves the loopback addresses.
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 import pytest
@@ -60,10 +61,10 @@ def test_phones_join_on_the_wifi_address_from_the_qr_code_and_play_to_the_end(
     dashboard = facilitator_page
     assert dashboard.url.startswith("http://127.0.0.1:")  # the laptop's own browser
     code = create_session(dashboard, "Zaal De Kapel")
-    join_url = f"{site.phone_url}/j/{code}/"
-
-    # The dashboard: the Wi-Fi URL in large type, the hint, and a QR code of that URL.
-    expect(dashboard.locator(".join-url")).to_have_text(join_url)
+    # The dashboard: the Wi-Fi URL in large type (the session's signed link), the hint,
+    # and a QR code of that URL.
+    join_url = dashboard.locator(".join-url").inner_text()
+    assert re.fullmatch(rf"{re.escape(site.phone_url)}/j/{code}/[A-Z2-9]{{8}}/", join_url)
     expect(dashboard.locator(".join-hint")).to_have_text(HINT)
     assert qr_text(dashboard, "img.qr") == [join_url]
     dashboard.set_viewport_size({"width": 1280, "height": 800})

@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from game.management.commands.local_welcome import terminal_qr
 from game.models import Workshop
+from game.room.join_links import link_key
 from innovation_track import venue
 from innovation_track.venue import (
     Candidate,
@@ -378,7 +379,8 @@ def test_a_loopback_join_url_warns_the_facilitator_that_phones_cannot_open_it(wo
 def test_the_dashboard_shows_the_join_url_in_its_own_large_element(settings, workshop):
     settings.PUBLIC_URL = "http://192.168.1.20:8000"
     html = page(logged_in(workshop.facilitator), "host:session", workshop)
-    assert '<strong class="join-url">http://192.168.1.20:8000/j/VENUE2/</strong>' in html
+    url = f"http://192.168.1.20:8000/j/VENUE2/{link_key(workshop)}/"  # the signed link
+    assert f'<strong class="join-url">{url}</strong>' in html
     assert f'<p class="join-hint">{HINT_NL}</p>' in html
 
 
@@ -389,5 +391,5 @@ def test_the_qr_code_encodes_the_public_join_url(settings, workshop):
     )
     assert response["Content-Type"] == "image/svg+xml"
     assert decode_modules(svg_modules(response.content.decode())) == [
-        "http://127.0.0.2:8123/j/VENUE2/"
+        f"http://127.0.0.2:8123/j/VENUE2/{link_key(workshop)}/"
     ]
