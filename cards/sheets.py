@@ -21,7 +21,7 @@ import io
 import re
 import time
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +58,7 @@ MAX_CELL = 5000  # characters in a cell; the longest field holds 1200
 # included (a row with a cell in column ZZZ is 18,278 of them).
 MAX_CELLS = MAX_ROWS * MAX_COLUMNS
 MAX_SECONDS = 5.0  # reading the rows
+clock = time.monotonic  # a test may stop it, or let it jump
 MAX_LISTED = 50  # problems listed; past that, how many more
 MAX_QUOTED = 60  # characters of a file's text quoted in a problem
 LENGTHS = {
@@ -137,21 +138,31 @@ def _csv_rows(content: bytes) -> list[list[str]]:
         ) from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    # The csv module's own limit on a field (131,072 characters, for the whole process)
-    # is left as it is; MAX_CELL, checked on each row, is ours.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    read = 0  # rows; a cell may hold line breaks, so lines are more
+
+    def counted() -> Iterator[list[str]]:
+        nonlocal read
+        for row in reader:
+            read += 1
+            yield row
+
     try:
-        rows = _bounded(reader)
-    except csv.Error as exc:  # a field over the csv module's limit, a stray quote
-        raise SheetProblems(
-            [
+        rows = _bounded(counted())
+    except csv.Error as exc:
+        # The csv module's own limit on a field (131,072 characters) is for the whole
+        # process, so it stays as it is; MAX_CELL, checked on each row, is ours.
+        if "field limit" in str(exc):
+            problem = sheet_place(read + 1, None) + ": " + _too_long(None)
+        else:  # a stray quote, a NUL
+            problem = (
                 _not_a_spreadsheet()
                 + " ("
                 + _("line %(line)d: %(error)s")
                 % {"line": reader.line_num, "error": quoted(str(exc))}
                 + ")"
-            ]
-        ) from None
+            )
+        raise SheetProblems([problem]) from None
     return [[_csv_unescape(cell) for cell in row] for row in rows]
 
 
@@ -166,7 +177,7 @@ def _bounded(rows: Iterable[Iterable[Any]]) -> list[list[str]]:
     cell over MAX_CELL characters, more than MAX_CELLS cells or MAX_SECONDS of reading."""
     result: list[list[str]] = []
     cells = 0
-    deadline = time.monotonic() + MAX_SECONDS
+    deadline = clock() + MAX_SECONDS
     for number, row in enumerate(rows, start=1):
         if number > MAX_ROWS:
             raise SheetProblems(
@@ -175,11 +186,12 @@ def _bounded(rows: Iterable[Iterable[Any]]) -> list[list[str]]:
                     % {"rows": MAX_ROWS}
                 ]
             )
-        if time.monotonic() > deadline:
+        if clock() > deadline:
             raise SheetProblems(
                 [
                     _(
-                        "Reading the file took longer than %(seconds)d seconds; a deck is read in less than one."
+                        "Reading the file took longer than %(seconds)d seconds; a deck is read in "
+                        "less than one."
                     )
                     % {"seconds": MAX_SECONDS}
                 ]
@@ -190,7 +202,8 @@ def _bounded(rows: Iterable[Iterable[Any]]) -> list[list[str]]:
             raise SheetProblems(
                 [
                     _(
-                        "The file has more than %(cells)d cells (row %(row)d); a deck has at most %(deck)d."
+                        "The file has more than %(cells)d cells (row %(row)d); a deck has at "
+                        "most %(deck)d."
                     )
                     % {"cells": MAX_CELLS, "row": number, "deck": 52 * len(COLUMNS)}
                 ]
@@ -203,7 +216,8 @@ def _bounded(rows: Iterable[Iterable[Any]]) -> list[list[str]]:
                     sheet_place(number, _letter(len(row)))
                     + ": "
                     + _(
-                        "a sheet has at most %(columns)d columns (A to %(last)s); a deck uses %(deck)d"
+                        "a sheet has at most %(columns)d columns (A to %(last)s); a deck uses "
+                        "%(deck)d"
                     )
                     % {"columns": MAX_COLUMNS, "last": _letter(MAX_COLUMNS), "deck": len(COLUMNS)}
                 ]
@@ -215,8 +229,7 @@ def _bounded(rows: Iterable[Iterable[Any]]) -> list[list[str]]:
                     [
                         sheet_place(number, _column_name(result, column))
                         + ": "
-                        + _("%(count)d characters; a cell holds at most %(most)d")
-                        % {"count": len(text), "most": MAX_CELL}
+                        + _too_long(len(text))
                     ]
                 )
         result.append(texts)
@@ -227,6 +240,15 @@ def _letter(column: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(column)
+
+
+def _too_long(count: int | None) -> str:
+    if count is None:
+        return _("a cell holds at most %(most)d characters") % {"most": MAX_CELL}
+    return _("%(count)d characters; a cell holds at most %(most)d") % {
+        "count": count,
+        "most": MAX_CELL,
+    }
 
 
 def _column_name(rows: list[list[str]], column: int) -> str:
@@ -254,30 +276,31 @@ def _check_archive(content: bytes) -> None:
                 % {"count": len(parts), "most": MAX_PARTS}
             ]
         )
-    total = 0
+    total = sum(part.file_size for part in parts)
+    if total > MAX_UNPACKED:
+        raise SheetProblems(
+            [
+                _("The workbook unpacks to %(size)s; at most %(most)s is read.")
+                % {"size": _mb(total), "most": _mb(MAX_UNPACKED)}
+            ]
+        )
     for part in parts:
-        total += part.file_size
-        if part.file_size > MAX_PART or total > MAX_UNPACKED:
+        if part.file_size > MAX_PART:
             raise SheetProblems(
                 [
-                    _(
-                        "The workbook unpacks to more than %(most)s (%(part)s in one of its "
-                        "files); a deck's workbook unpacks to less than 1 MB."
-                    )
-                    % {"most": _mb(MAX_UNPACKED), "part": _mb(part.file_size)}
-                    if total > MAX_UNPACKED
-                    else _("A file in the workbook unpacks to %(size)s; at most %(most)s is read.")
+                    _("A file in the workbook unpacks to %(size)s; at most %(most)s is read.")
                     % {"size": _mb(part.file_size), "most": _mb(MAX_PART)}
                 ]
             )
-        if part.file_size > RATIO_FROM and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+        ratio = part.file_size // max(part.compress_size, 1)
+        if part.file_size > RATIO_FROM and ratio > MAX_RATIO:
             raise SheetProblems(
                 [
                     _(
                         "A file in the workbook is packed %(ratio)d to 1; at most %(most)d to 1 "
                         "is read (a spreadsheet packs about 10 to 1)."
                     )
-                    % {"ratio": part.file_size // max(part.compress_size, 1), "most": MAX_RATIO}
+                    % {"ratio": ratio, "most": MAX_RATIO}
                 ]
             )
 
