@@ -95,12 +95,7 @@ def read_rows(content: bytes, filename: str = "") -> list[list[str]]:
     """The file's rows as text, header included: XLSX when it is one, CSV otherwise.
     Raises SheetProblems for a file that is too big or no spreadsheet we can read."""
     if len(content) > MAX_BYTES:
-        raise SheetProblems(
-            [
-                _("The file is larger than 1 MB (%(size)s). A deck is far smaller.")
-                % {"size": _mb(content)}
-            ]
-        )
+        raise SheetProblems([too_big(len(content))])
     if not content.strip():
         raise SheetProblems([_("The file is empty.")])
     if content.startswith(b"PK\x03\x04"):
@@ -108,6 +103,13 @@ def read_rows(content: bytes, filename: str = "") -> list[list[str]]:
     if filename.lower().endswith((".xlsx", ".xls", ".ods", ".numbers")) or b"\x00" in content:
         raise SheetProblems([_not_a_spreadsheet()])
     return _csv_rows(content)
+
+
+def too_big(size: int) -> str:
+    """The refusal of a file of ``size`` bytes, over MAX_BYTES."""
+    return _("The file is larger than 1 MB (%(size)s). A deck is far smaller.") % {
+        "size": _mb(size)
+    }
 
 
 def _mb(content: bytes | int) -> str:

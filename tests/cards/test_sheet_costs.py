@@ -275,3 +275,15 @@ def test_a_facilitator_uploading_a_hostile_sheet_gets_a_small_refusal_and_nothin
     assert len(response.content) < PAGE_BOUND
     assert "7" * 100 not in page
     assert Deck.objects.count() == before
+
+
+def test_the_upload_form_refuses_a_file_over_1_mb_by_its_size():
+    from cards.studio_views import UploadForm
+
+    upload = SimpleUploadedFile("deck.csv", b"x" * (sheets.MAX_BYTES + 1))
+    with translation.override("nl"):
+        form = UploadForm(data={}, files={"file": upload})
+        assert not form.is_valid()
+        assert form.errors["file"] == [
+            "Het bestand is groter dan 1 MB (1.0 MB). Een kaartspel is veel kleiner."
+        ]
