@@ -44,11 +44,11 @@ from cards.models import (
 COLUMNS = ["theme", "colour", "number", "title", "call_to_action", "example", "tip", "links"]
 # What reading a file may cost, each bound checked before the thing it bounds is read,
 # so that a file small on disk cannot be large in memory or slow. The Innovation on
-# Track deck is a 25 KB CSV, a 30 KB workbook that unpacks to 150 KB.
+# Track deck is a 25 KB CSV, or a 13 KB workbook that unpacks to 43 KB.
 MAX_BYTES = 1024 * 1024  # an upload
 MAX_PARTS = 100  # files in an XLSX (a zip file); Excel writes about 10 for one sheet
-MAX_PART = 4 * MAX_BYTES  # what one of them may unpack to
-MAX_UNPACKED = 10 * MAX_BYTES  # what they may unpack to together
+MAX_PART = MAX_BYTES  # what one of them may unpack to (a deck's sheet: about 30 KB)
+MAX_UNPACKED = 5 * MAX_BYTES  # what they may unpack to together
 MAX_RATIO = 100  # unpacked size over packed size of a part larger than RATIO_FROM
 RATIO_FROM = 100 * 1024
 MAX_ROWS = 1000  # far more than 13 themes of 4 cards; a longer sheet is no deck
@@ -57,7 +57,7 @@ MAX_CELL = 5000  # characters in a cell; the longest field holds 1200
 # Cells as a workbook's rows come out of the reader, empty ones up to each row's last
 # included (a row with a cell in column ZZZ is 18,278 of them).
 MAX_CELLS = MAX_ROWS * MAX_COLUMNS
-MAX_SECONDS = 5.0  # reading the rows
+MAX_SECONDS = 2.0  # reading the rows (a deck: some milliseconds)
 clock = time.monotonic  # a test may stop it, or let it jump
 MAX_LISTED = 50  # problems listed; past that, how many more
 MAX_QUOTED = 60  # characters of a file's text quoted in a problem
