@@ -5,6 +5,7 @@ write them (it cuts a cell at 32,767 characters and writes a true ``dimension``)
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from xml.sax.saxutils import escape
 
@@ -95,3 +96,19 @@ def wide_dimension(rows: int = 1000) -> bytes:
     ``dimension`` that claims 18,278 columns (A to ZZZ) for each of them."""
     empty = "".join(f'<row r="{n}"/>' for n in range(2, rows + 1))
     return workbook(header_row() + empty, dimension=f"A1:ZZZ{rows}")
+
+
+def understated(content: bytes, name: str, size: int = 1000) -> bytes:
+    """The workbook with the unpacked size of its file ``name`` written as ``size``, in
+    the zip file's directory and in the file's own header: a liar's zip bomb."""
+    data = bytearray(content)
+    for info in zipfile.ZipFile(io.BytesIO(content)).infolist():
+        if info.filename == name:
+            struct.pack_into("<I", data, info.header_offset + 22, size)
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        length = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46 : at + 46 + length] == name.encode():
+            struct.pack_into("<I", data, at + 24, size)
+        at = data.find(b"PK\x01\x02", at + 4)
+    return bytes(data)

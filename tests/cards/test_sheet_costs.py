@@ -120,6 +120,15 @@ def test_a_part_packed_like_a_zip_bomb_is_refused():
     )
 
 
+def test_a_workbook_that_understates_what_a_file_unpacks_to_is_no_spreadsheet():
+    """Python's zipfile stops unpacking at the size the directory gives, and the file's
+    checksum then fails: a lie about sizes gets no further than the truth would."""
+    content = hostile.understated(hostile.huge_cell(19_000_000), "xl/sharedStrings.xml")
+    [problem] = refusal(content)
+    assert problem.startswith("Dit is geen spreadsheet die we kunnen lezen")
+    assert peak_of_reading(content) < MEMORY_BOUND
+
+
 def test_a_workbook_of_too_many_files_is_refused():
     content = zipped({f"xl/part{n}.xml": b"<x/>" for n in range(sheets.MAX_PARTS + 1)})
     assert refusal(content) == [
