@@ -44,12 +44,17 @@ class DeckFileError(ValueError):
     """The file is not a valid deck; the message names the place and the problem."""
 
 
+def _shown(text: str, most: int = 60) -> str:
+    """Text of the file as a message quotes it: at most ``most`` characters, cut with "…"."""
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
 def _check_fields(obj: Any, fields: dict[str, type], where: str, *, empty_ok: bool = False) -> None:
     if not isinstance(obj, dict):
         raise DeckFileError(f"{where}: expected an object, got {type(obj).__name__}")
     unknown = sorted(set(obj) - set(fields))
     if unknown:
-        raise DeckFileError(f"{where}: unknown field {', '.join(map(repr, unknown))}")
+        raise DeckFileError(f"{where}: unknown field {_shown(', '.join(map(repr, unknown)))}")
     for name, kind in fields.items():
         if name not in obj:
             if name in OPTIONAL:
@@ -67,7 +72,9 @@ def _check_with(validator, value: str, where: str) -> None:
     try:
         validator(value)
     except ValidationError as exc:
-        raise DeckFileError(f"{where}: {value!r} is not valid ({' '.join(exc.messages)})") from None
+        raise DeckFileError(
+            f"{where}: {_shown(repr(value))} is not valid ({' '.join(exc.messages)})"
+        ) from None
 
 
 def validate_deck_data(data: Any, *, structure_only: bool = False) -> None:
@@ -87,12 +94,12 @@ def validate_deck_data(data: Any, *, structure_only: bool = False) -> None:
     for t, theme in enumerate(data["themes"], start=1):
         where = f"theme {t}"
         _check_fields(theme, THEME_FIELDS, where)
-        where = f"theme {t} ({theme['name']})"
+        where = f"theme {t} ({_shown(theme['name'])})"
         _check_with(validate_slug, theme["slug"], f"{where}: slug")
         if not structure_only:
             _check_with(colour_validator, theme["colour"], f"{where}: colour")
         if theme["slug"] in slugs:
-            raise DeckFileError(f"{where}: slug {theme['slug']!r} is used twice")
+            raise DeckFileError(f"{where}: slug {_shown(repr(theme['slug']))} is used twice")
         slugs.add(theme["slug"])
         cards = theme["cards"]
         if len(cards) != CARDS_PER_THEME and not structure_only:
@@ -107,7 +114,9 @@ def validate_deck_data(data: Any, *, structure_only: bool = False) -> None:
                     _check_with(url_validator, link["url"], f"{link_where}: url")
         numbers = sorted(card["number"] for card in cards)
         if numbers != list(range(1, CARDS_PER_THEME + 1)) and not structure_only:
-            raise DeckFileError(f"{where}: card numbers must be 1, 2, 3 and 4, got {numbers}")
+            raise DeckFileError(
+                f"{where}: card numbers must be 1, 2, 3 and 4, got {_shown(str(numbers))}"
+            )
 
 
 class DeckExists(ValueError):

@@ -19,8 +19,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,10 +42,25 @@ from cards.models import (
 )
 
 COLUMNS = ["theme", "colour", "number", "title", "call_to_action", "example", "tip", "links"]
-MAX_BYTES = 1024 * 1024  # an upload; the Innovation on Track deck is about 25 KB
-MAX_UNPACKED = 20 * MAX_BYTES  # what an XLSX (a zip file) may unpack to
+# What reading a file may cost, each bound checked before the thing it bounds is read,
+# so that a file small on disk cannot be large in memory or slow. The Innovation on
+# Track deck is a 25 KB CSV, or a 13 KB workbook that unpacks to 43 KB.
+MAX_BYTES = 1024 * 1024  # an upload
+MAX_PARTS = 100  # files in an XLSX (a zip file); Excel writes about 10 for one sheet
+MAX_PART = MAX_BYTES  # what one of them may unpack to (a deck's sheet: about 30 KB)
+MAX_UNPACKED = 5 * MAX_BYTES  # what they may unpack to together
+MAX_RATIO = 100  # unpacked size over packed size of a part larger than RATIO_FROM
+RATIO_FROM = 100 * 1024
 MAX_ROWS = 1000  # far more than 13 themes of 4 cards; a longer sheet is no deck
+MAX_COLUMNS = 26  # A to Z: the deck's 8 columns and room for a spreadsheet's notes
+MAX_CELL = 5000  # characters in a cell; the longest field holds 1200
+# Cells as a workbook's rows come out of the reader, empty ones up to each row's last
+# included (a row with a cell in column ZZZ is 18,278 of them).
+MAX_CELLS = MAX_ROWS * MAX_COLUMNS
+MAX_SECONDS = 2.0  # reading the rows (a deck: some milliseconds)
+clock = time.monotonic  # a test may stop it, or let it jump
 MAX_LISTED = 50  # problems listed; past that, how many more
+MAX_QUOTED = 60  # characters of a file's text quoted in a problem
 LENGTHS = {
     "theme": 60,
     "title": 100,
@@ -79,12 +95,7 @@ def read_rows(content: bytes, filename: str = "") -> list[list[str]]:
     """The file's rows as text, header included: XLSX when it is one, CSV otherwise.
     Raises SheetProblems for a file that is too big or no spreadsheet we can read."""
     if len(content) > MAX_BYTES:
-        raise SheetProblems(
-            [
-                _("The file is larger than 1 MB (%(size)s). A deck is far smaller.")
-                % {"size": _mb(content)}
-            ]
-        )
+        raise SheetProblems([too_big(len(content))])
     if not content.strip():
         raise SheetProblems([_("The file is empty.")])
     if content.startswith(b"PK\x03\x04"):
@@ -94,8 +105,16 @@ def read_rows(content: bytes, filename: str = "") -> list[list[str]]:
     return _csv_rows(content)
 
 
-def _mb(content: bytes) -> str:
-    return f"{len(content) / MAX_BYTES:.1f} MB"
+def too_big(size: int) -> str:
+    """The refusal of a file of ``size`` bytes, over MAX_BYTES."""
+    return _("The file is larger than 1 MB (%(size)s). A deck is far smaller.") % {
+        "size": _mb(size)
+    }
+
+
+def _mb(content: bytes | int) -> str:
+    size = content if isinstance(content, int) else len(content)
+    return f"{size / MAX_BYTES:.1f} MB"
 
 
 def _not_a_spreadsheet() -> str:
@@ -121,51 +140,197 @@ def _csv_rows(content: bytes) -> list[list[str]]:
         ) from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    read = 0  # rows; a cell may hold line breaks, so lines are more
+
+    def counted() -> Iterator[list[str]]:
+        nonlocal read
+        for row in reader:
+            read += 1
+            yield row
+
     try:
-        rows = list(_bounded(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
+        rows = _bounded(counted())
     except csv.Error as exc:
-        raise SheetProblems([_not_a_spreadsheet() + f" ({exc})"]) from None
+        # The csv module's own limit on a field (131,072 characters) is for the whole
+        # process, so it stays as it is; MAX_CELL, checked on each row, is ours.
+        if "field limit" in str(exc):
+            problem = sheet_place(read + 1, None) + ": " + _too_long(None)
+        else:  # a stray quote, a NUL
+            problem = (
+                _not_a_spreadsheet()
+                + " ("
+                + _("line %(line)d: %(error)s")
+                % {"line": reader.line_num, "error": quoted(str(exc))}
+                + ")"
+            )
+        raise SheetProblems([problem]) from None
     return [[_csv_unescape(cell) for cell in row] for row in rows]
 
 
-def _bounded(rows: Iterable[Any]) -> list[Any]:
-    result = []
-    for row in rows:
-        if len(result) > MAX_ROWS:
+def quoted(text: str, most: int = MAX_QUOTED) -> str:
+    """A file's text as a problem quotes it: at most ``most`` characters, cut with "…"."""
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def _bounded(rows: Iterable[Iterable[Any]]) -> list[list[str]]:
+    """The rows as text, read one at a time and refused as soon as the file is no deck
+    by its size alone: more than MAX_ROWS rows, a filled cell right of MAX_COLUMNS, a
+    cell over MAX_CELL characters, more than MAX_CELLS cells or MAX_SECONDS of reading."""
+    result: list[list[str]] = []
+    cells = 0
+    deadline = clock() + MAX_SECONDS
+    for number, row in enumerate(rows, start=1):
+        if number > MAX_ROWS:
             raise SheetProblems(
                 [
                     _("The file has more than %(rows)d rows; a deck has at most 52 cards.")
                     % {"rows": MAX_ROWS}
                 ]
             )
-        result.append(row)
+        if clock() > deadline:
+            raise SheetProblems(
+                [
+                    _(
+                        "Reading the file took longer than %(seconds)d seconds; a deck is read in "
+                        "less than one."
+                    )
+                    % {"seconds": MAX_SECONDS}
+                ]
+            )
+        row = list(row)
+        cells += len(row)
+        if cells > MAX_CELLS:
+            raise SheetProblems(
+                [
+                    _(
+                        "The file has more than %(cells)d cells (row %(row)d); a deck has at "
+                        "most %(deck)d."
+                    )
+                    % {"cells": MAX_CELLS, "row": number, "deck": 52 * len(COLUMNS)}
+                ]
+            )
+        while row and row[-1] in (None, ""):
+            row.pop()  # empty cells at the end, as spreadsheets often keep
+        if len(row) > MAX_COLUMNS:
+            raise SheetProblems(
+                [
+                    sheet_place(number, _letter(len(row)))
+                    + ": "
+                    + _(
+                        "a sheet has at most %(columns)d columns (A to %(last)s); a deck uses "
+                        "%(deck)d"
+                    )
+                    % {"columns": MAX_COLUMNS, "last": _letter(MAX_COLUMNS), "deck": len(COLUMNS)}
+                ]
+            )
+        texts = [_cell_text(value) for value in row]
+        for column, text in enumerate(texts, start=1):
+            if len(text) > MAX_CELL:
+                raise SheetProblems(
+                    [
+                        sheet_place(number, _column_name(result, column))
+                        + ": "
+                        + _too_long(len(text))
+                    ]
+                )
+        result.append(texts)
     return result
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column)
+
+
+def _too_long(count: int | None) -> str:
+    if count is None:
+        return _("a cell holds at most %(most)d characters") % {"most": MAX_CELL}
+    return _("%(count)d characters; a cell holds at most %(most)d") % {
+        "count": count,
+        "most": MAX_CELL,
+    }
+
+
+def _column_name(rows: list[list[str]], column: int) -> str:
+    """A column as a problem names it: its header when that is one of ours, else its
+    letter."""
+    header = rows[0] if rows else []
+    name = header[column - 1].strip().lstrip("\ufeff") if column <= len(header) else ""
+    return name if name in COLUMNS else _letter(column)
+
+
+def _check_archive(content: bytes) -> None:
+    """Refuse a zip file that would unpack to more than a deck's workbook ever does,
+    from its directory alone, before anything is unpacked. The sizes there can be
+    trusted: Python's zipfile never unpacks a part past the size its directory gives
+    (it stops there, and the checksum then fails)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise SheetProblems([_not_a_spreadsheet()]) from None
+    if len(parts) > MAX_PARTS:
+        raise SheetProblems(
+            [
+                _("The workbook holds %(count)d files; at most %(most)d are read.")
+                % {"count": len(parts), "most": MAX_PARTS}
+            ]
+        )
+    total = sum(part.file_size for part in parts)
+    if total > MAX_UNPACKED:
+        raise SheetProblems(
+            [
+                _("The workbook unpacks to %(size)s; at most %(most)s is read.")
+                % {"size": _mb(total), "most": _mb(MAX_UNPACKED)}
+            ]
+        )
+    for part in parts:
+        if part.file_size > MAX_PART:
+            raise SheetProblems(
+                [
+                    _("A file in the workbook unpacks to %(size)s; at most %(most)s is read.")
+                    % {"size": _mb(part.file_size), "most": _mb(MAX_PART)}
+                ]
+            )
+        ratio = part.file_size // max(part.compress_size, 1)
+        if part.file_size > RATIO_FROM and ratio > MAX_RATIO:
+            raise SheetProblems(
+                [
+                    _(
+                        "A file in the workbook is packed %(ratio)d to 1; at most %(most)d to 1 "
+                        "is read (a spreadsheet packs about 10 to 1)."
+                    )
+                    % {"ratio": ratio, "most": MAX_RATIO}
+                ]
+            )
 
 
 def _xlsx_rows(content: bytes) -> list[list[str]]:
     """The first sheet's cells as text. Read with ``data_only=False``: a formula is the
-    text of the formula (as the spreadsheet shows it in the formula bar), never its value."""
+    text of the formula (as the spreadsheet shows it in the formula bar), never its value.
+    The sheet's own claim of its size (its ``dimension``) is ignored: openpyxl would make
+    every row that wide."""
     from openpyxl import load_workbook
 
+    _check_archive(content)
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
-                raise SheetProblems([_not_a_spreadsheet()])
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except SheetProblems:
-        raise
+        workbook = load_workbook(
+            io.BytesIO(content), read_only=True, data_only=False, keep_links=False
+        )
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise SheetProblems([_not_a_spreadsheet()]) from None
     try:
         sheet = workbook.worksheets[0]
-        rows = _bounded(sheet.iter_rows(values_only=True))
+        sheet.reset_dimensions()
+        return _bounded(sheet.iter_rows(values_only=True))
     except SheetProblems:
         raise
     except Exception:
         raise SheetProblems([_not_a_spreadsheet()]) from None
     finally:
         workbook.close()
-    return [[_cell_text(value) for value in row] for row in rows]
 
 
 def _cell_text(value: Any) -> str:
@@ -281,7 +446,7 @@ def _header(header: list[str], problems: _Problems) -> dict[str, int]:
         else:
             problems.add(
                 1,
-                name or str(i + 1),
+                quoted(name) or str(i + 1),
                 _("unknown column; the columns are %(columns)s") % {"columns": ",".join(COLUMNS)},
             )
     for name in COLUMNS:
@@ -322,7 +487,7 @@ def _card_row(
                 row,
                 "number",
                 _("%(theme)s has a card %(number)d already, on row %(other)d")
-                % {"theme": theme.name, "number": number, "other": theme.numbers[number]},
+                % {"theme": quoted(theme.name), "number": number, "other": theme.numbers[number]},
             )
         else:
             theme.numbers[number] = row
@@ -347,7 +512,8 @@ def _colour(row: int, colour: str, theme: _Theme | None, problems: _Problems) ->
         problems.add(
             row,
             "colour",
-            _("“%(colour)s” is no colour as #rrggbb, for example #1f6f8b") % {"colour": colour},
+            _("“%(colour)s” is no colour as #rrggbb, for example #1f6f8b")
+            % {"colour": quoted(colour)},
         )
     elif theme is not None and theme.colour and theme.colour.lower() != colour.lower():
         problems.add(
@@ -356,7 +522,7 @@ def _colour(row: int, colour: str, theme: _Theme | None, problems: _Problems) ->
             _("%(colour)s, but %(theme)s has %(first)s on row %(other)d")
             % {
                 "colour": colour,
-                "theme": theme.name,
+                "theme": quoted(theme.name),
                 "first": theme.colour,
                 "other": theme.colour_row,
             },
@@ -372,7 +538,9 @@ def _number(row: int, text: str, problems: _Problems) -> int | None:
         number = None
     if number is None or not 1 <= number <= CARDS_PER_THEME:
         shown = text or _("empty")
-        problems.add(row, "number", _("“%(number)s” is no card number 1 to 4") % {"number": shown})
+        problems.add(
+            row, "number", _("“%(number)s” is no card number 1 to 4") % {"number": quoted(shown)}
+        )
         return None
     return number
 
@@ -392,7 +560,8 @@ def _links(row: int, text: str, problems: _Problems) -> list[dict[str, str]]:
             problems.add(
                 row,
                 "links",
-                _("“%(url)s” is no web address starting with http:// or https://") % {"url": url},
+                _("“%(url)s” is no web address starting with http:// or https://")
+                % {"url": quoted(url)},
             )
             continue
         if len(url) > LINK_URL_LENGTH or len(label) > LINK_LABEL_LENGTH:
@@ -424,7 +593,7 @@ def _deck_checks(themes: dict[str, _Theme], problems: _Problems) -> None:
                 theme.row,
                 "colour",
                 _("empty: give the colour of %(theme)s (#rrggbb) on its first row")
-                % {"theme": theme.name},
+                % {"theme": quoted(theme.name)},
             )
         if len(theme.cards) != CARDS_PER_THEME:
             problems.add(
@@ -435,7 +604,7 @@ def _deck_checks(themes: dict[str, _Theme], problems: _Problems) -> None:
                     "%(theme)s has %(count)d cards instead of 4",
                     len(theme.cards),
                 )
-                % {"theme": theme.name, "count": len(theme.cards)},
+                % {"theme": quoted(theme.name), "count": len(theme.cards)},
             )
     if not MIN_THEMES <= len(themes) <= MAX_THEMES:
         problems.add(

@@ -69,6 +69,13 @@ class UploadForm(forms.Form):
         required=False,  # a JSON export names its own
     )
 
+    def clean_file(self):
+        """A file over the limit is refused by its size, unread."""
+        upload = self.cleaned_data["file"]
+        if upload.size > sheets.MAX_BYTES:
+            raise ValidationError(sheets.too_big(upload.size))
+        return upload
+
     def content(self) -> bytes:
         """The file, at most one byte over the limit (which the reader then names)."""
         upload = self.cleaned_data["file"]
@@ -189,6 +196,7 @@ class ShareForm(forms.Form):
     usernames = forms.CharField(
         label=gettext_lazy("Shared with (user names of facilitators, one a line)"),
         required=False,
+        max_length=10_000,  # some hundred names
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -409,7 +417,7 @@ def studio_deck_edit(request: HttpRequest, deck: str, part: str) -> HttpResponse
             form.add_error(
                 "usernames",
                 _("No facilitator is called: %(names)s. Nothing was changed.")
-                % {"names": ", ".join(unknown)},
+                % {"names": _names_shown(unknown)},
             )
         return _invalid(request, deck_obj, share_form=form)
     if part == "publish":
@@ -420,6 +428,12 @@ def studio_deck_edit(request: HttpRequest, deck: str, part: str) -> HttpResponse
         messages.success(request, _("The deck “%(name)s” was deleted.") % {"name": deck_obj.name})
         return redirect("cards:studio")
     raise Http404
+
+
+def _names_shown(names: list[str], most: int = 10) -> str:
+    """Names someone typed, as a message quotes them: a few, each cut short."""
+    shown = ", ".join(sheets.quoted(name) for name in names[:most])
+    return shown + (" …" if len(names) > most else "")
 
 
 def _invalid(request: HttpRequest, deck: Deck, **forms_: forms.Form) -> HttpResponse:

@@ -158,7 +158,7 @@ def check_file(data: Any) -> dict[str, Any]:
         raise _bad(f"not a follow-ups file (its format must be {FORMAT!r})")
     if data.get("version") != VERSION:
         raise _bad(
-            f"version {data.get('version')!r} is not known here (this server reads {VERSION})"
+            f"version {repr(data.get('version'))[:40]} is not known here (this server reads {VERSION})"
         )
     session = data.get("session")
     if not isinstance(session, dict):

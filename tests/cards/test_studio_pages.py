@@ -430,3 +430,15 @@ def test_a_theme_is_deleted_with_its_cards_by_the_owner_only(deck, fenna, olaf):
     assert client_for(fenna).post(url, {"theme": theme.pk}).status_code == 302
     assert deck.themes.count() == 1
     assert deck.problems() == ["Het spel heeft 1 thema; een spel heeft er 2 tot 13 nodig."]
+
+
+def test_sharing_with_unknown_names_quotes_a_few_of_them_cut_short(deck, fenna):
+    names = [f"{n:03d}" + "n" * 146 for n in range(60)]
+    url = reverse("cards:studio_deck_edit", kwargs={"deck": deck.slug, "part": "share"})
+    response = client_for(fenna).post(url, {"usernames": "\n".join(names)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    error = re.search(r"Geen begeleider heet: (.*?)\. Er is niets veranderd", page)
+    assert error is not None and len(error[1]) < 1000 and error[1].endswith("…")
+    assert "n" * 100 not in error[1] and "059" not in error[1]
+    assert not deck.shared_with.exists()

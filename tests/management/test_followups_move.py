@@ -208,3 +208,18 @@ def test_a_session_waiting_for_its_follow_ups_is_kept_until_its_last_one_plus_th
     Workshop.objects.filter(pk=waiting.workshop.pk).update(created=held, ended=held)
     assert workshops_purge(older_than_days=90) == 1
     assert not PlayerContact.objects.exists()
+
+
+def test_the_dashboard_upload_quotes_a_huge_version_in_a_few_characters(tmp_path):
+    """A file is refused by its version, which it names; a version of 1 MB is not
+    echoed into the page."""
+    session = ended_session()
+    data = export(session, tmp_path / "f.json")
+    data["version"] = "9" * 1_000_000
+    host = Client()
+    host.force_login(facilitator("hanna"))
+    upload = SimpleUploadedFile("f.json", json.dumps(data).encode(), "application/json")
+    answer = host.post(reverse("host:import"), {"file": upload})
+    page = answer.content.decode()
+    assert answer.status_code == 400 and "is not known here" in page
+    assert len(answer.content) < 50 * 1024 and "9" * 100 not in page
