@@ -95,19 +95,19 @@ def as_otto(otto) -> Client:
 PER_REQUEST = re.compile(rb'(csrfmiddlewaretoken" value="|nonce=")[^"]*')
 
 
-def body(response, replace: tuple[str, str] | None = None) -> bytes:
+def body(response, echoes: dict[str, str] | None = None) -> bytes:
     content = PER_REQUEST.sub(rb"\1", response.content)
-    if replace is not None:
-        content = content.replace(replace[0].encode(), replace[1].encode())
+    for key, missing in (echoes or {}).items():
+        content = content.replace(key.encode(), missing.encode())
     return content
 
 
-def assert_same_answer(theirs, none, *, keys: tuple[str, str] | None = None) -> None:
+def assert_same_answer(theirs, none, *, echoes: dict[str, str] | None = None) -> None:
     """``theirs`` (for Fenna's key) answers as ``none`` (for a key that does not exist);
-    ``keys``: (Fenna's key, the missing key), which a page may echo."""
+    ``echoes``: where a page repeats the key it was given, Fenna's and the missing one."""
     assert theirs.status_code == none.status_code
     assert theirs.get("Location") == none.get("Location")
-    assert body(theirs, keys and (keys[0], keys[1])) == body(none)
+    assert body(theirs, echoes) == body(none)
 
 
 def snapshot(workshop: Workshop) -> dict:
@@ -300,7 +300,7 @@ def test_another_facilitators_session_is_added_to_a_programme_as_a_code_that_doe
     theirs = as_otto.post(url, {"action": "add_session", "code": session.code}, follow=True)
     none = as_otto.post(url, {"action": "add_session", "code": NO_CODE}, follow=True)
     assert Refused("not_your_session", code=session.code).message() in theirs.content.decode()
-    assert_same_answer(theirs, none, keys=(session.code, NO_CODE))
+    assert_same_answer(theirs, none, echoes={session.code: NO_CODE})
     assert not own.sessions.exists()
 
 
@@ -377,6 +377,19 @@ def test_another_facilitators_deck_is_not_copied_as_one_that_does_not_exist(as_o
     assert not Deck.objects.filter(owner=otto).exists()
 
 
+def test_another_facilitators_theme_is_not_deleted_from_his_deck_as_one_that_does_not_exist(
+    as_otto, otto, deck
+):
+    own = playable_deck(themes=3, owner=otto, published=False)
+    hers = deck.themes.first()
+    url = reverse("cards:studio_deck_edit", kwargs={"deck": own.slug, "part": "theme_delete"})
+    theirs = as_otto.post(url, {"theme": hers.pk})
+    none = as_otto.post(url, {"theme": NO_PK})
+    assert theirs.status_code == 404
+    assert_same_answer(theirs, none)
+    assert deck.themes.filter(pk=hers.pk).exists() and own.themes.count() == 3
+
+
 # --- the card pages of a private deck and of the version a session plays -----------------------------
 
 
@@ -404,6 +417,21 @@ def test_another_facilitators_private_card_pages_answer_as_a_deck_that_does_not_
     none = as_otto.get(card_pages(NO_SLUG)[n])
     assert theirs.status_code == 404
     assert_same_answer(theirs, none)
+
+
+def test_another_facilitators_card_is_not_printed_with_his_deck_as_one_that_does_not_exist(
+    as_otto, otto, deck
+):
+    own = playable_deck(themes=3, owner=otto, published=False)
+    hers = Card.objects.filter(theme__deck=deck).first()
+    url = reverse("cards:print", kwargs={"deck": own.slug})
+    theirs = as_otto.get(url, {"cards": hers.pk})
+    none = as_otto.get(url, {"cards": NO_PK})
+    assert theirs.status_code == 400 and theirs.context["unknown"] == [str(hers.pk)]
+    assert hers.title.encode() not in theirs.content
+    assert_same_answer(
+        theirs, none, echoes={f": {hers.pk}.": f": {NO_PK}.", f"cards={hers.pk}": f"cards={NO_PK}"}
+    )
 
 
 # --- the import of a laptop's follow-ups ------------------------------------------------------------
@@ -448,7 +476,7 @@ def test_an_import_naming_another_facilitators_private_deck_is_refused_as_an_unk
     theirs = upload(as_otto, with_deck_slug(data, deck.slug))
     none = upload(as_otto, with_deck_slug(data, NO_SLUG))
     assert theirs.status_code == 400
-    assert_same_answer(theirs, none, keys=(deck.slug, NO_SLUG))
+    assert_same_answer(theirs, none, echoes={deck.slug: NO_SLUG})
     assert Workshop.objects.count() == before
     assert not Deck.objects.filter(source=deck).exists()  # no version of hers was made
 
@@ -468,3 +496,32 @@ def test_an_import_of_a_deck_shared_with_him_is_accepted(tmp_path, as_otto, otto
     answer = upload(as_otto, with_deck_slug(followups_file(tmp_path, otto), deck.slug))
     assert answer.status_code == 302
     assert Workshop.objects.get(import_key__isnull=False).facilitator == otto
+
+
+def test_an_import_naming_her_sessions_join_code_makes_his_own_session_and_leaves_hers(
+    tmp_path, as_otto, otto, session
+):
+    before = snapshot(session)
+    data = followups_file(tmp_path, otto)
+    data["session"]["code"] = session.code
+    assert upload(as_otto, data).status_code == 302
+    imported = Workshop.objects.get(import_key__isnull=False)
+    assert imported.facilitator == otto and imported.code != session.code
+    assert snapshot(session) == before
+    assert as_otto.get(reverse("host:session", kwargs={"code": session.code})).status_code == 404
+
+
+def test_a_file_she_imported_before_changes_nothing_of_hers_when_he_uploads_it(
+    tmp_path, as_otto, fenna, otto
+):
+    """The file is the key here: who holds it learns it was imported, and nothing more."""
+    data = followups_file(tmp_path, otto)
+    as_fenna = Client()
+    as_fenna.force_login(fenna)
+    assert upload(as_fenna, data).status_code == 302
+    hers = Workshop.objects.get(import_key__isnull=False)
+    answer = upload(as_otto, data)
+    assert answer.status_code == 302 and answer["Location"] == reverse("host:home")
+    assert Workshop.objects.filter(import_key__isnull=False).count() == 1
+    assert Workshop.objects.get(pk=hers.pk).facilitator == fenna
+    assert as_otto.get(reverse("host:results", kwargs={"code": hers.code})).status_code == 404
