@@ -189,8 +189,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Dit bestand kan niet worden ingelezen: {detail}",
     ),
     "unknown_deck": (
-        "This server has no deck {deck}: import the deck first.",
-        "Deze server heeft geen spel {deck}: lees eerst het spel in.",
+        "This server has no deck {deck} that you may play: import the deck first, or ask "
+        "its owner to share it with you.",
+        "Deze server heeft geen spel {deck} dat jij mag spelen: lees eerst het spel in, of "
+        "vraag de eigenaar het met jou te delen.",
     ),
     "unavailable": (
         "The server cannot reach its database; try again in a moment.",

@@ -9,7 +9,8 @@ session greet without one). The laptop then sends nothing
 more for that session (``Workshop.followups_moved``).
 
 An import checks the whole file before it writes anything; a deck this server does not
-have is refused by name; the same session imported twice is one session (its
+have, or that the importer may not play (``cards.access.can_use``), is refused by name,
+with the same answer; the same session imported twice is one session (its
 ``import_key``: the source's join code and creation time).
 """
 
@@ -25,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cards import studio
+from cards import access, studio
 from cards.models import Card, Deck
 from game.after.followups import KINDS, LANGUAGES, check_weeks
 from game.errors import Refused
@@ -151,9 +152,9 @@ def _weeks(value: Any, where: str) -> int:
     return value
 
 
-def check_file(data: Any) -> dict[str, Any]:
-    """The whole file checked, before anything is written: the checked values, or the
-    first problem as a refusal."""
+def check_file(data: Any, *, by: AbstractBaseUser) -> dict[str, Any]:
+    """The whole file checked for ``by``, who imports it, before anything is written: the
+    checked values, or the first problem as a refusal."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise _bad(f"not a follow-ups file (its format must be {FORMAT!r})")
     if data.get("version") != VERSION:
@@ -183,7 +184,10 @@ def check_file(data: Any) -> dict[str, Any]:
     slug = _text(deck_info.get("slug"), "the deck's slug", 100, blank=False)
     deck_name = _text(deck_info.get("name", ""), "the deck's name", 100)
     deck = Deck.objects.filter(slug=slug).select_related("source").first()
-    if deck is None:
+    # A deck the importer may not play is one this server does not have, to them: the
+    # session would let them read its cards, and the answer must not tell another
+    # facilitator's private deck from no deck at all.
+    if deck is None or not access.can_use(by, deck):
         raise Refused("unknown_deck", deck=f"{deck_name or slug} ({slug})")
     deck = deck.base  # a version's slug (an older file) names its deck
     cards = {
@@ -265,7 +269,7 @@ def import_for_followups(*, data: Any, by: AbstractBaseUser) -> tuple[Workshop, 
     was made now, (the session made before, False) for a file imported before."""
     if not (can_host(by) or by.is_superuser):
         raise Refused("forbidden")
-    checked = check_file(data)
+    checked = check_file(data, by=by)
     key = import_key(checked)
     existing = Workshop.objects.filter(import_key=key).first()
     if existing is not None:

@@ -13,7 +13,8 @@ class Command(BaseCommand):
     help = (
         "Import a session written by `export_session CODE --for-followups` on a laptop, so "
         "that this server sends its plans and follow-ups. The whole file is checked first; "
-        "a deck this server does not have is refused; a file imported twice is one session."
+        "a deck this server does not have (or the facilitator may not play) is refused; a file "
+        "imported twice is one session."
     )
 
     def add_arguments(self, parser):
