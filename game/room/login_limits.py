@@ -1,0 +1,175 @@
+"""Limits on guessing passwords, and on asking for reset mails.
+
+Failed logins are counted in Django's cache (shared through Redis when ``REDIS_URL`` is
+set, so the limits hold across several workers), in fixed windows of
+``LOGIN_FAILURE_WINDOW_SECONDS``, three ways:
+
+- per account *from one address*: the tight limit. It keys on the pair, so someone
+  guessing from elsewhere cannot use it up for the facilitator's own address;
+- per address, whatever the accounts: one address cannot spread its guesses over many;
+- per account from everywhere, a looser limit against guesses spread over many
+  addresses. A browser that has logged in to that account before carries a signed
+  "known browser" cookie and is exempt from it, so an attacker elsewhere cannot lock the
+  facilitator out; and a password reset logs the facilitator in whatever the counts.
+
+A refusal comes *before* the password is checked: refused guesses cost no hashing, which
+is what slowed every page when guesses came in parallel. A successful login clears the
+counts of its account (from that address and overall), never its address's count: an
+attacker with an account of their own could otherwise reset it between guesses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+from game.errors import Refused
+from game.room.join_limits import client_address
+
+KNOWN_BROWSER_COOKIE = "known_login"
+KNOWN_BROWSER_SALT = "game.login.known-browser"
+KNOWN_BROWSER_DAYS = 180
+
+
+def _hashed(value: str) -> str:
+    # Cache keys stay short and of safe characters whatever a username holds.
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def _account(username: str) -> str:
+    return _hashed("account:" + username.strip().casefold())
+
+
+def _window(length: int) -> tuple[int, int]:
+    """The current window's number and the seconds until it ends."""
+    now = time.time()
+    return int(now // length), math.ceil(length - now % length)
+
+
+def _count(key: str, timeout: int) -> None:
+    cache.add(key, 0, timeout=timeout)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+
+
+# --- logins ------------------------------------------------------------------------------
+
+
+def _login_keys(username: str, address: str) -> dict[str, str]:
+    window, _left = _window(settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    account, where = _account(username), _hashed("address:" + address)
+    return {
+        "pair": f"login-fail:{window}:pair:{account}:{where}",
+        "address": f"login-fail:{window}:address:{where}",
+        "account": f"login-fail:{window}:account:{account}",
+    }
+
+
+def is_known_browser(request: HttpRequest, username: str) -> bool:
+    """This browser logged in to this account before (its signed cookie says so)."""
+    value = request.COOKIES.get(KNOWN_BROWSER_COOKIE, "")
+    if not value:
+        return False
+    try:
+        known = signing.TimestampSigner(salt=KNOWN_BROWSER_SALT).unsign(
+            value, max_age=KNOWN_BROWSER_DAYS * 24 * 3600
+        )
+    except signing.BadSignature:
+        return False
+    return known == _account(username)
+
+
+def remember_browser(request: HttpRequest, response: HttpResponse) -> None:
+    """After a login: this browser is known for the account now logged in."""
+    if not request.user.is_authenticated:
+        return
+    value = signing.TimestampSigner(salt=KNOWN_BROWSER_SALT).sign(
+        _account(request.user.get_username())
+    )
+    response.set_cookie(
+        KNOWN_BROWSER_COOKIE,
+        value,
+        max_age=KNOWN_BROWSER_DAYS * 24 * 3600,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def login_check(request: HttpRequest, username: str) -> None:
+    """Refuse with ``too_many_logins`` and the wait while this account from this address,
+    this address, or (for a browser it does not know) this account has used up its failed
+    logins for the current window. Call it before checking the password."""
+    keys = _login_keys(username, client_address(request))
+    counts = cache.get_many(list(keys.values()))
+    limits = {
+        "pair": settings.LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+        "address": settings.LOGIN_FAILURES_PER_ADDRESS,
+        "account": settings.LOGIN_FAILURES_PER_ACCOUNT,
+    }
+    if is_known_browser(request, username):
+        del limits["account"]
+    if any(counts.get(keys[name], 0) >= limit for name, limit in limits.items()):
+        _window_number, left = _window(settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        raise Refused("too_many_logins", minutes=math.ceil(left / 60), seconds=left)
+
+
+def login_failed(request: HttpRequest, username: str) -> None:
+    """Count one failed login against the pair, the address and (from a browser that
+    does not know the account) the account."""
+    keys = _login_keys(username, client_address(request))
+    if is_known_browser(request, username):
+        del keys["account"]
+    for key in keys.values():
+        _count(key, settings.LOGIN_FAILURE_WINDOW_SECONDS + 5)
+
+
+def login_succeeded(request: HttpRequest, username: str) -> None:
+    """The account's counts start again: from this address and from everywhere."""
+    keys = _login_keys(username, client_address(request))
+    cache.delete_many([keys["pair"], keys["account"]])
+
+
+# --- reset mails ---------------------------------------------------------------------------
+
+
+def reset_check(request: HttpRequest) -> None:
+    """Refuse with ``too_many_resets`` while this address has asked for its reset mails
+    of the current window (the answer does not depend on the address asked about)."""
+    window, left = _window(settings.PASSWORD_RESET_WINDOW_SECONDS)
+    key = f"reset-ask:{window}:address:{_hashed(client_address(request))}"
+    if cache.get(key, 0) >= settings.PASSWORD_RESETS_PER_ADDRESS:
+        raise Refused("too_many_resets", minutes=math.ceil(left / 60), seconds=left)
+
+
+def reset_asked(request: HttpRequest, email: str) -> bool:
+    """Count a request against the asking address and the mailbox asked about; False
+    when that mailbox has had its mails for this window (then none is sent, silently:
+    mail bombing one person from many addresses gets nowhere)."""
+    window, _left = _window(settings.PASSWORD_RESET_WINDOW_SECONDS)
+    timeout = settings.PASSWORD_RESET_WINDOW_SECONDS + 5
+    _count(f"reset-ask:{window}:address:{_hashed(client_address(request))}", timeout)
+    mailbox = f"reset-ask:{window}:mailbox:{_hashed(email.strip().casefold())}"
+    _count(mailbox, timeout)
+    return cache.get(mailbox, 0) <= settings.PASSWORD_RESETS_PER_MAILBOX
+
+
+# --- Django's signals (game.apps connects them) ------------------------------------------
+
+
+def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    if request is not None and credentials.get("username"):
+        login_failed(request, credentials["username"])
+
+
+def on_logged_in(sender, request, user, **kwargs) -> None:
+    if request is not None:
+        login_succeeded(request, user.get_username())

@@ -1,0 +1,105 @@
+"""Failed logins are limited per account from one address, per address, and per account
+from everywhere, and refused before the password is checked (game.room.login_limits)."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.accounts.conftest import ATTACKER, HOME, PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def guess(client: Client, username: str, password: str, address: str = ATTACKER, url=None):
+    return client.post(
+        url or reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_fifty_wrong_passwords_are_refused_after_five_without_checking_them(
+    facilitator, password_checks
+):
+    client = Client()
+    answers = [guess(client, "fenna", f"guess-{n}").status_code for n in range(50)]
+    assert len(password_checks) == 5
+    assert answers[:5] == [200] * 5 and answers[5:] == [429] * 45
+
+
+def test_the_refusal_says_why_and_how_long_to_wait(facilitator):
+    client = Client()
+    for n in range(5):
+        guess(client, "fenna", f"guess-{n}")
+    page = guess(client, "fenna", PASSWORD).content.decode()
+    said = "Te veel mislukte pogingen om in te loggen. Probeer het over ([0-9]+) min. opnieuw"
+    assert 1 <= int(re.search(said, page).group(1)) <= 15
+    assert 'href="/password/reset/"' in page
+
+
+def test_the_refusal_is_in_english_for_an_english_page(facilitator):
+    client = Client()
+    client.cookies["django_language"] = "en"
+    for n in range(6):
+        response = guess(client, "fenna", f"guess-{n}")
+    assert response.status_code == 429
+    assert re.search("Too many failed logins. Try again in [0-9]+ min.", response.content.decode())
+
+
+def test_the_same_account_logs_in_from_another_address(facilitator):
+    attacker = Client()
+    for n in range(10):
+        guess(attacker, "fenna", f"guess-{n}")
+    response = guess(Client(), "fenna", PASSWORD, address=HOME)
+    assert response.status_code == 302 and response["Location"] == reverse("host:home")
+
+
+def test_a_successful_login_starts_the_count_again(facilitator, password_checks):
+    client = Client()
+    for n in range(4):
+        guess(client, "fenna", f"guess-{n}", address=HOME)
+    assert guess(client, "fenna", PASSWORD, address=HOME).status_code == 302
+    client.post(reverse("logout"))
+    answers = [guess(client, "fenna", f"typo-{n}", address=HOME).status_code for n in range(5)]
+    assert answers == [200] * 5
+    assert len(password_checks) == 10
+
+
+def test_one_address_cannot_spread_its_guesses_over_many_accounts(db, settings):
+    client = Client()
+    answers = [guess(client, f"user{n}", "guess").status_code for n in range(21)]
+    assert answers[:20] == [200] * 20 and answers[20] == 429
+
+
+def test_guesses_from_many_addresses_stop_strangers_but_not_the_owners_browser(
+    facilitator, settings
+):
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 10
+    owner = Client()
+    assert guess(owner, "fenna", PASSWORD, address=HOME).status_code == 302
+    owner.post(reverse("logout"))
+    for n in range(10):
+        guess(Client(), "fenna", "guess", address=f"203.0.113.{n}")
+    assert guess(Client(), "fenna", PASSWORD, address="192.0.2.1").status_code == 429
+    # The owner's browser, known to the account, gets in, even from a new address.
+    assert guess(owner, "fenna", PASSWORD, address="192.0.2.2").status_code == 302
+
+
+def test_the_admin_login_is_limited_the_same_way(db, password_checks):
+    from tests.factories import UserFactory
+
+    UserFactory(username="ada", is_staff=True, is_superuser=True)
+    client = Client()
+    url = reverse("admin:login")
+    answers = [guess(client, "ada", f"guess-{n}", url=url).status_code for n in range(8)]
+    assert answers[:5] == [200] * 5 and answers[5:] == [429] * 3
+    assert len(password_checks) == 5
+    assert "Te veel mislukte pogingen" in guess(client, "ada", "x", url=url).content.decode()
+
+
+def test_the_admin_login_still_logs_in_an_admin(db):
+    from tests.factories import UserFactory
+
+    UserFactory(username="ada", is_staff=True, is_superuser=True)
+    response = guess(Client(), "ada", PASSWORD, url=reverse("admin:login"), address=HOME)
+    assert response.status_code == 302
