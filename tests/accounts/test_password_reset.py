@@ -73,8 +73,17 @@ def test_a_used_reset_link_is_refused(facilitator, smtp):
     assert "new_password1" not in page and "Deze link is niet geldig" in page
 
 
-def test_a_reset_link_holds_three_days(facilitator, smtp, settings):
-    assert settings.PASSWORD_RESET_TIMEOUT == 3 * 24 * 3600
+def test_a_reset_link_is_refused_after_three_days(facilitator, smtp, monkeypatch):
+    from datetime import datetime, timedelta
+
+    from django.contrib.auth.tokens import PasswordResetTokenGenerator
+
+    ask(Client(), "fenna@example.org")
+    link = link_in(only_mail_to(smtp, "fenna@example.org"))
+    later = datetime.now() + timedelta(days=3, minutes=1)
+    monkeypatch.setattr(PasswordResetTokenGenerator, "_now", lambda self: later)
+    page = Client().get(link, follow=True).content.decode()
+    assert "new_password1" not in page and "Deze link is niet geldig" in page
 
 
 def test_one_address_cannot_bomb_mailboxes_with_reset_mails(facilitator, smtp):
