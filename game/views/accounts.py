@@ -13,8 +13,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
@@ -257,7 +257,10 @@ def invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     if user is None:
         refusal = Refused("invitation_invalid")
         return render(
-            request, "registration/invitation_invalid.html", {"message": refusal.message()}, status=400
+            request,
+            "registration/invitation_invalid.html",
+            {"message": refusal.message()},
+            status=400,
         )
     initial = {"username": "" if user.username.startswith("invited-") else user.username}
     form = AcceptForm(user, request.POST or None, initial=initial)

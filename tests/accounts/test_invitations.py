@@ -72,7 +72,13 @@ def test_the_new_facilitator_can_create_a_session(admin_client, smtp):
     accept(invitee, link_in(only_mail_to(smtp, NEW)))
     response = invitee.post(
         reverse("host:home"),
-        {"name": "Regio Twente", "deck": deck.pk, "table_size": 5, "miss_passes_to": "asked", "pause_on_quartet": 0},
+        {
+            "name": "Regio Twente",
+            "deck": deck.pk,
+            "table_size": 5,
+            "miss_passes_to": "asked",
+            "pause_on_quartet": 0,
+        },
     )
     assert response.status_code == 302, response.content.decode()[-2000:]
     assert Workshop.objects.get().facilitator.username == "nina"

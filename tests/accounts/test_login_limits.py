@@ -103,3 +103,27 @@ def test_the_admin_login_still_logs_in_an_admin(db):
     UserFactory(username="ada", is_staff=True, is_superuser=True)
     response = guess(Client(), "ada", PASSWORD, url=reverse("admin:login"), address=HOME)
     assert response.status_code == 302
+
+
+def test_the_counts_live_in_the_shared_cache_so_every_worker_sees_them(
+    facilitator, settings, redis_url
+):
+    """With REDIS_URL the counts are in Redis: another worker, with a connection of its
+    own, sees them and refuses the sixth guess as this one would."""
+    import secrets
+
+    from django.core.cache.backends.redis import RedisCache
+
+    prefix = f"test-{secrets.token_hex(4)}"  # never clear a Redis that others may use
+    config = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    settings.CACHES = {"default": {**config, "KEY_PREFIX": prefix}}
+    for n in range(5):
+        guess(Client(), "fenna", f"guess-{n}")
+    other_worker = RedisCache(redis_url, {"KEY_PREFIX": prefix})
+    raw = other_worker._cache.get_client()
+    keys = [key.decode().split(":", 2)[-1] for key in raw.keys(f"{prefix}:*")]
+    try:
+        assert 5 in other_worker.get_many(keys).values()
+        assert guess(Client(), "fenna", PASSWORD).status_code == 429
+    finally:
+        other_worker.delete_many(keys)

@@ -44,7 +44,9 @@ def test_a_forgotten_password_is_reset_by_mail_and_then_logs_in(facilitator, smt
 
 def test_the_link_comes_from_configuration_not_from_the_host_header(facilitator, smtp, settings):
     settings.ALLOWED_HOSTS = ["evil.example", "kwartet.test"]
-    Client().post(reverse("password_reset"), {"email": "fenna@example.org"}, HTTP_HOST="evil.example")
+    Client().post(
+        reverse("password_reset"), {"email": "fenna@example.org"}, HTTP_HOST="evil.example"
+    )
     text = only_mail_to(smtp, "fenna@example.org").get_body().get_content()
     assert "evil.example" not in text
     assert link_in(only_mail_to(smtp, "fenna@example.org")).startswith("/password/reset/")
@@ -90,7 +92,10 @@ def test_one_address_cannot_bomb_mailboxes_with_reset_mails(facilitator, smtp):
     client = Client()
     answers = [ask(client, f"someone{n}@example.org", ATTACKER).status_code for n in range(6)]
     assert answers == [302] * 5 + [429]
-    assert "Te veel aanvragen voor een nieuw wachtwoord" in ask(client, "x@example.org", ATTACKER).content.decode()
+    assert (
+        "Te veel aanvragen voor een nieuw wachtwoord"
+        in ask(client, "x@example.org", ATTACKER).content.decode()
+    )
 
 
 def test_many_addresses_cannot_bomb_one_mailbox(facilitator, smtp):
@@ -104,7 +109,9 @@ def test_a_reset_lets_the_owner_in_while_strangers_are_locked_out(facilitator, s
     from the mail logs the owner in all the same, and the count starts again."""
     settings.LOGIN_FAILURES_PER_ACCOUNT = 3
     for n in range(3):
-        Client().post(reverse("login"), {"username": "fenna", "password": "x"}, REMOTE_ADDR=f"203.0.113.{n}")
+        Client().post(
+            reverse("login"), {"username": "fenna", "password": "x"}, REMOTE_ADDR=f"203.0.113.{n}"
+        )
     client = Client()
     ask(client, "fenna@example.org")
     form = client.get(link_in(only_mail_to(smtp, "fenna@example.org")), follow=True)
