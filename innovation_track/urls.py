@@ -9,6 +9,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     # The admin's login with the same limits on failed logins as ours.
     path("admin/login/", accounts.admin_login),
+    # The admin's login page links here ("Forgotten your password?") when the name exists.
+    path("admin/password_reset/", accounts.PasswordReset.as_view(), name="admin_password_reset"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("login/", accounts.Login.as_view(), name="login"),

@@ -22,6 +22,11 @@ def test_the_login_page_offers_wachtwoord_vergeten(db):
     assert f'href="{reverse("password_reset")}">Wachtwoord vergeten?</a>' in page
 
 
+def test_the_admin_login_page_offers_a_reset_too(db):
+    page = Client().get(reverse("admin:login")).content.decode()
+    assert f'href="{reverse("admin_password_reset")}"' in page
+
+
 def test_a_forgotten_password_is_reset_by_mail_and_then_logs_in(facilitator, smtp):
     client = Client()
     response = ask(client, "fenna@example.org")
