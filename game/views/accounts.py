@@ -7,6 +7,9 @@ header of the request that asked for them.
 
 from __future__ import annotations
 
+import logging
+import smtplib
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -38,6 +41,8 @@ from game.room.accounts import (
     is_pending,
 )
 from game.views.common import site_base
+
+logger = logging.getLogger(__name__)
 
 # --- logging in ---------------------------------------------------------------------------
 
@@ -195,7 +200,17 @@ def invite(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         user, invited = facilitator_invite(email=email, by=request.user)
-        _invitation_mail(request, user, invited)
+        try:
+            _invitation_mail(request, user, invited)
+        except (smtplib.SMTPException, OSError):
+            # Nothing sent: the account (if new) waits, and inviting again sends a link.
+            logger.exception("The invitation mail to user %s could not be sent", user.pk)
+            messages.error(
+                request, _("The mail could not be sent. Try again later, or ask an admin.")
+            )
+            return render(
+                request, "registration/invite.html", {"form": form, "days": link_days()}, status=503
+            )
         # The same answer whether or not the address has an account; admins learn more.
         messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": email})
         if invited is Invited.HAS_ACCOUNT and (request.user.is_staff or request.user.is_superuser):

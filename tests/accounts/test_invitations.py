@@ -206,3 +206,15 @@ def test_the_invitee_must_choose_a_free_username_and_a_good_password(admin_clien
     weak = accept(Client(), link, password="12345678")
     assert weak.status_code == 200 and "field-error" in weak.content.decode()
     assert not get_user_model().objects.get(email=NEW).has_usable_password()
+
+
+def test_a_mail_server_that_refuses_gets_a_clear_message_and_inviting_again_works(
+    admin_client, smtp
+):
+    smtp.handler.bounce.add(NEW)
+    response = admin_client.post(reverse("invite"), {"email": NEW})
+    assert response.status_code == 503
+    assert "De mail kon niet worden verstuurd" in response.content.decode()
+    smtp.handler.bounce.clear()
+    invite(admin_client)
+    assert accept(Client(), link_in(only_mail_to(smtp, NEW))).status_code == 302
