@@ -7,7 +7,7 @@ class GameConfig(AppConfig):
     verbose_name = _("Game")
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in, user_login_failed
+        from django.contrib.auth.signals import user_logged_in
 
         from cards import access
         from game import checks  # noqa: F401  (registers the deploy checks)
@@ -15,6 +15,5 @@ class GameConfig(AppConfig):
         from game.views.common import reads_deck
 
         access.add_reader(reads_deck)
-        # Failed logins count towards the limits, a successful one clears its account's.
-        user_login_failed.connect(login_limits.on_login_failed, dispatch_uid="login-limits")
+        # Any login (by password, reset link or invitation) clears its account's counts.
         user_logged_in.connect(login_limits.on_logged_in, dispatch_uid="login-limits")

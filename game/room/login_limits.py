@@ -12,10 +12,12 @@ set, so the limits hold across several workers), in fixed windows of
   "known browser" cookie and is exempt from it, so an attacker elsewhere cannot lock the
   facilitator out; and a password reset logs the facilitator in whatever the counts.
 
-A refusal comes *before* the password is checked: refused guesses cost no hashing, which
-is what slowed every page when guesses came in parallel. A successful login clears the
-counts of its account (from that address and overall), never its address's count: an
-attacker with an account of their own could otherwise reset it between guesses.
+Each attempt is counted *before* its password is checked (the cache's increment is
+atomic), and one over a limit is refused there: refused guesses cost no hashing, which is
+what slowed every page when guesses came in parallel, and parallel guesses cannot slip
+past a count not yet written. A successful login clears the counts of its account (from
+that address and overall) and takes back its own attempt from its address's count, no
+more: an attacker with an account of their own cannot wipe out their guesses at others.
 """
 
 from __future__ import annotations
@@ -52,12 +54,21 @@ def _window(length: int) -> tuple[int, int]:
     return int(now // length), math.ceil(length - now % length)
 
 
-def _count(key: str, timeout: int) -> None:
+def _count(key: str, timeout: int) -> int:
+    """One more on the key's count (atomic in the cache); the new count."""
     cache.add(key, 0, timeout=timeout)
     try:
-        cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=timeout)
+        return 1
+
+
+def _uncount(key: str) -> None:
+    try:
+        cache.decr(key)
+    except ValueError:  # gone meanwhile (its window ended): nothing to take back
+        pass
 
 
 # --- logins ------------------------------------------------------------------------------
@@ -104,12 +115,13 @@ def remember_browser(request: HttpRequest, response: HttpResponse) -> None:
     )
 
 
-def login_check(request: HttpRequest, username: str) -> None:
-    """Refuse with ``too_many_logins`` and the wait while this account from this address,
-    this address, or (for a browser it does not know) this account has used up its failed
-    logins for the current window. Call it before checking the password."""
+def login_attempt(request: HttpRequest, username: str) -> None:
+    """Count this attempt before its password is checked, and refuse with
+    ``too_many_logins`` and the wait when that goes over a limit: this account from this
+    address, this address, or (for a browser it does not know) this account. Counting
+    first, with the cache's atomic increment, keeps the limits when guesses come in
+    parallel: of twenty at once from one address, five reach the password check."""
     keys = _login_keys(username, client_address(request))
-    counts = cache.get_many(list(keys.values()))
     limits = {
         "pair": settings.LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS,
         "address": settings.LOGIN_FAILURES_PER_ADDRESS,
@@ -117,23 +129,26 @@ def login_check(request: HttpRequest, username: str) -> None:
     }
     if is_known_browser(request, username):
         del limits["account"]
-    if any(counts.get(keys[name], 0) >= limit for name, limit in limits.items()):
+    timeout = settings.LOGIN_FAILURE_WINDOW_SECONDS + 5
+    counted = {name: _count(keys[name], timeout) for name in limits}
+    if any(counted[name] > limit for name, limit in limits.items()):
+        for name in limits:  # a refused attempt is not counted: it cost nothing
+            _uncount(keys[name])
         _window_number, left = _window(settings.LOGIN_FAILURE_WINDOW_SECONDS)
         raise Refused("too_many_logins", minutes=math.ceil(left / 60), seconds=left)
 
 
-def login_failed(request: HttpRequest, username: str) -> None:
-    """Count one failed login against the pair, the address and (from a browser that
-    does not know the account) the account."""
-    keys = _login_keys(username, client_address(request))
-    if is_known_browser(request, username):
-        del keys["account"]
-    for key in keys.values():
-        _count(key, settings.LOGIN_FAILURE_WINDOW_SECONDS + 5)
-
-
 def login_succeeded(request: HttpRequest, username: str) -> None:
-    """The account's counts start again: from this address and from everywhere."""
+    """The attempt had the right password: the account's counts start again (from this
+    address and from everywhere), and the address's loses this attempt only, so that an
+    attacker with an account of their own cannot wipe out their guesses at others."""
+    login_cleared(request, username)
+    _uncount(_login_keys(username, client_address(request))["address"])
+
+
+def login_cleared(request: HttpRequest, username: str) -> None:
+    """Logged in (by password, a reset link or an invitation): the account's counts from
+    this address and from everywhere start again."""
     keys = _login_keys(username, client_address(request))
     cache.delete_many([keys["pair"], keys["account"]])
 
@@ -162,14 +177,9 @@ def reset_asked(request: HttpRequest, email: str) -> bool:
     return cache.get(mailbox, 0) <= settings.PASSWORD_RESETS_PER_MAILBOX
 
 
-# --- Django's signals (game.apps connects them) ------------------------------------------
-
-
-def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
-    if request is not None and credentials.get("username"):
-        login_failed(request, credentials["username"])
+# --- Django's signal (game.apps connects it) ------------------------------------------
 
 
 def on_logged_in(sender, request, user, **kwargs) -> None:
     if request is not None:
-        login_succeeded(request, user.get_username())
+        login_cleared(request, user.get_username())

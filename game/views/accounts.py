@@ -48,20 +48,24 @@ logger = logging.getLogger(__name__)
 
 
 class ThrottledLogin:
-    """A login form that refuses, before any password is checked, while the limits on
-    failed logins hold (game.room.login_limits); ``throttled`` tells the view."""
+    """A login form that counts each attempt and refuses, before its password is checked,
+    while the limits on failed logins hold (game.room.login_limits); ``throttled`` tells
+    the view."""
 
     throttled = False
 
     def clean(self):
         username = self.cleaned_data.get("username")
-        if username and self.cleaned_data.get("password"):
-            try:
-                login_limits.login_check(self.request, username)
-            except Refused as refusal:
-                self.throttled = True
-                raise ValidationError(refusal.message(), code="throttled") from None
-        return super().clean()
+        if not (username and self.cleaned_data.get("password")):
+            return super().clean()
+        try:
+            login_limits.login_attempt(self.request, username)
+        except Refused as refusal:
+            self.throttled = True
+            raise ValidationError(refusal.message(), code="throttled") from None
+        cleaned = super().clean()  # a wrong password raises: the attempt stays counted
+        login_limits.login_succeeded(self.request, username)
+        return cleaned
 
 
 class LoginForm(ThrottledLogin, AuthenticationForm):

@@ -127,3 +127,29 @@ def test_the_counts_live_in_the_shared_cache_so_every_worker_sees_them(
         assert guess(Client(), "fenna", PASSWORD).status_code == 429
     finally:
         other_worker.delete_many(keys)
+
+
+def test_guesses_in_flight_at_once_are_counted_before_any_is_checked(rf):
+    """Twenty logins at once from one address, none finished yet: five go on to the
+    password check, fifteen are refused (the count is taken before the check)."""
+    from game.errors import Refused
+    from game.room import login_limits
+
+    request = rf.post("/login/", REMOTE_ADDR=ATTACKER)
+    let_through = 0
+    for _n in range(20):
+        try:
+            login_limits.login_attempt(request, "fenna")
+            let_through += 1
+        except Refused:
+            pass
+    assert let_through == 5
+
+
+def test_a_facilitators_own_logins_do_not_use_up_their_address(facilitator, settings):
+    """A venue's facilitators share one address: logging in is not a failure."""
+    settings.LOGIN_FAILURES_PER_ADDRESS = 3
+    for _n in range(5):
+        client = Client()
+        assert guess(client, "fenna", PASSWORD, address=HOME).status_code == 302
+    assert guess(Client(), "someone", "wrong", address=HOME).status_code == 200
