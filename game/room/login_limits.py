@@ -22,6 +22,7 @@ more: an attacker with an account of their own cannot wipe out their guesses at 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import time
@@ -65,10 +66,9 @@ def _count(key: str, timeout: int) -> int:
 
 
 def _uncount(key: str) -> None:
-    try:
+    # Gone meanwhile (its window ended): nothing to take back.
+    with contextlib.suppress(ValueError):
         cache.decr(key)
-    except ValueError:  # gone meanwhile (its window ended): nothing to take back
-        pass
 
 
 # --- logins ------------------------------------------------------------------------------
