@@ -156,25 +156,28 @@ def login_cleared(request: HttpRequest, username: str) -> None:
 # --- reset mails ---------------------------------------------------------------------------
 
 
-def reset_check(request: HttpRequest) -> None:
-    """Refuse with ``too_many_resets`` while this address has asked for its reset mails
-    of the current window (the answer does not depend on the address asked about)."""
+def reset_attempt(request: HttpRequest) -> None:
+    """Count a request for a reset mail against the asking address, and refuse with
+    ``too_many_resets`` when that goes over its limit for the window (the answer does not
+    depend on the address asked about)."""
     window, left = _window(settings.PASSWORD_RESET_WINDOW_SECONDS)
     key = f"reset-ask:{window}:address:{_hashed(client_address(request))}"
-    if cache.get(key, 0) >= settings.PASSWORD_RESETS_PER_ADDRESS:
+    if (
+        _count(key, settings.PASSWORD_RESET_WINDOW_SECONDS + 5)
+        > settings.PASSWORD_RESETS_PER_ADDRESS
+    ):
+        _uncount(key)
         raise Refused("too_many_resets", minutes=math.ceil(left / 60), seconds=left)
 
 
-def reset_asked(request: HttpRequest, email: str) -> bool:
-    """Count a request against the asking address and the mailbox asked about; False
-    when that mailbox has had its mails for this window (then none is sent, silently:
-    mail bombing one person from many addresses gets nowhere)."""
+def reset_mail_allowed(email: str) -> bool:
+    """Count a reset mail to this mailbox; False when it has had its mails for this
+    window (then none is sent, silently: mail bombing one person from many addresses
+    gets nowhere, and the page says the same)."""
     window, _left = _window(settings.PASSWORD_RESET_WINDOW_SECONDS)
-    timeout = settings.PASSWORD_RESET_WINDOW_SECONDS + 5
-    _count(f"reset-ask:{window}:address:{_hashed(client_address(request))}", timeout)
     mailbox = f"reset-ask:{window}:mailbox:{_hashed(email.strip().casefold())}"
-    _count(mailbox, timeout)
-    return cache.get(mailbox, 0) <= settings.PASSWORD_RESETS_PER_MAILBOX
+    count = _count(mailbox, settings.PASSWORD_RESET_WINDOW_SECONDS + 5)
+    return count <= settings.PASSWORD_RESETS_PER_MAILBOX
 
 
 # --- Django's signal (game.apps connects it) ------------------------------------------

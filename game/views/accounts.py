@@ -122,14 +122,14 @@ class ResetForm(PasswordResetForm):
 
     def clean(self):
         try:
-            login_limits.reset_check(self.request)
+            login_limits.reset_attempt(self.request)
         except Refused as refusal:
             self.throttled = True
             raise ValidationError(refusal.message(), code="throttled") from None
         return super().clean()
 
     def save(self, **kwargs):
-        if login_limits.reset_asked(self.request, self.cleaned_data["email"]):
+        if login_limits.reset_mail_allowed(self.cleaned_data["email"]):
             super().save(**kwargs)
 
 
