@@ -237,6 +237,7 @@ class AcceptForm(SetPasswordForm):
         label=_("Username"),
         max_length=150,
         validators=[get_user_model().username_validator],
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
         help_text=_("Letters, digits and @ . + - _ only."),
     )
     field_order = ["username", "new_password1", "new_password2"]
