@@ -153,3 +153,18 @@ def test_a_facilitators_own_logins_do_not_use_up_their_address(facilitator, sett
         client = Client()
         assert guess(client, "fenna", PASSWORD, address=HOME).status_code == 302
     assert guess(Client(), "someone", "wrong", address=HOME).status_code == 200
+
+
+def test_a_browser_known_to_one_account_is_a_stranger_to_another(facilitator, settings):
+    """An attacker's own account gives their browser no way past fenna's limit."""
+    from game.room.accounts import facilitator_create
+
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 3
+    facilitator_create(username="mallory", password=PASSWORD, email="m@example.org")
+    attacker = Client()
+    assert guess(attacker, "mallory", PASSWORD).status_code == 302
+    for n in range(3):
+        guess(Client(), "fenna", "guess", address=f"203.0.113.{n}")
+    assert guess(attacker, "fenna", PASSWORD, address="192.0.2.9").status_code == 429
+    attacker.cookies["known_login"] = "fenna"  # forged, unsigned
+    assert guess(attacker, "fenna", PASSWORD, address="192.0.2.9").status_code == 429
