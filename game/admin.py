@@ -1,6 +1,11 @@
 from django.contrib import admin
 
 from game.models import PollTemplate, Workshop
+from game.views.accounts import AdminLoginForm
+
+# The admin's login refuses, as ours does, while the limits on failed logins hold
+# (its view, game.views.accounts.admin_login, answers those with 429).
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(PollTemplate)

@@ -34,6 +34,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Er is geen open sessie met code {code}. Kijk de code na op het scherm.",
     ),
     "session_ended": ("This session has ended.", "Deze sessie is afgelopen."),
+    "too_many_logins": (
+        "Too many failed logins. Try again in {minutes} min., or reset your password.",
+        "Te veel mislukte pogingen om in te loggen. Probeer het over {minutes} min. opnieuw, "
+        "of stel een nieuw wachtwoord in.",
+    ),
+    "too_many_resets": (
+        "Too many requests for a new password from this network. Try again in {minutes} min.",
+        "Te veel aanvragen voor een nieuw wachtwoord vanaf dit netwerk. Probeer het over "
+        "{minutes} min. opnieuw.",
+    ),
+    "invitation_invalid": (
+        "This invitation link is not valid: it has expired, has been used already, or is "
+        "incomplete. Ask for a new invitation.",
+        "Deze uitnodigingslink is niet geldig: hij is verlopen, al gebruikt of onvolledig. "
+        "Vraag om een nieuwe uitnodiging.",
+    ),
     "bad_name": (
         "Give a name of 1 to 30 characters.",
         "Geef een naam van 1 tot 30 tekens.",

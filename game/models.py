@@ -117,7 +117,10 @@ class Workshop(models.Model):
         ordering = ["-created"]
         verbose_name = _("workshop session")
         verbose_name_plural = _("workshop sessions")
-        permissions = [("host_workshop", _("Can host workshop sessions"))]
+        permissions = [
+            ("host_workshop", _("Can host workshop sessions")),
+            ("invite_facilitators", _("Can invite facilitators by e-mail")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(table_size__gte=2, table_size__lte=6), name="table_size_2_to_6"

@@ -187,6 +187,19 @@ STORAGES = {
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "host:home"
 LOGOUT_REDIRECT_URL = "login"
+# Failed logins, counted in the cache (game/room/login_limits.py): per account from one
+# address, per address, and per account from everywhere (browsers that logged in to that
+# account before are exempt from the last), each in a fixed window.
+LOGIN_FAILURE_WINDOW_SECONDS = envint("LOGIN_FAILURE_WINDOW_SECONDS", "900")
+LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = envint("LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", "5")
+LOGIN_FAILURES_PER_ADDRESS = envint("LOGIN_FAILURES_PER_ADDRESS", "20")
+LOGIN_FAILURES_PER_ACCOUNT = envint("LOGIN_FAILURES_PER_ACCOUNT", "50")
+# "Wachtwoord vergeten?" and invitations: their links hold for this long; reset mails are
+# limited per asking address (with a message) and per mailbox (silently), per window.
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_DAYS", "3") * 24 * 3600
+PASSWORD_RESET_WINDOW_SECONDS = envint("PASSWORD_RESET_WINDOW_SECONDS", "3600")
+PASSWORD_RESETS_PER_ADDRESS = envint("PASSWORD_RESETS_PER_ADDRESS", "5")
+PASSWORD_RESETS_PER_MAILBOX = envint("PASSWORD_RESETS_PER_MAILBOX", "3")
 
 # Cache: per process by default; shared through Redis when REDIS_URL is set, so the
 # join rate limit holds across several server processes.

@@ -7,7 +7,12 @@ Players have no account: a signed cookie holds their token.
 
 from __future__ import annotations
 
+import secrets
+from enum import Enum
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
 from django.db import connection
 
@@ -48,11 +53,67 @@ def facilitator_group():
 
 
 def facilitator_create(*, username: str, password: str, email: str = ""):
-    from django.contrib.auth import get_user_model
-
     user = get_user_model().objects.create_user(username=username, email=email, password=password)
     user.groups.add(facilitator_group())
     return user
+
+
+def can_invite(user: AbstractBaseUser) -> bool:
+    """Admins, and facilitators given ``game.invite_facilitators`` (in the admin)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_staff or user.is_superuser or user.has_perm("game.invite_facilitators"))
+    )
+
+
+# --- invitations ------------------------------------------------------------------------
+
+
+class InvitationTokens(PasswordResetTokenGenerator):
+    """Signed links for invitations, valid ``PASSWORD_RESET_TIMEOUT``. Like Django's reset
+    links they hash the password and the last login, so a link is spent once the invitee
+    has chosen a password and logged in; the salt keeps them apart from reset links."""
+
+    key_salt = "game.room.accounts.InvitationTokens"
+
+
+invitation_tokens = InvitationTokens()
+
+
+class Invited(Enum):
+    NEW = "new"  # an account was made, waiting for its password
+    AGAIN = "again"  # invited before and not yet accepted: a new link
+    HAS_ACCOUNT = "has_account"  # the address belongs to an account in use
+
+
+def is_pending(user: AbstractBaseUser) -> bool:
+    """Invited, and the invitation not yet accepted."""
+    return not user.has_usable_password() and user.last_login is None
+
+
+def facilitator_invite(*, email: str, by: AbstractBaseUser) -> tuple[AbstractBaseUser, Invited]:
+    """The account for an invitation to this address: a new facilitator without a
+    password (the invitee chooses one from the link), or the one already there."""
+    if not can_invite(by):
+        raise Refused("forbidden")
+    users = get_user_model().objects
+    existing = users.filter(email__iexact=email).order_by("pk").first()
+    if existing is not None:
+        return existing, (Invited.AGAIN if is_pending(existing) else Invited.HAS_ACCOUNT)
+    # A name to start with; the invitee picks their own when accepting.
+    username = email if not users.filter(username__iexact=email).exists() else ""
+    username = username or f"invited-{secrets.token_hex(4)}"
+    user = users.create_user(username=username, email=email)  # no usable password
+    user.groups.add(facilitator_group())
+    return user, Invited.NEW
+
+
+def invitation_accept(*, user: AbstractBaseUser, username: str, password: str) -> None:
+    """The invitee's own name and password; the link is spent once they log in."""
+    user.username = username
+    user.set_password(password)
+    user.save(update_fields=["username", "password"])
 
 
 # --- players ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from game.after import followups, mail
 from game.errors import Refused
 from game.models import BotLevel, MissPassesTo, PollTemplate, Workshop
 from game.room import join_limits, polls
+from game.room.accounts import can_invite
 from game.room.sessions import TIMING, workshop_create
 from game.table.selectors import Member, TableView, room_tables
 from game.views.actions import followup_field, perform, timing_field
@@ -100,7 +101,11 @@ def host_home(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("host:session", code=workshop.code)
     workshops = Workshop.objects.filter(facilitator=request.user).select_related("deck")
-    return render(request, "game/host_home.html", {"form": form, "workshops": workshops})
+    return render(
+        request,
+        "game/host_home.html",
+        {"form": form, "workshops": workshops, "can_invite": can_invite(request.user)},
+    )
 
 
 @dataclass(frozen=True)
