@@ -62,8 +62,8 @@ def loads(raw: bytes | str, *, max_bytes: int, max_depth: int = MAX_DEPTH) -> An
         raise bad(f"nested more than {max_depth} levels deep")
     try:
         return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise Malformed("bad_json") from None
+    except orjson.JSONDecodeError as error:  # where and what, for a file's uploader
+        raise Malformed("bad_json", line=error.lineno, error=error.msg) from None
 
 
 # --- declared shapes ------------------------------------------------------------------------
@@ -128,9 +128,9 @@ class ListOf:
     required: bool = True
     default: tuple = ()
 
-    def check(self, value: Any, name: str) -> list:
+    def check(self, value: Any, name: str = "") -> list:
         if not isinstance(value, list) or len(value) > self.most:
-            raise bad(f"{name} must be a list of at most {self.most}")
+            raise bad(f"{name or 'the message'} must be a list of at most {self.most}")
         return [self.item.check(entry, f"{name}[{n}]") for n, entry in enumerate(value, 1)]
 
 
@@ -144,16 +144,17 @@ class Shape:
     def __init__(self, *, extra: bool = False, **fields: Any) -> None:
         self.fields, self.extra = fields, extra
 
-    def check(self, value: Any, name: str = "the message") -> dict[str, Any]:
+    def check(self, value: Any, name: str = "") -> dict[str, Any]:
+        """The checked fields; ``name`` is where the object is, for the refusal's detail."""
         if not isinstance(value, dict):
-            raise bad(f"{name} must be an object")
+            raise bad(f"{name or 'the message'} must be an object")
         if not self.extra:
             unknown = sorted(set(value) - set(self.fields))
             if unknown:
-                raise bad(f"{name} has an unknown field {unknown[0][:20]!r}")
+                raise bad(f"{name or 'the message'} has an unknown field {unknown[0][:20]!r}")
         checked = {}
         for field_name, field in self.fields.items():
-            where = field_name if name == "the message" else f"{name}.{field_name}"
+            where = f"{name}.{field_name}" if name else field_name
             found = value.get(field_name)
             if found is None and not field.required:
                 checked[field_name] = field.default
