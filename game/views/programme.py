@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -87,10 +88,14 @@ PROGRAMME_ACTIONS = {
 }
 
 
+# A session's or a person's id, as the buttons post it.
+ID = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
 def _int(value: str | None) -> int:
     try:
-        return int(value or "")
-    except ValueError:
+        return ID.clean(value)
+    except ValidationError:  # not a number, or none any row has
         raise Refused("not_found") from None
 
 

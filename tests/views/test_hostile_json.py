@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cards.models import Deck
-from game.after import moving, plans
+from game.after import moving, plans, programmes
 from game.models import PlayerContact, Workshop
 from tests.after.followups.builders import ended_session
 from tests.after.plans.builders import host_client, item, phone_of
@@ -253,3 +253,29 @@ def test_a_hostile_button_is_refused_with_its_code(data, code):
     assert (answer.status_code, answer.json()["code"]) == (400, code)
     table.refresh_from_db()
     assert table.status == "waiting"
+
+
+# --- ids posted by the organiser's and the studio's buttons -----------------------------------
+
+BAD_IDS = ["abc", "²", "1.5", "-1", "9" * 25, DIGITS]
+
+
+@pytest.mark.parametrize("value", BAD_IDS)
+@pytest.mark.parametrize("action", ["remove_session", "unshare"])
+def test_a_hostile_id_on_a_programme_button_is_refused(action, value):
+    workshop, _table, _players = session_with_table(start=False)
+    programme = programmes.programme_create(owner=workshop.facilitator, name="Overijssel")
+    programme.sessions.add(workshop)
+    url = reverse("host:programme_action", kwargs={"pk": programme.pk})
+    answer = host_client(workshop).post(url, {"action": action, "session": value, "user": value})
+    assert answer.status_code == 302  # back to the programme, with the refusal
+    assert list(programme.sessions.all()) == [workshop]
+
+
+@pytest.mark.parametrize("value", BAD_IDS)
+def test_a_hostile_theme_to_delete_is_not_found_and_deletes_nothing(studio, value):
+    client, _export = studio
+    url = reverse("cards:studio_deck_edit", kwargs={"deck": "regio-oost", "part": "theme_delete"})
+    answer = client.post(url, {"theme": value})
+    assert answer.status_code == 404
+    assert Deck.objects.get(slug="regio-oost").themes.count() == 2
