@@ -149,15 +149,12 @@ class JsonConsumer(AsyncWebsocketConsumer):
             message = boundary.loads(text_data, max_bytes=MAX_MESSAGE_BYTES)
             kind = ENVELOPE.check(message)["type"]
             if kind not in self.handlers:
-                raise Refused("unknown_type", kind=kind)
+                raise boundary.Malformed("unknown_type", kind=kind)
             handler, shape = self.handlers[kind]
             fields = shape.check(message)
-        except (boundary.Malformed, Refused) as error:
-            refusal = (
-                Refused.from_malformed(error) if isinstance(error, boundary.Malformed) else error
-            )
+        except boundary.Malformed as error:
             action_id = message.get("id") if isinstance(message, dict) else None
-            await self.refuse(refusal, action_id=action_id, strike=True)
+            await self.refuse(Refused.from_malformed(error), action_id=action_id, strike=True)
             return
         try:
             await getattr(self, handler)(fields)
