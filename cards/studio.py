@@ -10,7 +10,6 @@ Imports the models, ``cards.access``, ``cards.deckio`` and ``cards.sheets``.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -32,6 +31,7 @@ from cards.models import (
     Theme,
 )
 from cards.sheets import SheetProblems
+from innovation_track import boundary
 
 STAMP_SALT = "cards.studio.stamp"
 
@@ -153,14 +153,16 @@ def deck_from_json(*, by: AbstractBaseUser, content: bytes, name: str = "") -> D
     if len(content) > sheets.MAX_BYTES:
         raise SheetProblems([_("The file is larger than 1 MB. A deck is far smaller.")])
     try:
-        data = json.loads(content.decode("utf-8-sig"))
+        data = boundary.loads(content.decode("utf-8-sig"), max_bytes=sheets.MAX_BYTES)
     except UnicodeDecodeError:
         raise SheetProblems([_("The file is not UTF-8 text.")]) from None
-    except json.JSONDecodeError as exc:
+    except boundary.Malformed as exc:
+        if exc.code != "bad_json":  # nested deeper than any deck
+            raise SheetProblems([_("This is no JSON export of a deck.")]) from None
         raise SheetProblems(
             [
                 _("This is no JSON export of a deck (line %(line)d: %(error)s).")
-                % {"line": exc.lineno, "error": exc.msg}
+                % {"line": exc.params["line"], "error": exc.params["error"]}
             ]
         ) from None
     try:

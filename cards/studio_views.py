@@ -192,6 +192,16 @@ class CardForm(forms.Form):
         return self.cleaned_data["links"]
 
 
+class ThemeChoiceForm(forms.Form):
+    """One of ``deck``'s themes, by id."""
+
+    theme = forms.ModelChoiceField(queryset=Theme.objects.none())
+
+    def __init__(self, data, *, deck: Deck) -> None:
+        super().__init__(data)
+        self.fields["theme"].queryset = deck.themes.all()
+
+
 class ShareForm(forms.Form):
     usernames = forms.CharField(
         label=gettext_lazy("Shared with (user names of facilitators, one a line)"),
@@ -402,7 +412,10 @@ def studio_deck_edit(request: HttpRequest, deck: str, part: str) -> HttpResponse
                 return redirect("cards:studio_deck", deck=deck_obj.slug)
         return _invalid(request, deck_obj, theme_form=form)
     if part == "theme_delete":
-        theme = get_object_or_404(Theme, deck=deck_obj, pk=request.POST.get("theme") or 0)
+        form = ThemeChoiceForm(request.POST, deck=deck_obj)
+        if not form.is_valid():
+            raise Http404  # no theme of this deck (or no number at all)
+        theme = form.cleaned_data["theme"]
         studio.theme_delete(theme=theme, by=by)
         messages.success(request, _("The theme “%(name)s” was deleted.") % {"name": theme.name})
         return redirect("cards:studio_deck", deck=deck_obj.slug)

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 
 from game.engine import EngineError
 from game.engine.errors import MESSAGES as ENGINE_MESSAGES
+from innovation_track.boundary import Malformed
 
 # code -> (English, Dutch). Codes are an API (see game/PROTOCOL.md): they never change.
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -249,6 +250,11 @@ class Refused(EngineError):
 
     @classmethod
     def from_engine(cls, error: EngineError) -> Refused:
+        return cls(error.code, **error.params)
+
+    @classmethod
+    def from_malformed(cls, error: Malformed) -> Refused:
+        """Input refused at the boundary (innovation_track.boundary)."""
         return cls(error.code, **error.params)
 
     def message(self, language: str | None = None) -> str:

@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 from django.test import Client
 
@@ -40,6 +42,29 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+class _Tracebacks(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info:
+            self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_request_ends_in_a_traceback():
+    """Whatever a test sends, no page answers it with a 500: Django logs every exception
+    a view lets escape on ``django.request``, and a test that causes one fails here (a
+    503 for a database that is down is logged without a traceback, and passes)."""
+    handler = _Tracebacks()
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    yield
+    logger.removeHandler(handler)
+    assert not handler.records, [record.getMessage() for record in handler.records]
 
 
 @pytest.fixture

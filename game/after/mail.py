@@ -122,7 +122,9 @@ def build_message(
             name, subject = "plan", gettext("Your action plan from %(session)s")
         else:
             name, subject = "followup", gettext("How is your action plan going? (%(session)s)")
-        subject = subject % {"session": workshop.name}
+        # One line whatever the name holds: a line break in a header is refused
+        # (BadHeaderError), and a session made before names were checked may hold one.
+        subject = " ".join((subject % {"session": workshop.name}).split())
         context: dict[str, Any] = {
             "subject": subject,
             "player": player,

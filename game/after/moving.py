@@ -43,6 +43,7 @@ from game.models import (
     new_join_code,
 )
 from game.room.accounts import can_host
+from innovation_track.boundary import has_control_characters
 
 FORMAT = "innovation-track-followups"
 VERSION = 1
@@ -130,9 +131,11 @@ def _bad(detail: str) -> Refused:
     return Refused("bad_import", detail=detail)
 
 
-def _text(value: Any, where: str, most: int, *, blank: bool = True) -> str:
+def _text(value: Any, where: str, most: int, *, blank: bool = True, line: bool = False) -> str:
     if not isinstance(value, str) or len(value) > most or (not blank and not value.strip()):
         raise _bad(f"{where} must be text of at most {most} characters")
+    if line and has_control_characters(value):
+        raise _bad(f"{where} must be one line without control characters")
     return value
 
 
@@ -164,7 +167,7 @@ def check_file(data: Any, *, by: AbstractBaseUser) -> dict[str, Any]:
     session = data.get("session")
     if not isinstance(session, dict):
         raise _bad("the session is missing")
-    name = _text(session.get("name"), "the session's name", 100, blank=False)
+    name = _text(session.get("name"), "the session's name", 100, blank=False, line=True)
     code = _text(session.get("code"), "the session's code", CODE_LENGTH, blank=False)
     created = _moment(session.get("created"), "the session's creation time")
     if session.get("ended") is None:
@@ -238,13 +241,13 @@ def _check_player(entry: Any, n: int, cards: dict[str, Card]) -> dict[str, Any]:
         if not isinstance(item, dict):
             raise _bad(f"{where}'s card {position} must be an object")
         key = item.get("card")
-        if key not in cards:
+        if not isinstance(key, str) or key not in cards:
             raise _bad(f"{where}'s card {str(key)[:40]!r} is not in the deck")
         if key in seen:
             raise _bad(f"{where} has card {key!r} twice")
         seen.add(key)
         sector = item.get("sector", "")
-        if sector and sector not in Sector.values:
+        if not isinstance(sector, str) or (sector and sector not in Sector.values):
             raise _bad(f"{where}'s card {key!r} has an unknown sector")
         items.append(
             {
@@ -255,7 +258,7 @@ def _check_player(entry: Any, n: int, cards: dict[str, Card]) -> dict[str, Any]:
             }
         )
     sent = entry.get("sent", [])
-    if not isinstance(sent, list) or not set(sent) <= set(KINDS):
+    if not isinstance(sent, list) or not all(kind in KINDS for kind in sent):
         raise _bad(f"{where}'s sent mails must be among {', '.join(KINDS)}")
     return {"contact": checked_contact, "plan": items, "sent": sorted(set(sent))}
 

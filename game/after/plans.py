@@ -3,31 +3,39 @@ with what they will do, with whom and by when), saved whole on every autosave.""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 from cards.models import Card
 from game.errors import Refused
 from game.models import MAX_PLAN_ITEMS, PlanItem, Player, Sector, Workshop
+from innovation_track.boundary import ListOf, Shape, Text
 
 MAX_ACTION = 1000
 MAX_BY_WHEN = 60
+
+# A plan as the phone sends it; the page (game.views.plan) checks it before plan_save.
+PLAN = ListOf(
+    Shape(
+        card=Text(100, least=1),
+        action=Text(MAX_ACTION, required=False),
+        sector=Text(20, required=False, choices=frozenset(["", *Sector.values])),
+        by_when=Text(MAX_BY_WHEN, required=False),
+    ),
+    most=MAX_PLAN_ITEMS,
+)
 
 
 def plan_of(player: Player) -> list[PlanItem]:
     return list(player.plan.select_related("card__theme").order_by("position"))
 
 
-def plan_save(*, player: Player, items: Any) -> list[PlanItem]:
-    """Replace the player's plan with ``items`` (in order): a list of at most 5 objects
-    ``{"card": key, "action": text, "sector": code, "by_when": text}``. The whole
+def plan_save(*, player: Player, items: list[dict[str, str]]) -> list[PlanItem]:
+    """Replace the player's plan with ``items`` (in order, of the shape ``PLAN``): at
+    most 5 ``{"card": key, "action": text, "sector": code, "by_when": text}``. The whole
     plan is sent on every autosave, so a save is idempotent and never half-applied."""
     workshop = Workshop.objects.get(pk=player.workshop_id)
     if not workshop.is_open:
         raise Refused("session_ended")
-    if not isinstance(items, list):
-        raise Refused("bad_message", detail="the plan must be a list")
     if len(items) > MAX_PLAN_ITEMS:
         raise Refused("plan_too_long", most=MAX_PLAN_ITEMS)
     cards = {
@@ -37,40 +45,26 @@ def plan_save(*, player: Player, items: Any) -> list[PlanItem]:
     rows: list[PlanItem] = []
     seen: set[str] = set()
     for position, item in enumerate(items, start=1):
-        rows.append(_plan_item(player, position, item, cards, seen))
+        key = item["card"]
+        if key not in cards:
+            raise Refused("unknown_card", card=key[:40])
+        if key in seen:
+            raise Refused("plan_card_twice", card=cards[key].title)
+        seen.add(key)
+        rows.append(
+            PlanItem(
+                player=player,
+                card=cards[key],
+                position=position,
+                action=item.get("action", "").strip(),
+                sector=item.get("sector", ""),
+                by_when=item.get("by_when", "").strip(),
+            )
+        )
     with transaction.atomic():
         player.plan.all().delete()
         PlanItem.objects.bulk_create(rows)
     return plan_of(player)
-
-
-def _plan_item(
-    player: Player, position: int, item: Any, cards: dict[str, Card], seen: set[str]
-) -> PlanItem:
-    """One checked plan item, not saved yet; ``seen`` collects the cards so far."""
-    if not isinstance(item, dict) or set(item) - {"card", "action", "sector", "by_when"}:
-        raise Refused("bad_message", detail=f"item {position} has unknown fields")
-    key, action = item.get("card"), item.get("action", "")
-    sector, by_when = item.get("sector", ""), item.get("by_when", "")
-    if key not in cards:
-        raise Refused("unknown_card", card=str(key)[:40])
-    if key in seen:
-        raise Refused("plan_card_twice", card=cards[key].title)
-    seen.add(key)
-    if not all(isinstance(value, str) for value in (action, sector, by_when)):
-        raise Refused("bad_message", detail=f"item {position} needs text fields")
-    if len(action) > MAX_ACTION or len(by_when) > MAX_BY_WHEN:
-        raise Refused("bad_message", detail=f"item {position} is too long")
-    if sector and sector not in Sector.values:
-        raise Refused("bad_message", detail=f"unknown sector {sector[:20]!r}")
-    return PlanItem(
-        player=player,
-        card=cards[key],
-        position=position,
-        action=action.strip(),
-        sector=sector,
-        by_when=by_when.strip(),
-    )
 
 
 def plan_markdown(player: Player) -> str:

@@ -12,7 +12,6 @@ queued behind the close is dropped, not logged as a traceback.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from typing import Any
@@ -27,12 +26,17 @@ from django.conf import settings
 
 from game.errors import CHANNEL_LAYER_DOWN, DATABASE_DOWN, Refused, describe
 from game.realtime import shutdown
+from innovation_track import boundary
 from innovation_track.middleware import chosen_language
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 4096
 MAX_ACTION_ID = 64
+
+# Every message: an object with a type (its other fields are the type's shape's).
+ENVELOPE = boundary.Shape(extra=True, type=boundary.Text(40, least=1))
+PING = boundary.Shape(extra=True)
 
 # Close codes (game/PROTOCOL.md).
 FORBIDDEN = 4003  # not a player / not this session's facilitator: do not reconnect
@@ -60,9 +64,11 @@ class RateLimit:
 
 class JsonConsumer(AsyncWebsocketConsumer):
     """Size limit, JSON parsing, rate limit and error replies, shared by both sockets.
-    Subclasses implement ``opened`` and name their message handlers in ``handlers``."""
+    Subclasses implement ``opened`` and declare their messages in ``handlers``: each
+    handler gets the message's checked fields (innovation_track.boundary), never raw input."""
 
-    handlers: dict[str, str] = {}
+    # type -> (the method that answers it, the message's declared shape)
+    handlers: dict[str, tuple[str, boundary.Shape]] = {}
     abuse_limit = 50  # refused messages before the connection is closed
     closed = False  # a close was sent or the page left: send nothing more
     busy = False  # answering a message of the page (a move may be in progress)
@@ -131,34 +137,32 @@ class JsonConsumer(AsyncWebsocketConsumer):
                 await self.close(code=RESTARTING)  # the answer went first
 
     async def handle(self, text_data: str | None, bytes_data: bytes | None) -> None:
+        """Every malformed message (not JSON, too large, nested, a field of the wrong
+        type) gets an ``error`` and counts as a strike; it never reaches a handler."""
         if not self.limit.allow():
             await self.refuse(Refused("rate_limited"), strike=True)
             return
-        if text_data is None or len(text_data.encode()) > MAX_MESSAGE_BYTES:
+        message: Any = None
+        try:
             if text_data is None:
-                await self.refuse(Refused("bad_message", detail="send JSON text"), strike=True)
-            else:
-                await self.refuse(Refused("too_large", limit=MAX_MESSAGE_BYTES), strike=True)
+                raise boundary.bad("send JSON text")
+            message = boundary.loads(text_data, max_bytes=MAX_MESSAGE_BYTES)
+            kind = ENVELOPE.check(message)["type"]
+            if kind not in self.handlers:
+                raise boundary.Malformed("unknown_type", kind=kind)
+            handler, shape = self.handlers[kind]
+            fields = shape.check(message)
+        except boundary.Malformed as error:
+            action_id = message.get("id") if isinstance(message, dict) else None
+            await self.refuse(Refused.from_malformed(error), action_id=action_id, strike=True)
             return
         try:
-            message = json.loads(text_data)
-        except ValueError:
-            await self.refuse(Refused("bad_json"), strike=True)
-            return
-        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-            await self.refuse(Refused("bad_message", detail="an object with a type"))
-            return
-        handler = self.handlers.get(message["type"])
-        if handler is None:
-            await self.refuse(Refused("unknown_type", kind=message["type"][:40]))
-            return
-        try:
-            await getattr(self, handler)(message)
+            await getattr(self, handler)(fields)
         except Refused as refusal:
-            await self.refuse(refusal, action_id=message.get("id"))
+            await self.refuse(refusal, action_id=fields.get("id"))
         except DATABASE_DOWN as error:
-            log.warning("%s refused: database unavailable: %s", message["type"], describe(error))
-            await self.refuse(Refused("unavailable"), action_id=message.get("id"))
+            log.warning("%s refused: database unavailable: %s", kind, describe(error))
+            await self.refuse(Refused("unavailable"), action_id=fields.get("id"))
 
     async def refuse(self, refusal: Refused, *, action_id: Any = None, strike: bool = False):
         reply: dict[str, Any] = {

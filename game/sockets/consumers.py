@@ -7,6 +7,7 @@ closing are shared in game.sockets.base.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -17,10 +18,21 @@ from game.models import Player, Table, Workshop
 from game.realtime import batching, live, presence
 from game.room import accounts, polls
 from game.room.accounts import can_run, player_token
-from game.sockets.base import FORBIDDEN, MAX_ACTION_ID, MAX_MESSAGE_BYTES, JsonConsumer
+from game.sockets.base import (
+    FORBIDDEN,
+    MAX_ACTION_ID,
+    MAX_MESSAGE_BYTES,
+    PING,
+    JsonConsumer,
+)
 from game.table import away, play, seats
+from innovation_track.boundary import Shape, Text, Whole
 
 log = logging.getLogger(__name__)
+
+MAX_NUMBER = 2**31 - 1  # seats, ids, answers and seqs: what an integer column holds
+MAX_QUERY_BYTES = 200
+QUERY_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: '²'.isdigit() is True
 
 __all__ = ["MAX_ACTION_ID", "MAX_MESSAGE_BYTES", "HostConsumer", "PlayConsumer"]
 
@@ -41,11 +53,28 @@ def current_table_id(player_id: int) -> int | None:
 load_seat = database_sync_to_async(seats.seat_snapshot)
 
 
+# The player's messages (game/PROTOCOL.md), their type checked already (base.ENVELOPE).
+# Fields not named here are ignored.
+ASK = Shape(
+    extra=True,
+    id=Text(MAX_ACTION_ID, least=1),
+    target=Whole(0, MAX_NUMBER),
+    card=Text(100, least=1),
+)
+SYNC = Shape(extra=True, since=Whole(0, MAX_NUMBER, required=False))
+VOTE = Shape(extra=True, poll=Whole(0, MAX_NUMBER), answer=Whole(0, MAX_NUMBER))
+
+
 class PlayConsumer(JsonConsumer):
     """One player's page. It hears its table's public events and keeps its own seat's
     state block up to date from them."""
 
-    handlers = {"ask": "on_ask", "sync": "on_sync", "vote": "on_vote", "ping": "on_ping"}
+    handlers = {
+        "ask": ("on_ask", ASK),
+        "sync": ("on_sync", SYNC),
+        "vote": ("on_vote", VOTE),
+        "ping": ("on_ping", PING),
+    }
 
     async def opened(self) -> None:
         self.player = await load_player(player_token(self.scope.get("cookies", {})))
@@ -124,21 +153,16 @@ class PlayConsumer(JsonConsumer):
         await super().receive(text_data, bytes_data)
 
     async def on_sync(self, message: dict[str, Any]) -> None:
-        since = message.get("since")
-        if since is not None and (not isinstance(since, int) or isinstance(since, bool)):
-            raise Refused("bad_message", detail="since must be a whole number")
-        await self.send_view(since=since)
+        await self.send_view(since=message["since"])
 
     async def on_ask(self, message: dict[str, Any]) -> None:
-        action_id, target, card = message.get("id"), message.get("target"), message.get("card")
-        if not isinstance(action_id, str) or not 1 <= len(action_id) <= MAX_ACTION_ID:
-            raise Refused("bad_message", detail=f"id must be text of 1-{MAX_ACTION_ID} characters")
-        if not isinstance(target, int) or isinstance(target, bool):
-            raise Refused("bad_message", detail="target must be a seat number")
-        if not isinstance(card, str) or len(card) > 100:
-            raise Refused("bad_message", detail="card must be a card key")
+        action_id = message["id"]
         change = await live.collecting(
-            play.table_ask, player=self.player, target=target, card=card, action_id=action_id
+            play.table_ask,
+            player=self.player,
+            target=message["target"],
+            card=message["card"],
+            action_id=action_id,
         )
         await self.send_json(
             {"type": "ack", "id": action_id, "seq": change.seq, "duplicate": change.duplicate}
@@ -146,10 +170,7 @@ class PlayConsumer(JsonConsumer):
 
     async def on_vote(self, message: dict[str, Any]) -> None:
         await live.collecting(
-            polls.poll_vote,
-            player=self.player,
-            poll_id=message.get("poll"),
-            answer=message.get("answer"),
+            polls.poll_vote, player=self.player, poll_id=message["poll"], answer=message["answer"]
         )
         await self.send_json({"type": "voted", "poll": message["poll"]})
 
@@ -180,10 +201,12 @@ class PlayConsumer(JsonConsumer):
 
 
 def _since(scope: dict[str, Any]) -> tuple[int | None, int | None]:
-    """A reconnecting page says which table and event it saw last: ?table=3&since=17."""
-    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    """A reconnecting page says which table and event it saw last: ?table=3&since=17.
+    Anything else there (a letter, '²', a number of 5,000 digits) counts as not said:
+    the page gets a fresh view."""
+    query = parse_qs(scope.get("query_string", b"")[:MAX_QUERY_BYTES].decode("latin-1"))
     numbers = [query.get(name, [""])[0] for name in ("table", "since")]
-    table, since = (int(value) if value.isdigit() else None for value in numbers)
+    table, since = (int(value) if QUERY_NUMBER.fullmatch(value) else None for value in numbers)
     return table, since
 
 
@@ -206,7 +229,7 @@ def table_seqs(workshop_id: int) -> dict[int, int]:
 class HostConsumer(JsonConsumer):
     """The facilitator's dashboard: every table's public events and the arrivals."""
 
-    handlers = {"ping": "on_ping"}
+    handlers = {"ping": ("on_ping", PING)}
 
     async def opened(self) -> None:
         code = self.scope["url_route"]["kwargs"]["code"]

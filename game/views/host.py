@@ -27,12 +27,22 @@ from game.room.sessions import TIMING, workshop_create
 from game.table.selectors import Member, TableView, room_tables
 from game.views.actions import followup_field, perform, timing_field
 from game.views.common import host_only, join_url, refused_json, site_base, workshop_for
+from innovation_track.boundary import has_control_characters
 
 FOLLOWUPS = ("followup_weeks_1", "followup_weeks_2")
 
 
+def one_line(value: str) -> None:
+    """A session's name goes into mail subjects: a line break there would break them."""
+    if has_control_characters(value):
+        raise forms.ValidationError(
+            _("Give a name on one line, without line breaks or other control characters."),
+            code="control_characters",
+        )
+
+
 class WorkshopForm(forms.Form):
-    name = forms.CharField(label=_("Name of the session"), max_length=100)
+    name = forms.CharField(label=_("Name of the session"), max_length=100, validators=[one_line])
     deck = forms.ModelChoiceField(label=_("Deck"), queryset=Deck.objects.none(), empty_label=None)
     table_size = forms.IntegerField(
         label=_("At most this many players per table"), min_value=3, max_value=6, initial=5

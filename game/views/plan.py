@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -17,6 +17,8 @@ from game.models import MAX_PLAN_ITEMS, Player, Sector
 from game.realtime import live
 from game.table import seats
 from game.views.common import attachment, current_player, refused_json, site_base, texts
+from innovation_track import boundary
+from innovation_track.boundary import Flag, Shape, Text
 
 MAX_PLAN_BYTES = 32_000
 
@@ -108,6 +110,20 @@ def plan_page(request: HttpRequest) -> HttpResponse:
 MAX_CONTACT_BYTES = 2_000
 
 
+CONTACT = Shape(email=Text(MAX_CONTACT_BYTES, required=False), consent=Flag())
+
+
+def _body(request: HttpRequest, shape, max_bytes: int, name: str = "") -> Any:
+    """The request's JSON body checked against ``shape``; Malformed when it is not."""
+    return shape.check(boundary.loads(request.body or b"null", max_bytes=max_bytes), name)
+
+
+def _malformed(error: boundary.Malformed) -> JsonResponse:
+    return refused_json(
+        Refused.from_malformed(error), status=413 if error.code == "too_large" else 400
+    )
+
+
 @require_POST
 def plan_contact(request: HttpRequest) -> HttpResponse:
     """The plan form's address and consent, autosaved: ``{"email", "consent"}``. A wrong
@@ -115,20 +131,16 @@ def plan_contact(request: HttpRequest) -> HttpResponse:
     player = current_player(request)
     if player is None:
         return refused_json(Refused("not_a_player"), status=403)
-    if len(request.body) > MAX_CONTACT_BYTES:
-        return refused_json(Refused("too_large", limit=MAX_CONTACT_BYTES), status=413)
     try:
-        body = json.loads(request.body or b"null")
-        if not isinstance(body, dict) or not isinstance(body.get("email", ""), str):
-            raise Refused("bad_message", detail="expected {email, consent}")
+        body = _body(request, CONTACT, MAX_CONTACT_BYTES)
         contact = followups.contact_set(
             player=player,
-            email=body.get("email", ""),
-            consent=body.get("consent") is True,
+            email=body["email"],
+            consent=body["consent"],
             language=request.LANGUAGE_CODE,
         )
-    except ValueError:
-        return refused_json(Refused("bad_json"))
+    except boundary.Malformed as error:
+        return _malformed(error)
     except Refused as refusal:
         return refused_json(refusal)
     return JsonResponse({"ok": True, "kept": contact is not None})
@@ -153,13 +165,12 @@ def plan_save(request: HttpRequest) -> HttpResponse:
     player = current_player(request)
     if player is None:
         return refused_json(Refused("not_a_player"), status=403)
-    if len(request.body) > MAX_PLAN_BYTES:
-        return refused_json(Refused("too_large", limit=MAX_PLAN_BYTES), status=413)
     try:
-        items = json.loads(request.body or b"null")
-        saved = plans.plan_save(player=player, items=items)
-    except ValueError:
-        return refused_json(Refused("bad_json"))
+        saved = plans.plan_save(
+            player=player, items=_body(request, plans.PLAN, MAX_PLAN_BYTES, "the plan")
+        )
+    except boundary.Malformed as error:
+        return _malformed(error)
     except Refused as refusal:
         return refused_json(refusal)
     transaction.on_commit(lambda: live.publish_dashboard(player.workshop_id, plans=True))

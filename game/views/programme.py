@@ -4,10 +4,9 @@
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from game.errors import Refused
 from game.models import Programme, Workshop
 from game.room.accounts import can_run
 from game.views.common import attachment, host_only
+from innovation_track import boundary
 
 
 class ProgrammeForm(forms.Form):
@@ -88,10 +88,14 @@ PROGRAMME_ACTIONS = {
 }
 
 
+# A session's or a person's id, as the buttons post it.
+ID = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
 def _int(value: str | None) -> int:
     try:
-        return int(value or "")
-    except ValueError:
+        return ID.clean(value)
+    except ValidationError:  # not a number, or none any row has
         raise Refused("not_found") from None
 
 
@@ -126,6 +130,14 @@ def programme_csv(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# What a file that is no JSON we read is told (innovation_track.boundary's codes).
+IMPORT_PROBLEMS = {
+    "too_large": gettext_lazy("the file is too large"),
+    "bad_json": gettext_lazy("it is not JSON"),
+    "bad_message": gettext_lazy("it is nested too deeply"),
+}
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Follow-ups file from the laptop (JSON)"))
 
@@ -138,12 +150,11 @@ def host_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > moving.MAX_FILE_BYTES:
-                raise Refused("bad_import", detail=_("the file is too large"))
             try:
-                data = json.loads(upload.read())
-            except ValueError:
-                raise Refused("bad_import", detail=_("it is not JSON")) from None
+                raw = upload.read(moving.MAX_FILE_BYTES + 1)
+                data = boundary.loads(raw, max_bytes=moving.MAX_FILE_BYTES)
+            except boundary.Malformed as error:
+                raise Refused("bad_import", detail=str(IMPORT_PROBLEMS[error.code])) from None
             workshop, created = moving.import_for_followups(data=data, by=request.user)
         except Refused as refusal:
             form.add_error("file", refusal.message())

@@ -67,6 +67,126 @@ async def test_a_malformed_message_gets_an_error_and_changes_nothing(game, raw, 
     await socket.disconnect()
 
 
+# Messages under the size limit that once reached a handler, or the parser's recursion,
+# and closed the socket with 1011: each must be a refusal like any other.
+NESTED = "[" * 2000 + "]" * 2000
+HOSTILE = {
+    "a message nested 2,000 levels deep": (NESTED, "bad_message"),
+    "a field nested 2,000 levels deep": ('{"type": "ping", "x": ' + NESTED + "}", "bad_message"),
+    "a type that is a list": ('{"type": ["ask"]}', "bad_message"),
+    "a type that is an object": ('{"type": {"ask": 1}}', "bad_message"),
+    "a number of 4,000 digits": ('{"type": "sync", "since": ' + "9" * 4000 + "}", "bad_json"),
+    "NaN": ('{"type": "sync", "since": NaN}', "bad_json"),
+    "a lone surrogate": ('{"type": "ask", "id": "\\ud800", "target": 1, "card": "x"}', "bad_json"),
+    "an ask without a type's fields": ('{"type": "ask"}', "bad_message"),
+    "an ask whose id is a list": (
+        '{"type": "ask", "id": ["a"], "target": 1, "card": "x"}',
+        "bad_message",
+    ),
+    "an ask whose id is empty": (
+        '{"type": "ask", "id": "", "target": 1, "card": "x"}',
+        "bad_message",
+    ),
+    "an ask whose target is a list": (
+        '{"type": "ask", "id": "a", "target": [1], "card": "x"}',
+        "bad_message",
+    ),
+    "an ask whose target is a fraction": (
+        '{"type": "ask", "id": "a", "target": 1.5, "card": "x"}',
+        "bad_message",
+    ),
+    "an ask whose target is negative": (
+        '{"type": "ask", "id": "a", "target": -1, "card": "x"}',
+        "bad_message",
+    ),
+    "an ask whose target is huge": (
+        '{"type": "ask", "id": "a", "target": 1' + "0" * 30 + ', "card": "x"}',
+        "bad_message",
+    ),
+    "an ask whose card is an object": (
+        '{"type": "ask", "id": "a", "target": 1, "card": {"k": 1}}',
+        "bad_message",
+    ),
+    "an ask whose card is a list": (
+        '{"type": "ask", "id": "a", "target": 1, "card": ["x"]}',
+        "bad_message",
+    ),
+    "a sync since a list": ('{"type": "sync", "since": [17]}', "bad_message"),
+    "a sync since true": ('{"type": "sync", "since": true}', "bad_message"),
+    "a sync since a negative": ('{"type": "sync", "since": -5}', "bad_message"),
+    "a sync since a huge number": ('{"type": "sync", "since": ' + "9" * 19 + "}", "bad_message"),
+    "a vote without a poll": ('{"type": "vote", "answer": 0}', "bad_message"),
+    "a vote for a poll that is a list": (
+        '{"type": "vote", "poll": [1], "answer": 0}',
+        "bad_message",
+    ),
+    "a vote for a poll that is text": ('{"type": "vote", "poll": "1", "answer": 0}', "bad_message"),
+    "a vote whose answer is true": ('{"type": "vote", "poll": 1, "answer": true}', "bad_message"),
+    "a vote whose answer is huge": (
+        '{"type": "vote", "poll": 1, "answer": ' + "9" * 25 + "}",
+        "bad_message",
+    ),
+    "a vote for a huge poll": (
+        '{"type": "vote", "poll": ' + "9" * 19 + ', "answer": 0}',
+        "bad_message",
+    ),
+}
+
+
+@pytest.mark.parametrize(("raw", "code"), HOSTILE.values(), ids=HOSTILE.keys())
+async def test_a_hostile_message_gets_an_error_and_changes_nothing(game, raw, code):
+    _, table, players = game
+    before = await db(game_state)(table)
+    socket = await connected(players[before.turn])
+    assert len(raw.encode()) <= MAX_MESSAGE_BYTES
+    await socket.send_to(text_data=raw)
+    error = await socket.receive_json_from()
+    assert (error["type"], error["code"]) == ("error", code)
+    assert await db(game_state)(table) == before
+    await still_usable(socket)
+    await socket.disconnect()
+
+
+@override_settings(WS_RATE_BURST=1000)
+async def test_nested_messages_count_as_strikes_and_close_the_socket_with_4008(game):
+    _, _, players = game
+    socket = await connected(players[0])
+    for _ in range(60):
+        await socket.send_to(text_data=NESTED)
+    codes = []
+    while True:
+        output = await socket.receive_output()
+        if output["type"] == "websocket.close":
+            assert output["code"] == 4008
+            break
+        codes.append(json.loads(output["text"])["code"])
+    assert codes == ["bad_message"] * 50
+
+
+QUERIES = {
+    "a superscript two": "since=%C2%B2",
+    "a table in Arabic digits": "table=%D9%A3&since=1",
+    "5,000 digits": "since=" + "9" * 5000,
+    "a table of 5,000 digits": "table=" + "9" * 5000 + "&since=1",
+    "a negative since": "since=-1",
+    "a fraction": "since=1.5",
+    "repeated": "since=1&since=2&since=%C2%B2",
+    "no value": "since",
+    "a query of 100 kB": "x=" + "y" * 100_000,
+}
+
+
+@pytest.mark.parametrize("query", QUERIES.values(), ids=QUERIES.keys())
+async def test_a_bad_query_string_opens_with_a_fresh_view(game, query):
+    _, _, players = game
+    socket = player_socket(players[0], query)
+    assert (await socket.connect())[0]
+    view = await socket.receive_json_from()
+    assert view["type"] == "view"
+    await still_usable(socket)
+    await socket.disconnect()
+
+
 async def test_a_binary_frame_is_refused(game):
     _, _, players = game
     socket = await connected(players[0])

@@ -198,3 +198,18 @@ async def test_an_admin_may_watch_any_session():
     await socket.connect()
     assert (await socket.receive_json_from())["type"] == "hello"
     await socket.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("[" * 2000 + "]" * 2000, "bad_message"), ('{"type": ["ping"]}', "bad_message")],
+    ids=["nested 2,000 levels deep", "a type that is a list"],
+)
+async def test_a_hostile_message_to_the_dashboard_gets_an_error_and_it_stays_open(raw, code):
+    workshop, _table, _players = await db(session_with_table)()
+    socket, _hello = await open_dashboard(workshop)
+    await socket.send_to(text_data=raw)
+    assert (await socket.receive_json_from())["code"] == code
+    await socket.send_json_to({"type": "ping"})
+    assert await socket.receive_json_from() == {"type": "pong"}
+    await socket.disconnect()

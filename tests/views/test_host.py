@@ -49,6 +49,18 @@ def test_only_playable_decks_are_offered():
     assert list(form.fields["deck"].queryset) == [good]
 
 
+@pytest.mark.parametrize("name", ["Regio\nTwente", "Regio\r\nBcc: x@evil.test", "Regio\x00"])
+def test_a_session_name_with_a_line_break_is_refused(name):
+    deck = playable_deck(themes=5)
+    fields = {"name": name, "deck": deck.pk, "table_size": 5, "miss_passes_to": "asked"}
+    response = logged_in(facilitator()).post(
+        reverse("host:home"), {**fields, "pause_on_quartet": 0}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"]
+    assert not Workshop.objects.exists()
+
+
 def test_the_dashboard_shows_the_code_and_a_qr_code(game):
     workshop, _, _ = game
     client = logged_in(workshop.facilitator)

@@ -59,7 +59,9 @@ def test_without_consent_no_address_is_kept(anna):
     answer = post_contact(phone, "anna@example.org", consent=False)
     assert answer.json() == {"ok": True, "kept": False}
     assert not PlayerContact.objects.filter(player=anna).exists()
-    assert post_contact(phone, "anna@example.org", consent="yes").json()["kept"] is False
+    truthy = post_contact(phone, "anna@example.org", consent="yes")  # only true is consent
+    assert (truthy.status_code, truthy.json()["code"]) == (400, "bad_message")
+    assert not PlayerContact.objects.filter(player=anna).exists()
 
 
 def test_only_a_player_may_leave_an_address(client):

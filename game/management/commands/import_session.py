@@ -1,12 +1,11 @@
 """``manage.py import_session FILE``: a session's follow-ups from a laptop (game.after.moving)."""
 
-import json
-
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from game.after.moving import MAX_FILE_BYTES, import_for_followups
 from game.errors import Refused
+from innovation_track import boundary
 
 
 class Command(BaseCommand):
@@ -34,12 +33,11 @@ class Command(BaseCommand):
                 raw = source.read(MAX_FILE_BYTES + 1)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from None
-        if len(raw) > MAX_FILE_BYTES:
-            raise CommandError(f"{file} is larger than {MAX_FILE_BYTES} bytes.")
         try:
-            data = json.loads(raw)
-        except ValueError as error:
-            raise CommandError(f"{file} is not JSON: {error}") from None
+            data = boundary.loads(raw, max_bytes=MAX_FILE_BYTES)
+        except boundary.Malformed as error:
+            refusal = Refused.from_malformed(error).message_en
+            raise CommandError(f"{file} cannot be read: {refusal}") from None
         try:
             workshop, created = import_for_followups(data=data, by=user)
         except Refused as refusal:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from game.after import followups
 from game.after.followups import end_of_day
 from game.after.mail import followups_run
-from game.models import Mail, PlayerContact
+from game.models import Mail, PlayerContact, Workshop
 from tests.after.followups.builders import BASE, ended_session, links
 from tests.after.followups.smtp import parts
 
@@ -52,6 +52,15 @@ def test_the_plan_goes_right_after_the_session_with_its_cards_and_links(smtp):
     assert "What I will do: Plan 1 één" in parts(bob)[0]  # Bob chose English
     assert run().startswith("Sent 0,")  # the same day again: nothing twice
     assert len(smtp.received) == 2
+
+
+def test_a_session_name_with_a_line_break_still_makes_a_one_line_subject(smtp):
+    """Names were not checked before: such a row must not fail its mails forever."""
+    session = ended_session()
+    Workshop.objects.filter(pk=session.workshop.pk).update(name="Regio\r\nTwente\n")
+    assert "Sent 2," in run()
+    subjects = {m["Subject"] for m in smtp.received}
+    assert subjects == {"Je actieplan van Regio Twente", "Your action plan from Regio Twente"}
 
 
 def test_the_follow_ups_keep_to_the_schedule_of_the_session(smtp):
