@@ -211,6 +211,12 @@ GC_THRESHOLDS = (
 # The dashboard gets table events at most this often (a quiet room's at once).
 DASHBOARD_BATCH_SECONDS = float(envint("DASHBOARD_BATCH_MS", "25")) / 1000
 WS_RATE_BURST = envint("WS_RATE_BURST", "20")
+# Open sockets (game.realtime.connections): a phone needs one, so a player cookie holds at
+# most WS_PER_SEAT (a newer one closes the oldest); a venue's whole room shares one address
+# and a phone that slept can hold a dead socket beside its new one for a while, so an
+# address holds up to WS_PER_ADDRESS: three full rooms of 300, far above one.
+WS_PER_SEAT = envint("WS_PER_SEAT", "3")
+WS_PER_ADDRESS = envint("WS_PER_ADDRESS", "1000")
 # Joining: a whole room shares one Wi-Fi address, so joins to a session that exists are
 # never limited; wrong codes are, per address and for the whole server (README, "Joining").
 JOIN_WRONG_CODES_PER_ADDRESS = envint("JOIN_WRONG_CODES_PER_ADDRESS", "30")

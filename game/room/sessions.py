@@ -136,7 +136,7 @@ def clean_name(name: str) -> str:
 
 def name_key(name: str) -> str:
     """What two names are compared by: the cleaned name case- and width-folded (NFKC
-    casefold), so 'Anna', 'ANNA', 'An\u200bna' and fullwidth 'Ａｎｎａ' are one name."""
+    casefold), so 'Anna', 'ANNA', 'An\u200bna' and 'Anna' in fullwidth letters are one name."""
     return unicodedata.normalize("NFKC", _stripped(name).casefold())
 
 

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
 from game.errors import CHANNEL_LAYER_DOWN, DATABASE_DOWN, Refused, describe
-from game.realtime import shutdown
+from game.realtime import connections, shutdown
 from innovation_track.middleware import chosen_language
 
 log = logging.getLogger(__name__)
@@ -39,8 +39,10 @@ MAX_ACTION_ID = 64
 # Close codes (game/PROTOCOL.md).
 FORBIDDEN = 4003  # not a player / not this session's facilitator: do not reconnect
 ABUSED = 4008  # too many refused messages
+REPLACED = 4009  # a newer socket of the same seat took this one's place: do not reconnect
 RESTARTING = shutdown.RESTARTING  # 4012: this server process stops; reconnect at once
 UNAVAILABLE = 4013  # the database or channel layer cannot be reached; reconnect with backoff
+CROWDED = 4029  # the address holds WS_PER_ADDRESS sockets already; reconnect with backoff
 
 
 class RateLimit:
@@ -79,7 +81,36 @@ class JsonConsumer(AsyncWebsocketConsumer):
             await self.close(code=RESTARTING)
             return
         shutdown.live_sockets.add(self)
-        await self.opened()
+        if await self.counted():
+            await self.opened()
+
+    async def counted(self) -> bool:
+        """Count the socket against its address (game.realtime.connections); over the cap it
+        is closed with 4029. Without the registry (Redis down) the socket is let in: the
+        cap guards the server, and the failing layer shows on its own."""
+        try:
+            allowed = await connections.registry().address_opened(
+                socket_address(self.scope), self.channel_name
+            )
+        except CHANNEL_LAYER_DOWN as error:
+            log.warning("socket not counted: %s", describe(error))
+            return True
+        if not allowed:
+            log.info("websocket refused: too many sockets from one address (close %d)", CROWDED)
+            await self.close(code=CROWDED)
+        return allowed
+
+    async def uncounted(self) -> None:
+        """The socket no longer counts against its seat and address."""
+        try:
+            await connections.registry().closed(self.channel_name)
+        except CHANNEL_LAYER_DOWN as error:  # its leases expire on their own
+            log.warning("socket leases not dropped: %s", describe(error))
+
+    async def socket_replaced(self, message: dict[str, Any]) -> None:
+        """A newer socket of this seat took this one's place (game.realtime.connections)."""
+        log.info("websocket closed (%d): replaced by a newer socket of the seat", REPLACED)
+        await self.close(code=REPLACED)
 
     async def opened(self) -> None:
         """The socket is open: load and send what the page needs."""
@@ -120,6 +151,7 @@ class JsonConsumer(AsyncWebsocketConsumer):
             await super().websocket_disconnect(message)
         finally:
             shutdown.live_sockets.discard(self)
+            await self.uncounted()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
         if self.closed:
@@ -195,6 +227,7 @@ class JsonConsumer(AsyncWebsocketConsumer):
             return
         self.closed = True
         await super().close(code=code, reason=reason)
+        await self.uncounted()  # now: the page may reconnect before its disconnect arrives
 
     async def close_for_restart(self) -> bool:
         """The process stops (game.realtime.shutdown): close with 4012 now or, in the middle of a
@@ -207,6 +240,18 @@ class JsonConsumer(AsyncWebsocketConsumer):
 
     async def on_ping(self, message: dict[str, Any]) -> None:
         await self.send_json({"type": "pong"})
+
+
+def socket_address(scope: dict[str, Any]) -> str:
+    """The client's address, as game.room.join_limits.client_address reads it for a request:
+    behind our own TLS proxy the last X-Forwarded-For hop (the one the proxy added)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = dict(scope.get("headers", [])).get(b"x-forwarded-for", b"")
+        last = forwarded.decode("latin-1").split(",")[-1].strip()
+        if last:
+            return last
+    client = scope.get("client") or ("",)
+    return str(client[0] or "")
 
 
 DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -72,6 +72,7 @@ def join_short(request: HttpRequest, code: str) -> HttpResponse:
 PLAY_TEXTS = {
     "online": _("Live"),
     "offline": _("Connection lost; reconnecting…"),
+    "replaced": _("Opened in another tab or window. Come back to this page to play here."),
     "welcome": _("Welcome, %(name)s!"),
     "unseated": _("Wait a moment: the facilitator will seat you at a table."),
     "seated": _("You are at table %(number)s with %(others)s. The game starts soon."),

@@ -32,6 +32,7 @@
       }
     },
     onForbidden: () => { location.href = "/join/"; },
+    onReplaced: () => { $("live-status").textContent = T.replaced; },
   });
 
   function receive(message) {

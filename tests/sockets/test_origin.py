@@ -52,7 +52,6 @@ async def test_an_origin_that_differs_in_scheme_host_or_port_is_refused(origin):
 
 
 async def test_a_socket_without_an_origin_is_refused():
-    _, _table, players = await db(session_with_table)()
     socket = Socket(application, "/ws/play/", headers=[(b"host", SERVER)])
     connected, _ = await socket.connect()
     assert not connected

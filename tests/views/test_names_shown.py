@@ -19,7 +19,7 @@ NOA = "נועה"  # a Hebrew name: right to left
 
 @pytest.fixture
 def played():
-    workshop, table, players = session_with_table((NOA, "Eve\u202egnp.exe", "Bob"))
+    workshop, _table, players = session_with_table((NOA, "Eve\u202egnp.exe", "Bob"))
     plans.plan_save(player=players[0], items=[item("thema-1-1")])
     plans.plan_save(player=players[1], items=[item("thema-1-2")])
     return workshop
