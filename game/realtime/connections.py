@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 60.0  # a socket whose process stopped renewing stops counting after this
 RENEW_SECONDS = 20.0
+REDIS_CONNECTIONS = 20  # per process: each use is one short round trip
+REDIS_WAIT_SECONDS = 5.0
 
 
 def seat_key(player_id: int) -> str:
@@ -81,7 +83,12 @@ class RedisStore:
 
         loop = asyncio.get_running_loop()
         if id(loop) not in self.clients:
-            self.clients[id(loop)] = redis.asyncio.Redis.from_url(self.url)
+            # A room that reconnects at once waits its turn for a connection instead of
+            # failing when the pool is full (redis-py 8's default pool raises; OPERATIONS.md).
+            pool = redis.asyncio.BlockingConnectionPool.from_url(
+                self.url, max_connections=REDIS_CONNECTIONS, timeout=REDIS_WAIT_SECONDS
+            )
+            self.clients[id(loop)] = redis.asyncio.Redis(connection_pool=pool)
         return self.clients[id(loop)]
 
     async def add(self, key: str, member: str, now: float, lease: float) -> list[str]:
