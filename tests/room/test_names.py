@@ -4,8 +4,8 @@ name that only looks like one already taken in the session is refused."""
 import pytest
 
 from game.errors import Refused
-from game.models import Player
-from game.room import sessions
+from game.models import Player, Workshop
+from game.room import seating, sessions
 from tests.factories import facilitator, playable_deck
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +85,12 @@ def test_the_same_name_may_be_used_in_another_session(code):
         facilitator=facilitator("other"), name="T", deck=playable_deck()
     )
     assert sessions.player_join(code=other.code, name="An\u200bna").name == "Anna"
+
+
+def test_a_bot_takes_the_next_name_when_a_person_joined_as_a_look_alike_of_bot_1(code):
+    sessions.player_join(code=code, name="bot 1")
+    sessions.player_join(code=code, name="Cees")
+    workshop = Workshop.objects.get(code=code)
+    (table,) = seating.tables_arrange(workshop=workshop, by=workshop.facilitator)
+    bot = seating.bot_add(table=table, level="easy", by=workshop.facilitator)
+    assert bot.name == "Bot 2"
