@@ -21,6 +21,7 @@ Bookkeeping of connections, like presence; not game state.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from typing import Any
@@ -35,14 +36,6 @@ LEASE_SECONDS = 60.0  # a socket whose process stopped renewing stops counting a
 RENEW_SECONDS = 20.0
 REDIS_CONNECTIONS = 20  # per process: each use is one short round trip
 REDIS_WAIT_SECONDS = 5.0
-
-
-def seat_key(player_id: int) -> str:
-    return f"ws:seat:{player_id}"
-
-
-def address_key(address: str) -> str:
-    return f"ws:address:{address or '-'}"
 
 
 class LocalStore:
@@ -119,8 +112,13 @@ def channel_of(member: str) -> str:
 class Registry:
     """This process's sockets' leases, kept in ``store`` and renewed on a timer."""
 
-    def __init__(self, store, lease: float = LEASE_SECONDS, renew: float = RENEW_SECONDS):
+    def __init__(
+        self, store, lease: float = LEASE_SECONDS, renew: float = RENEW_SECONDS, namespace=""
+    ):
         self.store, self.lease, self.renew_every = store, lease, renew
+        # Two sites on one Redis (a test run beside a server) count apart: player ids
+        # are numbers in each site's own database.
+        self.prefix = f"ws:{namespace}:" if namespace else "ws:"
         self.held: dict[str, list[tuple[str, str]]] = {}  # channel -> its (key, member)s
         self.timers: set[int] = set()  # the event loops with a renewal scheduled
 
@@ -130,7 +128,7 @@ class Registry:
     async def seat_opened(self, player_id: int, channel: str) -> list[str]:
         """Count the socket against its seat; the channels of the seat's oldest sockets
         beyond WS_PER_SEAT, which the caller tells to close (their leases are gone now)."""
-        key, member = seat_key(player_id), self.member(channel)
+        key, member = f"{self.prefix}seat:{player_id}", self.member(channel)
         members = await self.store.add(key, member, time.time(), self.lease)
         self.hold(channel, key, member)
         replaced = [m for m in members if m != member][
@@ -142,7 +140,7 @@ class Registry:
     async def address_opened(self, address: str, channel: str) -> bool:
         """Count the socket against its address: False (and not counted) when the address
         holds WS_PER_ADDRESS sockets already."""
-        key, member = address_key(address), self.member(channel)
+        key, member = f"{self.prefix}address:{address or '-'}", self.member(channel)
         members = await self.store.add(key, member, time.time(), self.lease)
         if len(members) > settings.WS_PER_ADDRESS:
             await self.store.remove(key, member)
@@ -183,7 +181,10 @@ def registry() -> Registry:
     """This process's registry, on Redis when REDIS_URL is set."""
     url = settings.REDIS_URL
     if url not in _registries:
-        _registries[url] = Registry(RedisStore(url) if url else LocalStore())
+        database = str(settings.DATABASES["default"]["NAME"]).encode()
+        namespace = hashlib.sha256(database).hexdigest()[:12]
+        store = RedisStore(url) if url else LocalStore()
+        _registries[url] = Registry(store, namespace=namespace)
     return _registries[url]
 
 

@@ -273,6 +273,18 @@ def normalised_origin(url: str) -> str | None:
     return f"{scheme}://{host}:{port or DEFAULT_PORTS[scheme]}"
 
 
+def header_origin(value: str) -> str | None:
+    """An Origin header as browsers send it, ``scheme://host[:port]`` and nothing more,
+    normalised; None for anything else ("null", a path, a user name)."""
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return None
+    if parts.path or parts.query or parts.fragment or parts.username or parts.password:
+        return None
+    return normalised_origin(value)
+
+
 def socket_origin(scope: dict[str, Any]) -> str | None:
     """The origin of the page this socket's own address would serve: the scheme it came in
     on (ws is http, wss https; behind our TLS proxy, its X-Forwarded-Proto) with its Host
@@ -315,7 +327,7 @@ class SameOriginValidator(OriginValidator):
         origin_header = dict(scope.get("headers", [])).get(b"origin")
         origin = None
         if origin_header is not None:
-            origin = normalised_origin(origin_header.decode("latin-1"))
+            origin = header_origin(origin_header.decode("latin-1"))
         if origin is not None and (origin == socket_origin(scope) or origin in site_origins()):
             return await self.application(scope, receive, send)
         shown = "none" if origin_header is None else origin_header.decode("latin-1")[:100]

@@ -45,6 +45,8 @@ async def test_the_sites_own_origin_is_let_in():
         b"http://localhost:8000",  # another host name
         b"null",  # a sandboxed frame or a file
         b"ws://127.0.0.1:8000",
+        b"http://127.0.0.1:8000/elsewhere",  # not an origin as browsers send one
+        b"http://someone@127.0.0.1:8000",
     ],
 )
 async def test_an_origin_that_differs_in_scheme_host_or_port_is_refused(origin):

@@ -82,3 +82,15 @@ async def test_an_address_over_its_cap_is_closed_with_4029(settings):
     assert await answers_a_sync(again)
     for socket in (bob, elsewhere, again):
         await socket.disconnect()
+
+
+async def test_with_redis_the_fourth_socket_closes_the_oldest_too(redis_url, settings):
+    """The counts every server process shares (here one process; tests/realtime/
+    test_connections.py has two)."""
+    settings.REDIS_URL = redis_url
+    _, _table, players = await db(session_with_table)()
+    sockets = [await opened(players[0]) for _ in range(4)]
+    assert await close_code(sockets[0]) == REPLACED
+    for socket in sockets[1:]:
+        assert await answers_a_sync(socket)
+        await socket.disconnect()
