@@ -18,8 +18,8 @@ export SECURE_HSTS_SECONDS ?= 0
 
 run: setup
 	@$(PY) manage.py collectstatic --noinput -v 0
-	@$(PY) manage.py local_welcome --host $(HOST) --port $(PORT)
-	@$(VENV)/bin/daphne -b $(HOST) -p $(PORT) innovation_track.asgi:application
+	@PORT=$(PORT) $(PY) manage.py local_welcome --host $(HOST) --port $(PORT)
+	@PORT=$(PORT) $(VENV)/bin/daphne -b $(HOST) -p $(PORT) innovation_track.asgi:application
 
 # `make venue`: this laptop serves the phones on the venue's Wi-Fi (README, "Venue mode").
 # Listens on every interface; the settings let in only this laptop's address on the local

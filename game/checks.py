@@ -25,8 +25,8 @@ def channels_deploy_checks(app_configs, **kwargs):
     if not isinstance(router.application_mapping.get("websocket"), OriginValidator):
         warnings.append(
             Warning(
-                "WebSocket connections are not checked against ALLOWED_HOSTS.",
-                hint="Wrap the WebSocket router in AllowedHostsOriginValidator.",
+                "WebSocket connections are not checked for their origin.",
+                hint="Wrap the WebSocket router in game.sockets.base.SameOriginValidator.",
                 id="game.W002",
             )
         )

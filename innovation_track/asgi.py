@@ -22,14 +22,14 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from game.realtime import shutdown  # noqa: E402
 from game.realtime.health import close_request_connections  # noqa: E402
-from game.sockets.base import allowed_hosts_origin_validator  # noqa: E402
+from game.sockets.base import same_origin_validator  # noqa: E402
 from game.sockets.routing import websocket_urlpatterns  # noqa: E402
 from game.table.ticker import StartTicker  # noqa: E402
 
 router = ProtocolTypeRouter(
     {
         "http": shutdown.TrackRequests(django_asgi_app),
-        "websocket": allowed_hosts_origin_validator(URLRouter(websocket_urlpatterns)),
+        "websocket": same_origin_validator(URLRouter(websocket_urlpatterns)),
     }
 )
 

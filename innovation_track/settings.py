@@ -224,13 +224,20 @@ GC_THRESHOLDS = (
 # The dashboard gets table events at most this often (a quiet room's at once).
 DASHBOARD_BATCH_SECONDS = float(envint("DASHBOARD_BATCH_MS", "25")) / 1000
 WS_RATE_BURST = envint("WS_RATE_BURST", "20")
+# Open sockets (game.realtime.connections): a phone needs one, so a player cookie holds at
+# most WS_PER_SEAT (a newer one closes the oldest); a venue's whole room shares one address
+# and a phone that slept can hold a dead socket beside its new one for a while, so an
+# address holds up to WS_PER_ADDRESS: three full rooms of 300, far above one.
+WS_PER_SEAT = envint("WS_PER_SEAT", "3")
+WS_PER_ADDRESS = envint("WS_PER_ADDRESS", "1000")
 # Joining: a whole room shares one Wi-Fi address, so joins to a session that exists are
 # never limited; wrong codes are, per address and for the whole server (README, "Joining").
 JOIN_WRONG_CODES_PER_ADDRESS = envint("JOIN_WRONG_CODES_PER_ADDRESS", "30")
 JOIN_WRONG_CODES_TOTAL = envint("JOIN_WRONG_CODES_TOTAL", "600")
 JOIN_WRONG_CODE_WINDOW_SECONDS = envint("JOIN_WRONG_CODE_WINDOW_SECONDS", "600")
 # The one base of every URL phones are given (join link, QR code, printed URLs), e.g.
-# https://kwartet.example.org or http://192.168.1.20:8000. Empty: the request's host.
+# https://kwartet.example.org or http://192.168.1.20:8000. Empty: the request's host for
+# pages, LOCAL_URL (below) for mails.
 PUBLIC_URL = os.environ.get("PUBLIC_URL", "").strip().rstrip("/")
 if PUBLIC_URL and not PUBLIC_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(
@@ -261,6 +268,10 @@ if VENUE:
     if _venue_origin not in CSRF_TRUSTED_ORIGINS:
         CSRF_TRUSTED_ORIGINS.append(_venue_origin)
     PUBLIC_URL = PUBLIC_URL or _venue_origin
+# The base of links in mails when PUBLIC_URL is not set: the address `make run` serves on
+# this computer (PORT, as the Makefile passes it). Links in mails come from configuration
+# only, never from a request's Host header, which the person asking chooses.
+LOCAL_URL = f"http://127.0.0.1:{envint('PORT', '8000')}"
 # `make run` keeps the local facilitator's generated password here (owner-only).
 LOCAL_FACILITATOR_PASSWORD_FILE = BASE_DIR / "var" / "local-facilitator-password"
 # `manage.py purge_sessions` deletes sessions (with all their personal data) older than this.

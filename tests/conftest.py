@@ -67,6 +67,16 @@ def no_request_ends_in_a_traceback():
     assert not handler.records, [record.getMessage() for record in handler.records]
 
 
+@pytest.fixture(autouse=True)
+def no_sockets_counted():
+    """Each test starts with no open sockets counted (game.realtime.connections)."""
+    from game.realtime import connections
+
+    connections.forget()
+    yield
+    connections.forget()
+
+
 @pytest.fixture
 def redis_url() -> str:
     """A reachable Redis, or a skip (a failure where REQUIRE_SERVICES=1)."""

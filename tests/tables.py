@@ -14,6 +14,7 @@ from innovation_track.asgi import application
 from tests.factories import facilitator, playable_deck
 
 ORIGIN = (b"origin", b"http://127.0.0.1")
+HOST = (b"host", b"127.0.0.1")  # the same origin as ORIGIN
 
 # How long a test socket waits for an answer before the test fails. Channels' default is
 # 1 s, and every wait covers a database transaction: a commit stall or a garbage
@@ -71,7 +72,7 @@ def cookie_for(player: Player) -> bytes:
 
 
 def player_socket(player: Player | None, query: str = "", *, language: str | None = None) -> Socket:
-    headers = [ORIGIN, (b"host", b"127.0.0.1")]
+    headers = [ORIGIN, HOST]
     cookies = [cookie_for(player)] if player is not None else []
     if language:
         cookies.append(f"django_language={language}".encode())
@@ -81,7 +82,7 @@ def player_socket(player: Player | None, query: str = "", *, language: str | Non
     return Socket(application, path, headers=headers)
 
 
-def host_socket(code: str, user=None, *, headers=(ORIGIN,)) -> Socket:
+def host_socket(code: str, user=None, *, headers=(ORIGIN, HOST)) -> Socket:
     """The dashboard's socket of session ``code``, opened by ``user`` (as Channels'
     AuthMiddleware would set it from the session)."""
     socket = Socket(application, f"/ws/host/{code}/", headers=list(headers))

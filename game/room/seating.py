@@ -16,6 +16,7 @@ from game.errors import Refused
 from game.models import BotLevel, Player, Table, Workshop
 from game.realtime import live
 from game.room.accounts import check_runs
+from game.room.sessions import name_key
 
 MIN_TABLE = 3  # tables are balanced between this and the session's table_size
 
@@ -162,9 +163,10 @@ def bot_add(*, table: Table, level: str, by: AbstractBaseUser) -> Player:
         table = locked_table(table.pk)
         check_waiting(table)
         _check_room(table)
-        taken = set(workshop.players.filter(removed=False).values_list("name", flat=True))
+        names = workshop.players.filter(removed=False).values_list("name", flat=True)
+        taken = {name_key(name) for name in names}  # a person may have joined as "bot 1"
         number = 1
-        while f"Bot {number}" in taken:
+        while name_key(f"Bot {number}") in taken:
             number += 1
         bot = Player.objects.create(
             workshop=workshop,

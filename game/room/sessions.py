@@ -6,6 +6,8 @@ Join codes are the phones' only key to a session; what limits guessing them is i
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
@@ -111,11 +113,39 @@ def workshop_by_code(code: str) -> Workshop:
     return workshop
 
 
+# Letters that show as nothing: a name of only these looks empty (they are not format
+# characters, so the categories below do not catch them).
+INVISIBLE_LETTERS = dict.fromkeys(map(ord, "\u115f\u1160\u17b4\u17b5\u3164\uffa0"))
+# Control (Cc), format (Cf: zero-width characters, bidi controls and isolates),
+# surrogate (Cs) and private-use (Co) characters: never part of a name.
+DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co"})
+# A name needs at least one letter, digit, punctuation mark or symbol to be seen.
+VISIBLE_CATEGORIES = frozenset("LNPS")
+
+
 def clean_name(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if not 1 <= len(cleaned) <= MAX_NAME:
+    """A name as it is stored and shown: Unicode NFKC (fullwidth letters become plain
+    ones), white space collapsed to single spaces, and nothing that is invisible or
+    changes how text around it runs (zero-width characters, bidi controls, controls)."""
+    cleaned = _stripped(name)
+    visible = any(unicodedata.category(char)[0] in VISIBLE_CATEGORIES for char in cleaned)
+    if not visible or len(cleaned) > MAX_NAME:
         raise Refused("bad_name")
     return cleaned
+
+
+def name_key(name: str) -> str:
+    """What two names are compared by: the cleaned name case- and width-folded (NFKC
+    casefold), so 'Anna', 'ANNA', 'An\u200bna' and 'Anna' in fullwidth letters are one name."""
+    return unicodedata.normalize("NFKC", _stripped(name).casefold())
+
+
+def _stripped(name: str) -> str:
+    spaced = "".join(
+        " " if char.isspace() else "" if unicodedata.category(char) in DROPPED_CATEGORIES else char
+        for char in name.translate(INVISIBLE_LETTERS)
+    )
+    return " ".join(unicodedata.normalize("NFKC", spaced).split())
 
 
 def player_join(*, code: str, name: str) -> Player:
@@ -125,8 +155,15 @@ def player_join(*, code: str, name: str) -> Player:
 def player_enter(*, workshop: Workshop, name: str) -> Player:
     """A new player in this open session (found by its code or its signed link)."""
     cleaned = clean_name(name)
+    key = name_key(cleaned)
     try:
         with transaction.atomic():
+            # One join to a session at a time, so two look-alike names cannot both pass
+            # the check (the database's own constraint only knows lower case).
+            Workshop.objects.select_for_update().filter(pk=workshop.pk).first()
+            names = Player.objects.filter(workshop=workshop, removed=False)
+            if any(name_key(other) == key for other in names.values_list("name", flat=True)):
+                raise IntegrityError("a look-alike name")
             player = Player.objects.create(workshop=workshop, name=cleaned)
     except IntegrityError:
         raise Refused("name_taken", name=cleaned) from None

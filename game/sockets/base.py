@@ -15,17 +15,19 @@ from __future__ import annotations
 import logging
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 from autobahn.exception import Disconnected
 from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.security.websocket import OriginValidator
+from channels.security.websocket import OriginValidator, WebsocketDenier
 from django.conf import settings
+from django.http.request import split_domain_port, validate_host
 
 from game.errors import CHANNEL_LAYER_DOWN, DATABASE_DOWN, Refused, describe
-from game.realtime import shutdown
+from game.realtime import connections, shutdown
 from innovation_track import boundary
 from innovation_track.middleware import chosen_language
 
@@ -41,8 +43,10 @@ PING = boundary.Shape(extra=True)
 # Close codes (game/PROTOCOL.md).
 FORBIDDEN = 4003  # not a player / not this session's facilitator: do not reconnect
 ABUSED = 4008  # too many refused messages
+REPLACED = 4009  # a newer socket of the same seat took this one's place: do not reconnect
 RESTARTING = shutdown.RESTARTING  # 4012: this server process stops; reconnect at once
 UNAVAILABLE = 4013  # the database or channel layer cannot be reached; reconnect with backoff
+CROWDED = 4029  # the address holds WS_PER_ADDRESS sockets already; reconnect with backoff
 
 
 class RateLimit:
@@ -83,7 +87,36 @@ class JsonConsumer(AsyncWebsocketConsumer):
             await self.close(code=RESTARTING)
             return
         shutdown.live_sockets.add(self)
-        await self.opened()
+        if await self.counted():
+            await self.opened()
+
+    async def counted(self) -> bool:
+        """Count the socket against its address (game.realtime.connections); over the cap it
+        is closed with 4029. Without the registry (Redis down) the socket is let in: the
+        cap guards the server, and the failing layer shows on its own."""
+        try:
+            allowed = await connections.registry().address_opened(
+                socket_address(self.scope), self.channel_name
+            )
+        except CHANNEL_LAYER_DOWN as error:
+            log.warning("socket not counted: %s", describe(error))
+            return True
+        if not allowed:
+            log.info("websocket refused: too many sockets from one address (close %d)", CROWDED)
+            await self.close(code=CROWDED)
+        return allowed
+
+    async def uncounted(self) -> None:
+        """The socket no longer counts against its seat and address."""
+        try:
+            await connections.registry().closed(self.channel_name)
+        except CHANNEL_LAYER_DOWN as error:  # its leases expire on their own
+            log.warning("socket leases not dropped: %s", describe(error))
+
+    async def socket_replaced(self, message: dict[str, Any]) -> None:
+        """A newer socket of this seat took this one's place (game.realtime.connections)."""
+        log.info("websocket closed (%d): replaced by a newer socket of the seat", REPLACED)
+        await self.close(code=REPLACED)
 
     async def opened(self) -> None:
         """The socket is open: load and send what the page needs."""
@@ -124,6 +157,7 @@ class JsonConsumer(AsyncWebsocketConsumer):
             await super().websocket_disconnect(message)
         finally:
             shutdown.live_sockets.discard(self)
+            await self.uncounted()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
         if self.closed:
@@ -197,6 +231,7 @@ class JsonConsumer(AsyncWebsocketConsumer):
             return
         self.closed = True
         await super().close(code=code, reason=reason)
+        await self.uncounted()  # now: the page may reconnect before its disconnect arrives
 
     async def close_for_restart(self) -> bool:
         """The process stops (game.realtime.shutdown): close with 4012 now or, in the middle of a
@@ -211,20 +246,98 @@ class JsonConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "pong"})
 
 
-class LoggedOriginValidator(OriginValidator):
-    """Channels' AllowedHostsOriginValidator, which also logs what it refuses (the
-    origin only: never a cookie)."""
+def socket_address(scope: dict[str, Any]) -> str:
+    """The client's address, as game.room.join_limits.client_address reads it for a request:
+    behind our own TLS proxy the last X-Forwarded-For hop (the one the proxy added)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = dict(scope.get("headers", [])).get(b"x-forwarded-for", b"")
+        last = forwarded.decode("latin-1").split(",")[-1].strip()
+        if last:
+            return last
+    client = scope.get("client") or ("",)
+    return str(client[0] or "")
 
-    def valid_origin(self, parsed_origin) -> bool:
-        if super().valid_origin(parsed_origin):
-            return True
-        origin = "none" if parsed_origin is None else parsed_origin.geturl()[:100]
-        log.info("websocket refused: origin_not_allowed (origin %r)", origin)
-        return False
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def allowed_hosts_origin_validator(application) -> LoggedOriginValidator:
-    allowed_hosts = settings.ALLOWED_HOSTS
-    if settings.DEBUG and not allowed_hosts:
-        allowed_hosts = ["localhost", "127.0.0.1", "[::1]"]
-    return LoggedOriginValidator(application, allowed_hosts)
+def normalised_origin(url: str) -> str | None:
+    """``scheme://host:port`` of an http(s) URL, lower case and with its port always
+    written (``http://a`` and ``http://a:80`` are one origin); None for anything else."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    if scheme not in DEFAULT_PORTS or not host:
+        return None
+    if ":" in host:
+        host = f"[{host}]"  # IPv6
+    return f"{scheme}://{host}:{port or DEFAULT_PORTS[scheme]}"
+
+
+def header_origin(value: str) -> str | None:
+    """An Origin header as browsers send it, ``scheme://host[:port]`` and nothing more,
+    normalised; None for anything else ("null", a path, a user name)."""
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return None
+    if parts.path or parts.query or parts.fragment or parts.username or parts.password:
+        return None
+    return normalised_origin(value)
+
+
+def socket_origin(scope: dict[str, Any]) -> str | None:
+    """The origin of the page this socket's own address would serve: the scheme it came in
+    on (ws is http, wss https; behind our TLS proxy, its X-Forwarded-Proto) with its Host
+    header, when that host is one of ALLOWED_HOSTS (a rebound DNS name is not)."""
+    headers = dict(scope.get("headers", []))
+    host = headers.get(b"host", b"").decode("latin-1")
+    allowed = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]  # as Django's own host check
+    domain, _port = split_domain_port(host)
+    if not domain or not validate_host(domain, allowed):
+        return None
+    secure = scope.get("scheme") == "wss"
+    proxy_header = settings.SECURE_PROXY_SSL_HEADER
+    if proxy_header:
+        name = proxy_header[0].removeprefix("HTTP_").lower().replace("_", "-").encode()
+        secure = headers.get(name, b"").decode("latin-1").strip() == proxy_header[1]
+    return normalised_origin(f"{'https' if secure else 'http'}://{host}")
+
+
+def site_origins() -> set[str]:
+    """The origins the configuration names: PUBLIC_URL (in venue mode the venue address)
+    and CSRF_TRUSTED_ORIGINS without wildcards."""
+    named = [settings.PUBLIC_URL, *settings.CSRF_TRUSTED_ORIGINS]
+    return {origin for url in named if "*" not in url and (origin := normalised_origin(url))}
+
+
+class SameOriginValidator(OriginValidator):
+    """Lets a socket in only from a page of this site, as a browser's same-origin rule:
+    its Origin must equal, in scheme, host and port, the socket's own origin or one the
+    configuration names (``site_origins``). Refused at the handshake (HTTP 403) and
+    logged with the origin only, never a cookie."""
+
+    def __init__(self, application) -> None:
+        super().__init__(application, [])
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "websocket":
+            raise ValueError("SameOriginValidator is for WebSocket connections only")
+        origin_header = dict(scope.get("headers", [])).get(b"origin")
+        origin = None
+        if origin_header is not None:
+            origin = header_origin(origin_header.decode("latin-1"))
+        if origin is not None and (origin == socket_origin(scope) or origin in site_origins()):
+            return await self.application(scope, receive, send)
+        shown = "none" if origin_header is None else origin_header.decode("latin-1")[:100]
+        log.info("websocket refused: origin_not_allowed (origin %r)", shown)
+        return await WebsocketDenier()(scope, receive, send)
+
+
+def same_origin_validator(application) -> SameOriginValidator:
+    return SameOriginValidator(application)

@@ -13,9 +13,9 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 
-from game.errors import Refused
+from game.errors import CHANNEL_LAYER_DOWN, Refused, describe
 from game.models import Player, Table, Workshop
-from game.realtime import batching, live, presence
+from game.realtime import batching, connections, live, presence
 from game.room import accounts, polls
 from game.room.accounts import can_run, player_token
 from game.sockets.base import (
@@ -83,6 +83,7 @@ class PlayConsumer(JsonConsumer):
             await self.refuse(Refused("not_a_player"))
             await self.close(code=FORBIDDEN)
             return
+        await self.replace_the_oldest()
         self.table_id: int | None = None
         self.seq = 0
         self.state: dict[str, Any] | None = None
@@ -99,6 +100,17 @@ class PlayConsumer(JsonConsumer):
         await self.send_view(since=since, table_id=table_id, player=self.player)
         if back is not None:  # after the view, which holds the events of the absence
             await self.send_json({"type": "welcome_back", "played": back.events[0].get("played")})
+
+    async def replace_the_oldest(self) -> None:
+        """A seat holds at most WS_PER_SEAT sockets (game.realtime.connections): this newest
+        one closes the oldest, in whichever process it is."""
+        try:
+            replaced = await connections.registry().seat_opened(self.player.pk, self.channel_name)
+        except CHANNEL_LAYER_DOWN as error:
+            log.warning("socket not counted against its seat: %s", describe(error))
+            return
+        for channel in replaced:
+            await self.channel_layer.send(channel, {"type": "socket.replaced"})
 
     async def disconnect(self, code: int) -> None:
         player = getattr(self, "player", None)

@@ -80,9 +80,11 @@ def join_url(request: HttpRequest, workshop: Workshop) -> str:
     return request.build_absolute_uri(path)
 
 
-def site_base(request: HttpRequest) -> str:
-    """The base of links that leave the site (mails): PUBLIC_URL, else this request's host."""
-    return settings.PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")
+def site_base(request: HttpRequest | None = None) -> str:
+    """The base of links that leave the site (mails): PUBLIC_URL, else LOCAL_URL (the
+    address `make run` serves). From configuration only: a request's Host header is the
+    asker's to choose, so ``request`` is accepted and not used."""
+    return settings.PUBLIC_URL or settings.LOCAL_URL
 
 
 def attachment(content: str, content_type: str, filename: str) -> HttpResponse:

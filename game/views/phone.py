@@ -110,6 +110,7 @@ def join_link(request: HttpRequest, code: str, key: str) -> HttpResponse:
 PLAY_TEXTS = {
     "online": _("Live"),
     "offline": _("Connection lost; reconnecting…"),
+    "replaced": _("Opened in another tab or window. Come back to this page to play here."),
     "welcome": _("Welcome, %(name)s!"),
     "unseated": _("Wait a moment: the facilitator will seat you at a table."),
     "seated": _("You are at table %(number)s with %(others)s. The game starts soon."),

@@ -1,6 +1,13 @@
 /* Small DOM helpers shared by the player's pages. */
 "use strict";
 
+/* A name inside a sentence, isolated (FSI ... PDI, like <bdi>): a right-to-left name
+   cannot reorder the sentence around it. The server takes bidi controls out of names;
+   these two are ours. */
+function isolated(name) {
+  return "\u2068" + name + "\u2069";
+}
+
 /* el("button", {class: "x", onclick: fn, disabled: true}, "text", child) */
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);

@@ -32,6 +32,7 @@
       }
     },
     onForbidden: () => { location.href = "/join/"; },
+    onReplaced: () => { $("live-status").textContent = T.replaced; },
   });
 
   function receive(message) {
@@ -117,12 +118,12 @@
   function nameOf(seat) {
     const player = view.players.find((p) => p.seat === seat);
     if (!player) return "?";
-    return seat === view.you.seat ? `${player.name} (${T.you})` : player.name;
+    return seat === view.you.seat ? `${isolated(player.name)} (${T.you})` : isolated(player.name);
   }
 
   function plainName(seat) {
     const player = view.players.find((p) => p.seat === seat);
-    return player ? player.name : "?";
+    return player ? isolated(player.name) : "?";
   }
 
   function describe(event) {
@@ -158,10 +159,10 @@
   }
 
   function renderLobby() {
-    $("lobby-title").textContent = fmt(T.welcome, { name: view.you.name });
+    $("lobby-title").textContent = fmt(T.welcome, { name: isolated(view.you.name) });
     if (view.workshop.status === "ended") { $("lobby-text").textContent = T.ended; return; }
     if (!view.table) { $("lobby-text").textContent = T.unseated; return; }
-    const others = view.players.filter((p) => p.seat !== view.you.seat).map((p) => p.name);
+    const others = view.players.filter((p) => p.seat !== view.you.seat).map((p) => isolated(p.name));
     $("lobby-text").textContent = others.length
       ? fmt(T.seated, { number: view.table.number, others: others.length > 1 ? others.slice(0, -1).join(", ") + " " + T.and + " " + others.at(-1) : others[0] })
       : fmt(T.seated_alone, { number: view.table.number });
@@ -242,7 +243,7 @@
     const lacking = choice.theme ? themes[choice.theme].cards.filter((c) => !state.hand.includes(c.key)) : [];
     if (choice.card && !lacking.some((c) => c.key === choice.card)) choice.card = null;
     $("ask-cards").replaceChildren(...lacking.map((c) => choiceButton(`${c.number} ${c.title}`, choice.card === c.key, () => { choice.card = c.key; renderAsk(); }, themes[choice.theme].colour)));
-    $("ask-targets").replaceChildren(...targets.map((p) => choiceButton(p.name, choice.target === p.seat, () => { choice.target = p.seat; renderAsk(); })));
+    $("ask-targets").replaceChildren(...targets.map((p) => choiceButton(isolated(p.name), choice.target === p.seat, () => { choice.target = p.seat; renderAsk(); })));
     $("ask-cards").closest("fieldset").hidden = !choice.theme;
     const ready = choice.theme && choice.card && choice.target !== null;
     const send = $("ask-send");

@@ -67,7 +67,7 @@
     box.classList.toggle("out", count === 0 && !frame.over);
     box.classList.toggle("asking", Boolean(ask && ask.seat === seat));
     box.classList.toggle("asked", Boolean(ask && ask.target === seat));
-    const head = el("p", { class: "rp-seat-head" }, el("span", { class: "rp-name" }, player.name));
+    const head = el("p", { class: "rp-seat-head" }, el("span", { class: "rp-name", dir: "auto" }, player.name));
     if (player.bot || frame.bots.includes(seat)) head.append(el("span", { class: "rp-badge" }, T.bot));
     if (frame.winners.includes(seat)) head.append(el("span", { class: "rp-badge rp-badge-win" }, `★ ${T.winner}`));
     const cards = el("p", { class: "rp-count" }, fill(count === 1 ? T.card : T.cards, { count }));
@@ -115,7 +115,7 @@
 
   function spotlight(quartet) {
     const theme = themes[quartet.theme];
-    const name = players[quartet.seat] ? players[quartet.seat].name : "?";
+    const name = players[quartet.seat] ? isolated(players[quartet.seat].name) : "?";
     const box = el("section", { class: "rp-spot" });
     box.style.setProperty("--theme", theme.colour);
     const list = el("ol", {}, ...theme.cards.map((card) => el("li", {}, el("strong", {}, `${card.number}`), el("span", {}, card.title))));

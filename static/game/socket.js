@@ -1,9 +1,11 @@
 /* A WebSocket that comes back: reconnects with backoff and jitter (so a room of
    phones does not reconnect in the same millisecond), on visibility/pageshow, and
    when a heartbeat goes unanswered (sleeping phones keep dead sockets "open").
-   Close codes (game/PROTOCOL.md): 4003 refused, do not come back; 4012 the server
-   process is restarting, come back at once (within a second, no backoff: another
-   process takes over); anything else, 4008 and 4013 included, back off. */
+   Close codes (game/PROTOCOL.md): 4003 refused, do not come back; 4009 replaced by a
+   newer socket of the same player (another tab), come back only when this page is
+   shown again, never on a timer, or two tabs would keep closing each other; 4012 the
+   server process is restarting, come back at once (within a second, no backoff: another
+   process takes over); anything else, 4008, 4013 and 4029 included, back off. */
 "use strict";
 
 /* Re-read a page fragment into `element`, at most once every `gap` ms however often
@@ -111,6 +113,7 @@ function liveSocket(path, handlers) {
     ws.onclose = (event) => {
       handlers.onStatus && handlers.onStatus(false);
       if (event.code === 4003) { handlers.onForbidden && handlers.onForbidden(); return; }
+      if (event.code === 4009) { handlers.onReplaced && handlers.onReplaced(); return; }
       let delay;
       if (event.code === 4012) {
         attempt = 0;

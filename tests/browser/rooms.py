@@ -17,7 +17,8 @@ from tests.browser.test_session_flow import create_session
 TABLE_IDS = re.compile(r'<h3 id="table-(\d+)"')  # every table's card, in number order
 LAID = re.compile(r'class="progress-seg is-laid"')  # a quartet laid, on a table's card
 SEAT = re.compile(
-    r'<li id="seat-(\d+)".*?<span class="seat-name">(?:<span[^>]*>[^<]*</span> )?([^<]*)<', re.S
+    r'<li id="seat-(\d+)".*?<span class="seat-name">(?:<span[^>]*>[^<]*</span> )?(?:<bdi>)?([^<]*)<',
+    re.S,
 )
 
 OPEN: list[Room] = []  # the rooms of the running test, ended after it

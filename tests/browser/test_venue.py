@@ -82,7 +82,7 @@ def test_phones_join_on_the_wifi_address_from_the_qr_code_and_play_to_the_end(
     screenshot(screen, "venue-02-projector-1920x1080", full_page=False)
 
     # Three phones open what the QR code says, join, and talk over the Wi-Fi address:
-    # its page and its WebSocket (AllowedHostsOriginValidator lets the origin in).
+    # its page and its WebSocket (the same-origin check lets it in).
     names = ("Anna", "Bram", "Cees")
     session = Session(code=code, dashboard=dashboard)
     for name in names:

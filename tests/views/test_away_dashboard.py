@@ -28,7 +28,7 @@ def test_the_dashboard_flags_the_table_waiting_for_a_player_who_left():
     assert "De tafel wacht op" not in panel(workshop)
     away.scan(now=timezone.now() + timedelta(seconds=61))
     html = panel(workshop)
-    assert f"De tafel wacht op {anna.name}." in html
+    assert f"De tafel wacht op <bdi>{anna.name}</bdi>." in html
     assert 'value="stand_in"' in html
     response = act(workshop, action="stand_in", player=anna.pk)
     assert response.status_code == 200, response.content

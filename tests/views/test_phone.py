@@ -69,6 +69,21 @@ def test_a_name_is_unique_in_the_session_whatever_its_case(workshop):
     assert Player.objects.count() == 1
 
 
+def test_a_name_of_zero_width_characters_is_refused_with_a_clear_message(workshop):
+    response = join(client_speaking("en"), workshop.code, "\u200b\u200b\u202e")
+    assert response.status_code == 400
+    assert "Give a name of 1 to 30 characters." in response.content.decode()
+    assert not Player.objects.exists()
+
+
+def test_a_look_alike_of_a_name_in_the_session_is_refused_with_a_clear_message(workshop):
+    join(Client(), workshop.code, "Anna")
+    response = join(client_speaking("en"), workshop.code, "An\u200bna")
+    assert response.status_code == 400
+    assert "already called Anna" in response.content.decode()
+    assert Player.objects.count() == 1
+
+
 def test_html_in_a_name_is_shown_as_text(workshop):
     client = Client()
     join(client, workshop.code, "<b>Bob</b>")

@@ -29,7 +29,7 @@ def test_before_the_game_it_shows_the_code_the_qr_and_the_names():
     assert 'class="pj-code">' + workshop.code in page
     assert reverse("host:qr", kwargs={"code": workshop.code}) in page
     for name in ("Anna", "Bob", "Cees"):
-        assert f'<li class="chip">{name}</li>' in page
+        assert f'<li class="chip" dir="auto">{name}</li>' in page
 
 
 def test_during_the_game_it_shows_every_table_and_the_quartets_laid():
@@ -49,13 +49,13 @@ def test_during_the_game_it_shows_every_table_and_the_quartets_laid():
     assert "Gelegde kwartetten" in page
     laid = next(e for e in change.events if e["type"] == "quartet_laid")
     name = players[laid["seat"]].name
-    assert f"Tafel 1: {name} legt {laid['name']}" in page
+    assert f"Tafel 1: <bdi>{name}</bdi> legt {laid['name']}" in page
     theme = workshop.deck.themes.get(slug=laid["theme"])
     chip = f'<span class="pj-chip" lang="nl" style="--theme: {theme.colour}">'
     assert f'{chip}<span class="pj-chip-name">{theme.name}</span></span>' in page
     on_turn = players[state.turn].name
     assert (
-        f'<span class="pj-name">{on_turn}</span><span class="visually-hidden"> (aan de beurt)'
+        f'<span class="pj-name" dir="auto">{on_turn}</span><span class="visually-hidden"> (aan de beurt)'
         in page
     )
     assert 'data-band="1" style="--columns: 1; --rows: 1"' in page
@@ -74,7 +74,7 @@ def test_a_table_waiting_for_someone_who_left_says_so_and_marks_their_row():
     assert 'class="pj-table is-stuck"' in page
     assert '<span class="pj-badge pj-badge-wait" data-short="⚠" aria-hidden="true">' in page
     assert '<span class="pj-badge-text">wacht</span>' in page
-    assert f'<p class="visually-hidden">De tafel wacht op {anna.name}.</p>' in page
+    assert f'<p class="visually-hidden">De tafel wacht op <bdi>{anna.name}</bdi>.</p>' in page
     assert page.count("is-away") == 1
     assert "de tafel wacht op wie weg is" in page  # the legend
     anna.stand_in = True
@@ -129,7 +129,7 @@ def test_after_the_game_it_shows_the_ranking_of_each_table_and_the_room():
     page = projector(workshop)
     assert "Uitslag" in page and "De zaal" in page
     best = players[engine.winners(state)[0]].name
-    assert f'<li class="winner"><span class="pj-name">{best}</span>' in page
+    assert f'<li class="winner"><span class="pj-name" dir="auto">{best}</span>' in page
 
 
 def test_the_projector_is_for_the_sessions_facilitator_only():

@@ -45,7 +45,7 @@ def test_the_projector_debrief_draws_the_network_and_the_themes():
     assert "Welke thema's gingen rond" in html
     assert re.search(r'db-theme-name" lang="nl">Thema 1</span>', html)
     assert re.search(
-        r'<span class="db-chip">Thema 3</span>\s*<span class="db-who" title="Cees">Cees</span>',
+        r'<span class="db-chip">Thema 3</span>\s*<span class="db-who" dir="auto" title="Cees">Cees</span>',
         html,
     )
     assert reverse("host:replay", kwargs={"code": workshop.code, "number": 1}) in html
