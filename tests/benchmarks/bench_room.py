@@ -90,6 +90,8 @@ NOT_INHERITED = (
     "CHANNEL_CAPACITY",
     "WS_RATE_PER_SECOND",
     "WS_RATE_BURST",
+    "WS_PER_ADDRESS",
+    "WS_PER_SEAT",
     "LOG_LEVEL",
     "VENUE",
     "PUBLIC_URL",
@@ -191,6 +193,10 @@ def server_env(tmp: Path, static_root: Path) -> dict[str, str]:
             "SECURE_COOKIES": "false",
             "SECURE_HSTS_SECONDS": "0",
             "PYTHONUNBUFFERED": "1",
+            # Every simulated phone comes from 127.0.0.1, where a real room's are spread
+            # over the venue's and the carriers' addresses: the per-address cap on open
+            # sockets (WS_PER_ADDRESS) would stop a storm of 1,000 phones from one.
+            "WS_PER_ADDRESS": "100000",
         }
     )
     return env
