@@ -71,6 +71,10 @@ def _rooms_key(workshop_id: int) -> str:
     return f"join-rooms:{workshop_id}"
 
 
+def _knocks_key(workshop_id: int) -> str:
+    return f"join-knocks:{workshop_id}"
+
+
 def _count(key: str) -> None:
     cache.add(key, 0, timeout=settings.JOIN_WRONG_CODE_WINDOW_SECONDS + 5)
     try:
@@ -130,36 +134,61 @@ def may_type_while_limited(address: str, workshop: Workshop, limit: Limit) -> bo
     return limit.kind == "server" and address in room_addresses(workshop)
 
 
+def _remember(key: str, address: str, seconds: int) -> None:
+    """Add an address to a session's small set of addresses (the newest kept). Two
+    workers writing at once may drop one; the room's next phone writes it again."""
+    addresses = cache.get(key, {})
+    addresses[address] = time.time()
+    newest = sorted(addresses, key=addresses.get, reverse=True)[:ROOM_ADDRESSES_KEPT]
+    cache.set(key, {a: addresses[a] for a in newest}, seconds)
+
+
+def _remembered(key: str) -> list[str]:
+    addresses = cache.get(key, {})
+    return sorted(addresses, key=addresses.get, reverse=True)
+
+
 def room_address_record(*, workshop: Workshop, address: str) -> None:
     """Remember that a player of this session joined from this address (the room's
-    address). Two workers writing at once may drop one address; the room's next join
-    writes it again."""
-    rooms = cache.get(_rooms_key(workshop.pk), {})
-    rooms[address] = time.time()
-    newest = sorted(rooms, key=rooms.get, reverse=True)[:ROOM_ADDRESSES_KEPT]
-    cache.set(_rooms_key(workshop.pk), {a: rooms[a] for a in newest}, ROOM_MEMORY_SECONDS)
+    address)."""
+    _remember(_rooms_key(workshop.pk), address, ROOM_MEMORY_SECONDS)
 
 
 def room_addresses(workshop: Workshop) -> list[str]:
     """The addresses this session's players joined from lately, newest first."""
-    rooms = cache.get(_rooms_key(workshop.pk), {})
-    return sorted(rooms, key=rooms.get, reverse=True)
+    return _remembered(_rooms_key(workshop.pk))
+
+
+def knock_record(*, workshop: Workshop, address: str) -> None:
+    """Remember that this session's right code was typed from a limited address and
+    refused: a room whose first phones were locked out by a curious one, before any of
+    its players joined. Only its facilitator is shown this; the phone's refusal is the
+    same as for a wrong code."""
+    _remember(_knocks_key(workshop.pk), address, settings.JOIN_WRONG_CODE_WINDOW_SECONDS + 5)
+
+
+def knocked_addresses(workshop: Workshop) -> list[str]:
+    """The limited addresses this session's code was typed from and refused, newest first."""
+    return _remembered(_knocks_key(workshop.pk))
 
 
 @dataclass(frozen=True)
 class LimitedAddress:
     address: str
     wrong: int
+    joined: bool  # players joined from it; otherwise the session's code was refused there
 
 
 def limited_room_addresses(workshop: Workshop) -> list[LimitedAddress]:
-    """The room's addresses from which this session's code cannot be typed now: for the
+    """The room's addresses from which this session's code cannot be typed now: those
+    its players joined from, and those its code was typed from and refused; for the
     dashboard, which offers to lift the limit for this session."""
+    joined = room_addresses(workshop)
     limited = []
-    for address in room_addresses(workshop):
+    for address in joined + [a for a in knocked_addresses(workshop) if a not in joined]:
         limit = limit_of(address)
         if limit is not None and not may_type_while_limited(address, workshop, limit):
-            limited.append(LimitedAddress(address, limit.wrong))
+            limited.append(LimitedAddress(address, limit.wrong, address in joined))
     return limited
 
 
@@ -169,7 +198,7 @@ def limit_lift(*, workshop: Workshop, address: str, by: AbstractBaseUser) -> Non
     at most that many tries at this one code per lift). Other sessions' codes stay
     limited for that address."""
     check_runs(by, workshop)
-    if address not in room_addresses(workshop):
+    if address not in room_addresses(workshop) + knocked_addresses(workshop):
         raise Refused("not_found")
     window, _left = _window()
     wrong = cache.get(_key(address, window), 0)

@@ -28,9 +28,12 @@ def player_join_typed(*, code: str, name: str, address: str) -> Player:
         allowed = workshop is not None and workshop.is_open
         if not allowed or not join_limits.may_type_while_limited(address, workshop, limit):
             join_limits.record_refused(address)
-            if allowed and address in join_limits.room_addresses(workshop):
-                # One of the room's phones is refused its own code: the dashboard shows
-                # the limit now, with the button to lift it. (The refusal is the same.)
+            if allowed:
+                # A phone is refused this session's own code: the dashboard shows the
+                # limit now, with the button to lift it, also when none of the room's
+                # players has joined yet. (The phone's refusal is the same as for a
+                # wrong code.)
+                join_limits.knock_record(workshop=workshop, address=address)
                 live.publish_dashboard(workshop.pk)
             raise limit.refusal()
         player = player_enter(workshop=workshop, name=name)

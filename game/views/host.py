@@ -180,7 +180,12 @@ def dashboard(workshop: Workshop) -> dict:
 @host_only
 def host_session(request: HttpRequest, code: str) -> HttpResponse:
     workshop = workshop_for(request, code)
-    context = {"workshop": workshop, "join_url": join_url(request, workshop), **dashboard(workshop)}
+    context = {
+        "workshop": workshop,
+        "join_url": join_url(request, workshop),
+        "my_address": join_limits.client_address(request),
+        **dashboard(workshop),
+    }
     return render(request, "game/host_session.html", context)
 
 
@@ -188,7 +193,12 @@ def host_session(request: HttpRequest, code: str) -> HttpResponse:
 def host_panel(request: HttpRequest, code: str) -> HttpResponse:
     """The live part of the dashboard, re-fetched when the socket says something changed."""
     workshop = workshop_for(request, code)
-    return render(request, "game/host_panel.html", {"workshop": workshop, **dashboard(workshop)})
+    context = {
+        "workshop": workshop,
+        "my_address": join_limits.client_address(request),
+        **dashboard(workshop),
+    }
+    return render(request, "game/host_panel.html", context)
 
 
 @host_only

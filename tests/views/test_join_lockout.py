@@ -117,6 +117,35 @@ def test_a_room_phone_refused_its_own_code_makes_the_dashboard_look_again(worksh
     assert looks == [workshop.pk]
 
 
+def test_a_room_locked_out_before_its_first_phone_joined_is_shown_and_lifted(workshop):
+    wrong_codes(40)  # a curious phone, before anyone of the room joined
+    assert typed(workshop.code, "Anna").status_code == 429
+    html = panel(workshop)
+    assert (
+        f"Getypte codes worden beperkt vanaf adres {VENUE}, waar de code van deze sessie "
+        "is getypt en geweigerd"
+    ) in html
+    assert lift(workshop).json() == {"ok": True}
+    assert typed(workshop.code, "Anna").status_code == 302
+    assert "Getypte codes worden beperkt" not in panel(workshop)
+
+
+def test_a_wrong_code_from_a_limited_address_names_it_to_no_dashboard(workshop):
+    wrong_codes(40)
+    assert "Getypte codes worden beperkt" not in panel(workshop)
+    assert lift(workshop).json()["code"] == "not_found"
+
+
+def test_the_dashboard_says_when_the_limited_address_is_the_facilitators_own(workshop):
+    by_link(link(workshop), "Anna")
+    wrong_codes(40)
+    mine = Client(REMOTE_ADDR=VENUE)
+    mine.force_login(workshop.facilitator)
+    url = reverse("host:panel", kwargs={"code": workshop.code})
+    assert "Dit is ook je eigen adres" in mine.get(url).content.decode()
+    assert "Dit is ook je eigen adres" not in panel(workshop)  # from elsewhere
+
+
 def test_the_dashboard_names_no_address_its_players_did_not_join_from(workshop):
     by_link(link(workshop), "Anna")
     wrong_codes(40, address="198.51.100.9")
