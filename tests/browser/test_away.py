@@ -89,7 +89,9 @@ def test_a_long_think_is_nudged_and_a_player_who_left_gets_the_hand_back(
     )
 
     # Nobody moves: after five seconds the table sees that the player on turn thinks.
-    expect(watcher.locator("#turn-banner")).to_have_text(f"{gone} denkt na…", timeout=NUDGE_MS)
+    expect(watcher.locator("#turn-banner")).to_have_text(
+        f"\u2068{gone}\u2069 denkt na…", timeout=NUDGE_MS
+    )
     expect(thinker.locator("#turn-banner")).to_have_text(texts(thinker)["nudge_self"])
     assert thinker.evaluate("window.__vibrations") == [[200, 100, 200]]
     for name, phone in session.players.items():
@@ -119,7 +121,9 @@ def test_a_long_think_is_nudged_and_a_player_who_left_gets_the_hand_back(
              && m.events.some((e) => e.type === "seat_stood_in" && e.seat === seat))""",
         seat,
     )
-    expect(watcher.locator("#players")).to_contain_text(f"{gone} (een bot speelt voor hen)")
+    expect(watcher.locator("#players")).to_contain_text(
+        f"\u2068{gone}\u2069 (een bot speelt voor hen)"
+    )
     wait_until(  # the bot plays the hand
         watcher,
         """(seat) => window.__messages.some((m) => m.type === "events"
@@ -138,5 +142,5 @@ def test_a_long_think_is_nudged_and_a_player_who_left_gets_the_hand_back(
         back, "[...window.__messages].reverse().find((m) => m.state && m.you)?.state || null"
     )
     expect(back.locator("#hand .hand-card")).to_have_count(state["counts"][seat])
-    expect(watcher.locator("#log")).to_contain_text(f"{gone} is terug.")
+    expect(watcher.locator("#log")).to_contain_text(f"\u2068{gone}\u2069 is terug.")
     expect(watcher.locator("#players")).not_to_contain_text("een bot speelt")

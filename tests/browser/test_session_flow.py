@@ -246,12 +246,21 @@ def play(
     return asks
 
 
+# The play page isolates names in its sentences with FSI ... PDI (static/game/dom.js).
+ISOLATES = str.maketrans("", "", "\u2066\u2067\u2068\u2069")
+
+
+def without_isolates(text: str) -> str:
+    """The text as a person reads it: the invisible isolate marks around names taken out."""
+    return text.translate(ISOLATES)
+
+
 def ranking(phone: Page) -> dict[str, tuple[int, bool]]:
     """The ranking as a phone shows it: name -> (quartets, winner)."""
     you = f" ({texts(phone)['you']})"
     rows = {}
     for item in phone.locator("#ranking-list li").all():
-        text = item.inner_text()
+        text = without_isolates(item.inner_text())
         match = re.match(r"(.+?): (\d+)", text)
         assert match, f"unexpected ranking row {text!r}"
         name = match[1].removesuffix(you)
