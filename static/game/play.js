@@ -6,7 +6,6 @@
 (function () {
   const T = JSON.parse(document.getElementById("strings").textContent);
   const $ = (id) => document.getElementById(id);
-  const fmt = (text, params) => text.replace(/%\((\w+)\)s/g, (_, key) => (key in params ? params[key] : ""));
 
   let view = null;   // the last full view: workshop, you, table, players, deck
   let state = null;  // the state block: hand, counts, laid, turn, winners, status, paused
