@@ -120,7 +120,6 @@
     const mailStatus = document.getElementById("plan-mail-status");
     const send = document.getElementById("plan-send");
     let mailTimer = null;
-    const format = (text, values) => text.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
     const showError = (message) => {
       error.textContent = message;
       error.hidden = !message;
@@ -144,7 +143,7 @@
         });
         const body = await response.json();
         if (!response.ok) { showError(body.message); mailStatus.textContent = ""; return; }
-        if (body.kept) mailStatus.textContent = format(T.mail_kept, { email: address });
+        if (body.kept) mailStatus.textContent = fmt(T.mail_kept, { email: address });
         else if (!(address && !consent.checked)) mailStatus.textContent = T.mail_removed;
         send.hidden = !body.kept;
       } catch (e) {
@@ -161,7 +160,7 @@
           method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf },
         });
         const body = await response.json();
-        mailStatus.textContent = response.ok ? format(T.mail_sent, { email: email.value.trim() }) : body.message;
+        mailStatus.textContent = response.ok ? fmt(T.mail_sent, { email: email.value.trim() }) : body.message;
       } catch (e) {
         mailStatus.textContent = T.offline;
       } finally {

@@ -75,7 +75,7 @@
     while (gone < names.length && full()) {
       names[gone].hidden = true;
       gone += 1;
-      more.textContent = T.earlier.replace("%(count)s", gone);
+      more.textContent = fmt(T.earlier, { count: gone });
     }
   }
 
@@ -115,7 +115,7 @@
     spotlight.style.setProperty("--theme", data.colour);
     spotlight.replaceChildren();
     const title = document.createElement("h2");
-    title.textContent = T.quartet.replace("%(table)s", table).replace("%(theme)s", data.name);
+    title.textContent = fmt(T.quartet, { table, theme: data.name });
     const list = document.createElement("ol");
     for (const card of data.cards) {
       const item = document.createElement("li");

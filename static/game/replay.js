@@ -28,7 +28,6 @@
   let speed = 1;
   let timer = null;  // the next move's, while playing
 
-  const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (match, key) => values[key]);
   const clock = (t) => `${Math.floor(t / 60)}:${String(t % 60).padStart(2, "0")}`;
 
   /* The seats around the table, seat 0 at the top, clockwise (as the network does). */
@@ -70,7 +69,7 @@
     const head = el("p", { class: "rp-seat-head" }, el("span", { class: "rp-name", dir: "auto" }, player.name));
     if (player.bot || frame.bots.includes(seat)) head.append(el("span", { class: "rp-badge" }, T.bot));
     if (frame.winners.includes(seat)) head.append(el("span", { class: "rp-badge rp-badge-win" }, `★ ${T.winner}`));
-    const cards = el("p", { class: "rp-count" }, fill(count === 1 ? T.card : T.cards, { count }));
+    const cards = el("p", { class: "rp-count" }, fmt(count === 1 ? T.card : T.cards, { count }));
     box.replaceChildren(head, cards, el("ul", { class: "rp-laid" }, ...frame.laid[seat].map(chip)));
   }
 
@@ -119,7 +118,7 @@
     const box = el("section", { class: "rp-spot" });
     box.style.setProperty("--theme", theme.colour);
     const list = el("ol", {}, ...theme.cards.map((card) => el("li", {}, el("strong", {}, `${card.number}`), el("span", {}, card.title))));
-    box.append(el("h2", {}, fill(T.laid, { name, theme: theme.name })), list);
+    box.append(el("h2", {}, fmt(T.laid, { name, theme: theme.name })), list);
     return box;
   }
 
@@ -149,7 +148,7 @@
     drawPanel(frame);
     placeSeats();  // after the panel: upright, the table gets the height the panel leaves
     drawArrow(frame);
-    $("rp-move").textContent = fill(T.move, { n: current, total: last });
+    $("rp-move").textContent = fmt(T.move, { n: current, total: last });
     $("rp-time").textContent = clock(frame.t);
     slider.value = String(current);
     buttons.first.disabled = buttons.prev.disabled = current === 0;
