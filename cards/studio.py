@@ -21,7 +21,7 @@ from django.db.models import F, ProtectedError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cards import access, deckio, sheets
+from cards import access, deckio
 from cards.models import (
     CARDS_PER_THEME,
     Card,
@@ -30,8 +30,7 @@ from cards.models import (
     Language,
     Theme,
 )
-from cards.sheets import SheetProblems
-from innovation_track import boundary
+from cards.sheets import checking, reading
 
 STAMP_SALT = "cards.studio.stamp"
 
@@ -143,58 +142,16 @@ def deck_from_sheet(
 ) -> Deck:
     """A deck of ``by``'s from a CSV or XLSX file; SheetProblems listing every problem
     (and nothing saved) when the file is no deck."""
-    rows = sheets.read_rows(content, filename)
-    data = sheets.deck_data(rows, name=name.strip(), language=language)
+    rows = reading.read_rows(content, filename)
+    data = checking.deck_data(rows, name=name.strip(), language=language)
     return _create(data=data, owner=by)
 
 
 def deck_from_json(*, by: AbstractBaseUser, content: bytes, name: str = "") -> Deck:
-    """A deck of ``by``'s from a JSON export (any deck's; its slug is not kept)."""
-    if len(content) > sheets.MAX_BYTES:
-        raise SheetProblems([_("The file is larger than 1 MB. A deck is far smaller.")])
-    try:
-        data = boundary.loads(content.decode("utf-8-sig"), max_bytes=sheets.MAX_BYTES)
-    except UnicodeDecodeError:
-        raise SheetProblems([_("The file is not UTF-8 text.")]) from None
-    except boundary.Malformed as exc:
-        if exc.code != "bad_json":  # nested deeper than any deck
-            raise SheetProblems([_("This is no JSON export of a deck.")]) from None
-        raise SheetProblems(
-            [
-                _("This is no JSON export of a deck (line %(line)d: %(error)s).")
-                % {"line": exc.params["line"], "error": exc.params["error"]}
-            ]
-        ) from None
-    try:
-        deckio.validate_deck_data(data, structure_only=True)
-    except deckio.DeckFileError as exc:
-        raise SheetProblems(
-            [_("This is no JSON export of a deck: %(problem)s") % {"problem": exc}]
-        ) from None
-    # The same checks as a spreadsheet's (every problem at once), placed by theme and card.
-    places = [
-        (t, c)
-        for t, theme in enumerate(data["themes"], 1)
-        for c in range(1, len(theme["cards"]) + 1)
-    ]
-
-    def place(row: int, column: str | None) -> str:
-        if not 2 <= row <= len(places) + 1:
-            return sheets.sheet_place(row, column)
-        theme, card = places[row - 2]
-        where = _("theme %(theme)d, card %(card)d") % {"theme": theme, "card": card}
-        return f"{where}, {column}" if column else where
-
-    checked = sheets.deck_data(
-        sheets.rows_of(data),
-        name=name.strip() or data["name"],
-        language=data.get("language", Language.NL),
-        about=data.get("about", ""),
-        place=place,
-    )
-    for theme, original in zip(checked["themes"], data["themes"], strict=True):
-        theme["slug"] = original["slug"]  # the card keys stay as they were
-    return _create(data=checked, owner=by)
+    """A deck of ``by``'s from a JSON export (any deck's; its slug is not kept);
+    SheetProblems listing every problem (and nothing saved) when the file is no deck."""
+    data = reading.read_json(content)
+    return _create(data=checking.export_deck_data(data, name=name.strip()), owner=by)
 
 
 # --- changing a deck --------------------------------------------------------------------
@@ -261,7 +218,7 @@ def theme_add(*, deck: Deck, by: AbstractBaseUser, name: str, colour: str) -> Th
         count = deck.themes.count()
         if count >= MAX_THEMES:
             raise PermissionDenied(f"a deck has at most {MAX_THEMES} themes")
-        slug = sheets.unique_slugs([name], lambda s: deck.themes.filter(slug=s).exists())[0]
+        slug = checking.unique_slugs([name], lambda s: deck.themes.filter(slug=s).exists())[0]
         last = max(deck.themes.values_list("order", flat=True), default=0)
         theme = Theme(deck=deck, name=name.strip(), slug=slug, colour=colour, order=last + 1)
         theme.full_clean(exclude=["deck"])
@@ -295,7 +252,7 @@ def card_values(card: Card) -> dict[str, Any]:
 
 def parse_links(text: str) -> tuple[list[dict[str, str]], list[str]]:
     """``label | url`` lines as links, and the problems of the lines that are none."""
-    return sheets.links_from_text(text)
+    return checking.links_from_text(text)
 
 
 def card_update(*, card: Card, by: AbstractBaseUser, started: str, **values: Any) -> Card:

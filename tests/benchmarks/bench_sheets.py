@@ -27,8 +27,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from cards import sheets  # noqa: E402
-from cards.sheets import SheetProblems  # noqa: E402
+from cards.sheets import SheetProblems, checking, reading, writing  # noqa: E402
 from tests.cards import hostile  # noqa: E402
 
 WORDS = ["kaart", "thema", "water", "zorg", "energie", "voorbeeld", "mkb", "regio", "de"]
@@ -48,12 +47,12 @@ def largest_grid(columns: int = 8, rows: int = 1000, size: int = 80) -> bytes:
 def the_deck() -> bytes:
     data = json.loads((ROOT / "fixtures" / "innovation-on-track.json").read_text())
     data.setdefault("language", "nl")
-    return sheets.write_xlsx(data)
+    return writing.write_xlsx(data)
 
 
 def read(content: bytes) -> list[str]:
     try:
-        sheets.deck_data(sheets.read_rows(content, "deck.xlsx"), name="Proef")
+        checking.deck_data(reading.read_rows(content, "deck.xlsx"), name="Proef")
     except SheetProblems as refused:
         return refused.problems
     return []

@@ -20,9 +20,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from cards import sheets
 from cards.models import Deck
-from cards.sheets import COLUMNS, SheetProblems
+from cards.sheets import COLUMNS, SheetProblems, checking, reading
 from tests.cards import hostile
 from tests.cards.test_sheets import as_csv, as_xlsx, rows, with_cell
 from tests.factories import facilitator
@@ -35,7 +34,7 @@ PAGE_BOUND = 50 * 1024  # the refusal page, with the studio around the problems
 def refusal(content: bytes, filename: str = "deck.xlsx") -> list[str]:
     """The problems of reading ``content`` as a deck, in Dutch."""
     with translation.override("nl"), pytest.raises(SheetProblems) as refused:
-        sheets.deck_data(sheets.read_rows(content, filename), name="Proef")
+        checking.deck_data(reading.read_rows(content, filename), name="Proef")
     return refused.value.problems
 
 
@@ -44,7 +43,7 @@ def peak_of_reading(content: bytes, filename: str = "deck.xlsx") -> int:
     tracemalloc.start()
     try:
         with pytest.raises(SheetProblems):
-            sheets.deck_data(sheets.read_rows(content, filename), name="Proef")
+            checking.deck_data(reading.read_rows(content, filename), name="Proef")
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -79,7 +78,7 @@ def test_a_dimension_claiming_18278_columns_is_not_believed():
     assert b'<dimension ref="A1:ZZZ5"/>' in zipfile.ZipFile(io.BytesIO(content)).read(
         "xl/worksheets/sheet1.xml"
     )
-    assert sheets.read_rows(content) == [COLUMNS, [], [], [], []]
+    assert reading.read_rows(content) == [COLUMNS, [], [], [], []]
 
 
 def test_a_dimension_claiming_fewer_rows_than_the_sheet_has_hides_none_of_them():
@@ -91,7 +90,7 @@ def test_a_dimension_claiming_fewer_rows_than_the_sheet_has_hides_none_of_them()
         for r, row in enumerate(table, start=1)
     )
     content = hostile.workbook(body, dimension="A1:H2")
-    data = sheets.deck_data(sheets.read_rows(content), name="Proef")
+    data = checking.deck_data(reading.read_rows(content), name="Proef")
     assert [len(theme["cards"]) for theme in data["themes"]] == [4, 4, 4]
 
 
@@ -130,7 +129,7 @@ def test_a_workbook_that_understates_what_a_file_unpacks_to_is_no_spreadsheet():
 
 
 def test_a_workbook_of_too_many_files_is_refused():
-    content = zipped({f"xl/part{n}.xml": b"<x/>" for n in range(sheets.MAX_PARTS + 1)})
+    content = zipped({f"xl/part{n}.xml": b"<x/>" for n in range(reading.MAX_PARTS + 1)})
     assert refusal(content) == [
         "Het werkboek bevat 101 bestanden; er worden er hoogstens 100 gelezen."
     ]
@@ -164,7 +163,7 @@ def test_a_filled_cell_right_of_column_z_is_refused_with_its_row_and_column():
 def test_an_empty_formatted_cell_far_right_is_no_column():
     """Spreadsheets keep formatted empty cells; they hold nothing of the deck."""
     content = hostile.workbook(hostile.header_row() + '<row r="2"><c r="ZZ2" s="0"/></row>')
-    assert sheets.read_rows(content) == [COLUMNS, []]
+    assert reading.read_rows(content) == [COLUMNS, []]
 
 
 def test_rows_of_empty_cells_out_to_column_zzz_are_refused_by_their_count():
@@ -185,7 +184,7 @@ def test_a_cell_longer_than_any_field_is_refused_with_its_row_and_column():
 
 def test_reading_that_takes_too_long_is_refused(monkeypatch):
     moments = iter(range(0, 1000, 10))
-    monkeypatch.setattr(sheets, "clock", lambda: next(moments))
+    monkeypatch.setattr(reading, "clock", lambda: next(moments))
     assert refusal(as_xlsx(rows())) == [
         "Het lezen van het bestand duurde langer dan 2 seconden; een kaartspel is in minder "
         "dan een seconde gelezen."
@@ -216,7 +215,7 @@ def test_a_csv_row_wider_than_26_columns_is_refused_with_its_row_and_column():
 
 
 def test_a_megabyte_of_commas_is_refused_within_the_memory_bound():
-    content = b"," * (sheets.MAX_BYTES - 1)
+    content = b"," * (reading.MAX_BYTES - 1)
     assert refusal(content, "deck.csv") == [
         "Het bestand heeft meer dan 26000 cellen (rij 1); een kaartspel heeft er hoogstens 416."
     ]
@@ -300,9 +299,9 @@ def test_a_facilitator_uploading_a_hostile_sheet_gets_a_small_refusal_and_nothin
 
 
 def test_the_upload_form_refuses_a_file_over_1_mb_by_its_size():
-    from cards.studio_views import UploadForm
+    from cards.studio_forms import UploadForm
 
-    upload = SimpleUploadedFile("deck.csv", b"x" * (sheets.MAX_BYTES + 1))
+    upload = SimpleUploadedFile("deck.csv", b"x" * (reading.MAX_BYTES + 1))
     with translation.override("nl"):
         form = UploadForm(data={}, files={"file": upload})
         assert not form.is_valid()

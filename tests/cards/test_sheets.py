@@ -14,9 +14,9 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from cards import sheets, studio
+from cards import studio
 from cards.models import Card, CardLink, Deck, Theme
-from cards.sheets import COLUMNS, SheetProblems
+from cards.sheets import COLUMNS, SheetProblems, checking, reading, writing
 from tests.factories import facilitator
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "innovation-on-track.json"
@@ -64,7 +64,7 @@ def as_xlsx(table: list[list[object]]) -> bytes:
 
 def problems_of(content: bytes, filename: str = "deck.csv", language: str = "nl") -> list[str]:
     with translation.override(language), pytest.raises(SheetProblems) as refused:
-        sheets.deck_data(sheets.read_rows(content, filename), name="Proef")
+        checking.deck_data(reading.read_rows(content, filename), name="Proef")
     return refused.value.problems
 
 
@@ -89,7 +89,7 @@ def with_cell(row: int, column: str, value: str, table=None) -> list[list[str]]:
 )
 def test_a_sheet_as_excel_and_libreoffice_write_it_reads_as_a_deck(content):
     """Comma or semicolon, with or without BOM, CRLF or LF, or a workbook: the same deck."""
-    data = sheets.deck_data(sheets.read_rows(content, "deck"), name="Regio Oost")
+    data = checking.deck_data(reading.read_rows(content, "deck"), name="Regio Oost")
     assert [theme["name"] for theme in data["themes"]] == ["Water", "Zorg", "Energie"]
     assert [theme["colour"] for theme in data["themes"]] == ["#1f6f8b", "#b0322a", "#2e7d32"]
     water = data["themes"][0]["cards"]
@@ -107,7 +107,7 @@ def test_numbers_typed_as_numbers_in_a_workbook_are_card_numbers():
     table = [list(row) for row in rows()]
     for row in table[1:]:
         row[2] = float(row[2])
-    data = sheets.deck_data(sheets.read_rows(as_xlsx(table)), name="X")
+    data = checking.deck_data(reading.read_rows(as_xlsx(table)), name="X")
     assert [card["number"] for card in data["themes"][0]["cards"]] == [1, 2, 3, 4]
 
 
@@ -115,7 +115,7 @@ def test_a_formula_in_a_cell_is_kept_as_its_text_and_never_evaluated():
     table = with_cell(2, "title", "=1+1")
     table = with_cell(3, "example", '=HYPERLINK("http://evil.example","klik")', table)
     for content in (as_xlsx(table), as_csv(table)):
-        data = sheets.deck_data(sheets.read_rows(content), name="X")
+        data = checking.deck_data(reading.read_rows(content), name="X")
         cards = data["themes"][0]["cards"]
         assert cards[0]["title"] == "=1+1"
         assert cards[1]["example"] == '=HYPERLINK("http://evil.example","klik")'
@@ -130,7 +130,7 @@ def test_a_real_formula_cell_in_a_workbook_is_read_as_the_formula_text():
     assert workbook.active["D2"].data_type == "f"
     out = io.BytesIO()
     workbook.save(out)
-    data = sheets.deck_data(sheets.read_rows(out.getvalue()), name="X")
+    data = checking.deck_data(reading.read_rows(out.getvalue()), name="X")
     assert data["themes"][0]["cards"][0]["title"] == "=CONCATENATE(A2, B2)"
 
 
@@ -295,7 +295,7 @@ def test_each_bad_cell_is_refused_with_its_message(change, expected):
 
 
 def test_a_file_over_one_megabyte_is_refused_before_it_is_read():
-    content = as_csv(rows()) + b"#" * sheets.MAX_BYTES
+    content = as_csv(rows()) + b"#" * reading.MAX_BYTES
     [problem] = problems_of(content)
     assert problem.startswith("Het bestand is groter dan 1 MB")
 
@@ -380,9 +380,9 @@ def test_a_deck_written_as_a_sheet_reads_back_the_same(kind):
     card["title"] = "=SUM(A1:A3)"
     card["tip"] = "-5 euro; +3 mensen; @iedereen; 'quote"
     card["call_to_action"] = "'=al met apostrof"
-    write = sheets.write_csv if kind == "csv" else sheets.write_xlsx
-    back = sheets.deck_data(
-        sheets.read_rows(write(data), f"deck.{kind}"),
+    write = writing.write_csv if kind == "csv" else writing.write_xlsx
+    back = checking.deck_data(
+        reading.read_rows(write(data), f"deck.{kind}"),
         name=data["name"],
         language="nl",
         about=data["about"],
@@ -394,7 +394,7 @@ def test_a_deck_written_as_a_sheet_reads_back_the_same(kind):
 def test_a_written_csv_keeps_formulas_text_for_a_spreadsheet_that_opens_it():
     data = fixture_data()
     data["themes"][0]["cards"][0]["title"] = "=SUM(A1:A3)"
-    text = sheets.write_csv(data).decode("utf-8")
+    text = writing.write_csv(data).decode("utf-8")
     assert text.startswith("\ufefftheme,colour,number,")
     assert "'=SUM(A1:A3)" in text
 
@@ -402,7 +402,7 @@ def test_a_written_csv_keeps_formulas_text_for_a_spreadsheet_that_opens_it():
 def test_a_written_workbook_types_formula_like_text_as_text():
     data = fixture_data()
     data["themes"][0]["cards"][0]["title"] = "=SUM(A1:A3)"
-    sheet = load_workbook(io.BytesIO(sheets.write_xlsx(data))).active
+    sheet = load_workbook(io.BytesIO(writing.write_xlsx(data))).active
     assert sheet["D2"].value == "=SUM(A1:A3)"
     assert sheet["D2"].data_type == "s"
     assert [cell.value for cell in sheet[1]] == COLUMNS

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from cards import sheets, studio
 from cards.models import Card, Deck
+from cards.sheets import reading, writing
 from cards.studio import EditConflict
 from cards.views import DEFAULT_DECK
 from game.errors import Refused
@@ -213,10 +214,10 @@ def test_a_deck_goes_out_as_csv_xlsx_and_json_and_comes_back_the_same(host, own_
     as_json = json.dumps(studio.deck_data(own_deck)).encode()
     for back in (
         studio.deck_from_sheet(
-            by=host, name="Regio Oost", content=sheets.write_csv(studio.deck_data(own_deck))
+            by=host, name="Regio Oost", content=writing.write_csv(studio.deck_data(own_deck))
         ),
         studio.deck_from_sheet(
-            by=host, name="Regio Oost", content=sheets.write_xlsx(studio.deck_data(own_deck))
+            by=host, name="Regio Oost", content=writing.write_xlsx(studio.deck_data(own_deck))
         ),
         studio.deck_from_json(by=host, content=as_json),
     ):
@@ -251,7 +252,7 @@ def test_a_json_file_with_problems_names_them_all_by_theme_and_card(host):
             "Dit is geen JSON-export van een kaartspel: deck: missing field",
         ),
         ("café".encode("latin-1"), "Het bestand is geen UTF-8-tekst."),
-        (b" " * (sheets.MAX_BYTES + 1), "Het bestand is groter dan 1 MB."),
+        (b" " * (reading.MAX_BYTES + 1), "Het bestand is groter dan 1 MB."),
     ],
 )
 def test_a_file_that_is_no_json_export_is_refused(host, content, expected):

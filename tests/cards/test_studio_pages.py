@@ -13,8 +13,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from cards import sheets, studio
+from cards import studio
 from cards.models import Card, Deck
+from cards.sheets import checking, reading
 from cards.views import DEFAULT_DECK
 from game.room import sessions
 from tests.cards.test_sheets import as_csv, rows, with_cell
@@ -70,6 +71,16 @@ def edit_url(card: Card) -> str:
 # --- whose deck ------------------------------------------------------------------------------
 
 
+def test_a_form_the_deck_page_does_not_have_is_not_found_and_changes_nothing(deck, fenna):
+    """Each of the deck page's forms has its own URL; any other under do/ is no page."""
+    client = client_for(fenna)
+    for path in ("do/rename/", "do/", "do/settings/extra/"):
+        url = reverse("cards:studio_deck", kwargs={"deck": deck.slug}) + path
+        assert client.post(url, {"name": "X", "published": "1"}).status_code == 404, path
+    deck.refresh_from_db()
+    assert deck.name == "Regio Oost" and not deck.published
+
+
 def test_another_facilitator_gets_404_on_every_page_of_a_deck_and_changes_nothing(deck, olaf):
     client = client_for(olaf)
     for url in deck_urls(deck):
@@ -77,9 +88,16 @@ def test_another_facilitator_gets_404_on_every_page_of_a_deck_and_changes_nothin
     card = Card.objects.filter(theme__deck=deck).first()
     assert client.get(edit_url(card)).status_code == 404
     assert client.post(edit_url(card), {"title": "Van Olaf"}).status_code == 404
-    for part in ("settings", "themes", "theme", "share", "publish", "delete"):
-        url = reverse("cards:studio_deck_edit", kwargs={"deck": deck.slug, "part": part})
-        assert client.post(url, {"published": "1", "name": "X"}).status_code == 404, part
+    for action in (
+        "studio_deck_settings",
+        "studio_themes_save",
+        "studio_theme_add",
+        "studio_deck_share",
+        "studio_deck_publish",
+        "studio_deck_delete",
+    ):
+        url = reverse(f"cards:{action}", kwargs={"deck": deck.slug})
+        assert client.post(url, {"published": "1", "name": "X"}).status_code == 404, action
     deck.refresh_from_db()
     assert not deck.published and Deck.objects.filter(pk=deck.pk).exists()
     assert not Card.objects.filter(title="Van Olaf").exists()
@@ -178,7 +196,7 @@ def test_an_upload_with_problems_lists_them_all_and_saves_nothing_then_the_fixed
     [
         (b"%PDF-1.4\x00\x00", "deck.pdf", "Dit is geen spreadsheet die we kunnen lezen"),
         ("théma".encode("latin-1"), "deck.csv", "Het bestand is geen UTF-8-tekst"),
-        (b"x" * (sheets.MAX_BYTES + 10), "deck.csv", "Het bestand is groter dan 1 MB"),
+        (b"x" * (reading.MAX_BYTES + 10), "deck.csv", "Het bestand is groter dan 1 MB"),
     ],
 )
 def test_a_file_that_is_no_deck_is_refused_on_the_page(fenna, content, filename, expected):
@@ -217,7 +235,9 @@ def test_the_templates_are_the_innovation_on_track_deck_in_both_formats(fenna):
         response = client.get(reverse("cards:studio_template", kwargs={"kind": kind}))
         assert content_type in response["Content-Type"]
         assert f'filename="kwartet-sjabloon.{kind}"' in response["Content-Disposition"]
-        data = sheets.deck_data(sheets.read_rows(response.content, f"t.{kind}"), name=real["name"])
+        data = checking.deck_data(
+            reading.read_rows(response.content, f"t.{kind}"), name=real["name"]
+        )
         assert data["themes"] == real["themes"]
 
 
@@ -312,7 +332,7 @@ def test_the_theme_form_renames_and_a_stale_one_is_refused(deck, fenna):
             f"colour_{theme.pk}": "#336699",
             f"order_{theme.pk}": theme.order,
         }
-    url = reverse("cards:studio_deck_edit", kwargs={"deck": deck.slug, "part": "themes"})
+    url = reverse("cards:studio_themes_save", kwargs={"deck": deck.slug})
     assert client.post(url, form).status_code == 302
     assert [t.name for t in deck.themes.all()] == ["Nieuw 1", "Nieuw 2"]
     refused = client.post(url, {**form, f"name_{deck.themes.first().pk}": "Oud"})
@@ -419,7 +439,7 @@ def test_the_admin_shows_a_frozen_version_but_never_changes_it(deck, fenna):
 
 def test_a_theme_is_deleted_with_its_cards_by_the_owner_only(deck, fenna, olaf):
     theme = deck.themes.last()
-    url = reverse("cards:studio_deck_edit", kwargs={"deck": deck.slug, "part": "theme_delete"})
+    url = reverse("cards:studio_theme_delete", kwargs={"deck": deck.slug})
     assert client_for(olaf).post(url, {"theme": theme.pk}).status_code == 404
     page = (
         client_for(fenna)
@@ -434,7 +454,7 @@ def test_a_theme_is_deleted_with_its_cards_by_the_owner_only(deck, fenna, olaf):
 
 def test_sharing_with_unknown_names_quotes_a_few_of_them_cut_short(deck, fenna):
     names = [f"{n:03d}" + "n" * 146 for n in range(60)]
-    url = reverse("cards:studio_deck_edit", kwargs={"deck": deck.slug, "part": "share"})
+    url = reverse("cards:studio_deck_share", kwargs={"deck": deck.slug})
     response = client_for(fenna).post(url, {"usernames": "\n".join(names)})
     assert response.status_code == 400
     page = response.content.decode()

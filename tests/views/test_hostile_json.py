@@ -275,7 +275,7 @@ def test_a_hostile_id_on_a_programme_button_is_refused(action, value):
 @pytest.mark.parametrize("value", BAD_IDS)
 def test_a_hostile_theme_to_delete_is_not_found_and_deletes_nothing(studio, value):
     client, _export = studio
-    url = reverse("cards:studio_deck_edit", kwargs={"deck": "regio-oost", "part": "theme_delete"})
+    url = reverse("cards:studio_theme_delete", kwargs={"deck": "regio-oost"})
     answer = client.post(url, {"theme": value})
     assert answer.status_code == 404
     assert Deck.objects.get(slug="regio-oost").themes.count() == 2

@@ -332,6 +332,16 @@ def test_another_facilitators_deck_is_refused_for_a_new_session_as_one_that_does
 
 # --- the deck studio ------------------------------------------------------------------------------
 
+STUDIO_DECK_ACTIONS = (  # the deck page's forms, a URL each
+    "studio_deck_settings",
+    "studio_themes_save",
+    "studio_theme_add",
+    "studio_theme_delete",
+    "studio_deck_share",
+    "studio_deck_publish",
+    "studio_deck_delete",
+)
+
 
 def studio_urls(slug: str) -> list[tuple[str, str, dict]]:
     """(method, url, data) of every studio path that names a deck by its slug."""
@@ -345,11 +355,9 @@ def studio_urls(slug: str) -> list[tuple[str, str, dict]]:
         urls.append(
             ("get", reverse("cards:studio_export", kwargs={"deck": slug, "kind": kind}), {})
         )
-    for part in ("settings", "themes", "theme", "theme_delete", "share", "publish", "delete"):
+    for action in STUDIO_DECK_ACTIONS:
         data = {"name": "Van Otto", "published": "1", "usernames": "otto", "theme": NO_PK}
-        urls.append(
-            ("post", reverse("cards:studio_deck_edit", kwargs={"deck": slug, "part": part}), data)
-        )
+        urls.append(("post", reverse(f"cards:{action}", kwargs={"deck": slug}), data))
     return urls
 
 
@@ -382,7 +390,7 @@ def test_another_facilitators_theme_is_not_deleted_from_his_deck_as_one_that_doe
 ):
     own = playable_deck(themes=3, owner=otto, published=False)
     hers = deck.themes.first()
-    url = reverse("cards:studio_deck_edit", kwargs={"deck": own.slug, "part": "theme_delete"})
+    url = reverse("cards:studio_theme_delete", kwargs={"deck": own.slug})
     theirs = as_otto.post(url, {"theme": hers.pk})
     none = as_otto.post(url, {"theme": NO_PK})
     assert theirs.status_code == 404
