@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,22 +27,7 @@ from cards.models import MAX_THEMES, Card, Deck, Language, Theme, colour_validat
 from cards.sheets import SheetProblems
 from cards.studio import EditConflict
 from cards.views import DEFAULT_DECK, qr_svg
-
-# The permission of facilitators (game.room.accounts: the Facilitators group has it).
-HOST_PERMISSION = "game.host_workshop"
-
-
-def facilitators_only(view):
-    """Facilitators and admins; others are sent to log in, or refused."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if not (request.user.is_superuser or request.user.has_perm(HOST_PERMISSION)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+from innovation_track.hosting import host_only as facilitators_only
 
 
 def deck_for(request: HttpRequest, slug: str, *, change: bool = False) -> Deck:
