@@ -31,6 +31,7 @@ from cards.models import (
     Theme,
 )
 from cards.sheets import checking, reading
+from innovation_track.hosting import can_host
 
 STAMP_SALT = "cards.studio.stamp"
 
@@ -281,7 +282,7 @@ def deck_share(*, deck: Deck, by: AbstractBaseUser, usernames: list[str]) -> lis
     _check_change(by, deck)
     wanted = {name.strip() for name in usernames if name.strip()}
     users = list(get_user_model().objects.filter(username__in=wanted, is_active=True))
-    hosts = [user for user in users if user.has_perm("game.host_workshop") or user.is_superuser]
+    hosts = [user for user in users if can_host(user)]
     unknown = sorted(wanted - {user.get_username() for user in hosts})
     if unknown:
         return unknown

@@ -7,30 +7,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
 from cards import access
 from cards.models import Deck
+from innovation_track.hosting import host_only
 
-# The permission of facilitators (game.room.accounts: the Facilitators group has it).
-HOST_PERMISSION = "game.host_workshop"
-
-
-def facilitators_only(view):
-    """Facilitators and admins; others are sent to log in, or refused."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if not (request.user.is_superuser or request.user.has_perm(HOST_PERMISSION)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Facilitators and admins; others are sent to log in, or refused with the same 403 page
+# as the game's host pages (innovation_track.hosting).
+facilitators_only = host_only
 
 
 def deck_for(request: HttpRequest, slug: str, *, change: bool = False) -> Deck:

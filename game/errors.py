@@ -1,220 +1,137 @@
-"""Refusals of the live layer, with a stable code and a Dutch and English message.
+"""Refusals: a stable machine code, its parameters, and a message translated where it
+is shown (Django's gettext; ``Refused.message(language)``).
 
-The engine's own refusals (game.engine.IllegalAction) carry the same three things;
-`Refused.from_engine` wraps one so that callers handle a single type.
+The engine's own refusals (game.engine.IllegalAction, InvalidSetup) carry a code and
+parameters only; `Refused.from_engine` wraps one so that callers handle a single type,
+and its message is declared here with the others.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import psycopg
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.utils.translation import get_language
+from django.utils import translation
+from django.utils.functional import Promise as StrPromise
+from django.utils.translation import gettext_lazy as _
 
 from game.engine import EngineError
-from game.engine.errors import MESSAGES as ENGINE_MESSAGES
 from innovation_track.boundary import Malformed
 
-# code -> (English, Dutch). Codes are an API (see game/PROTOCOL.md): they never change.
-MESSAGES: dict[str, tuple[str, str]] = {
-    "bad_json": ("That message is not valid JSON.", "Dat bericht is geen geldige JSON."),
-    "bad_message": (
-        "That message is not understood: {detail}",
-        "Dat bericht wordt niet begrepen: {detail}",
+# code -> the message, in English; its translations are in locale/*/LC_MESSAGES/django.po,
+# so another language needs only its catalogue. Codes are an API (see game/PROTOCOL.md):
+# they never change; the texts may. Placeholders are filled from the refusal's params.
+MESSAGES: dict[str, StrPromise] = {
+    # The engine's refusals (game.engine.errors): refused actions (IllegalAction).
+    "game_over": _("The game is over."),
+    "bad_action": _("That is not a valid request."),
+    "unknown_player": _("There is no seat %(player)s at this table."),
+    "not_your_turn": _("It is not your turn."),
+    "cannot_ask_yourself": _("You cannot ask yourself for a card; ask another player."),
+    "target_has_no_cards": _("That player has no cards left; ask someone who still holds cards."),
+    "unknown_card": _("There is no card %(card)s in this deck."),
+    "theme_already_laid": _("The quartet %(theme)s has already been laid down."),
+    "card_already_held": _("You hold that card yourself."),
+    "theme_not_held": _(
+        "You may only ask from a quartet you hold a card of, and you hold none of %(theme)s."
     ),
-    "unknown_type": ("Unknown message type {kind!r}.", "Onbekend berichttype {kind!r}."),
-    "too_large": (
-        "That message is too large (at most {limit} bytes).",
-        "Dat bericht is te groot (hoogstens {limit} bytes).",
+    # A game that cannot be set up (InvalidSetup).
+    "empty_deck": _("The deck has no themes, so it cannot be played."),
+    "incomplete_deck": _(
+        "The theme %(theme)s has %(count)s cards instead of 4, so the deck cannot be played."
     ),
-    "rate_limited": (
-        "Too many messages; wait a moment.",
-        "Te veel berichten; wacht even.",
+    "duplicate_theme": _("The theme %(theme)s appears more than once in the deck."),
+    "duplicate_card": _("The card %(card)s appears more than once in the deck."),
+    "bad_seat_count": _("A table seats 2 to 6 players, not %(seats)s."),
+    "bad_seed": _("The seed must be a whole number, not %(seed)r."),
+    "bad_setting": _("The table setting %(setting)s cannot be %(value)r."),
+    # The live layer's refusals.
+    "bad_json": _("That message is not valid JSON."),
+    "bad_message": _("That message is not understood: %(detail)s"),
+    "unknown_type": _("Unknown message type %(kind)r."),
+    "too_large": _("That message is too large (at most %(limit)s bytes)."),
+    "rate_limited": _("Too many messages; wait a moment."),
+    "wrong_code": _("There is no open session with code %(code)s. Check the code on the screen."),
+    "session_ended": _("This session has ended."),
+    "too_many_logins": _(
+        "Too many failed logins. Try again in %(minutes)s min., or reset your password."
     ),
-    "wrong_code": (
-        "There is no open session with code {code}. Check the code on the screen.",
-        "Er is geen open sessie met code {code}. Kijk de code na op het scherm.",
+    "too_many_resets": _(
+        "Too many requests for a new password from this network. Try again in %(minutes)s min."
     ),
-    "session_ended": ("This session has ended.", "Deze sessie is afgelopen."),
-    "too_many_logins": (
-        "Too many failed logins. Try again in {minutes} min., or reset your password.",
-        "Te veel mislukte pogingen om in te loggen. Probeer het over {minutes} min. opnieuw, "
-        "of stel een nieuw wachtwoord in.",
-    ),
-    "too_many_resets": (
-        "Too many requests for a new password from this network. Try again in {minutes} min.",
-        "Te veel aanvragen voor een nieuw wachtwoord vanaf dit netwerk. Probeer het over "
-        "{minutes} min. opnieuw.",
-    ),
-    "invitation_invalid": (
+    "invitation_invalid": _(
         "This invitation link is not valid: it has expired, has been used already, or is "
-        "incomplete. Ask for a new invitation.",
-        "Deze uitnodigingslink is niet geldig: hij is verlopen, al gebruikt of onvolledig. "
-        "Vraag om een nieuwe uitnodiging.",
+        "incomplete. Ask for a new invitation."
     ),
-    "bad_name": (
-        "Give a name of 1 to 30 characters.",
-        "Geef een naam van 1 tot 30 tekens.",
-    ),
-    "name_taken": (
-        "Someone in this session is already called {name}; choose another name.",
-        "Iemand in deze sessie heet al {name}; kies een andere naam.",
-    ),
-    "too_many_attempts": (
+    "bad_name": _("Give a name of 1 to 30 characters."),
+    "name_taken": _("Someone in this session is already called %(name)s; choose another name."),
+    "too_many_attempts": _(
         "Too many wrong codes were typed from this address (a shared Wi-Fi is one "
         "address), so typed codes are held back here. Scan the QR code on the screen, or "
         "ask the facilitator to let your room type its code again; or try again in "
-        "{minutes} min.",
-        "Er zijn te veel verkeerde codes getypt vanaf dit adres (een gedeelde wifi is één "
-        "adres), dus getypte codes worden hier even tegengehouden. Scan de QR-code op het "
-        "scherm, of vraag de begeleider om jullie zaal de code weer te laten typen; of "
-        "probeer het over {minutes} min. opnieuw.",
+        "%(minutes)s min."
     ),
-    "typing_limited": (
+    "typing_limited": _(
         "Many wrong codes are being typed on this server right now, so typed codes are "
         "held back for a while. Scan the QR code on the screen or open its join link; or "
-        "try again in {minutes} min.",
-        "Er worden nu veel verkeerde codes getypt op deze server, dus getypte codes worden "
-        "even tegengehouden. Scan de QR-code op het scherm of open de link om mee te doen; "
-        "of probeer het over {minutes} min. opnieuw.",
+        "try again in %(minutes)s min."
     ),
-    "bad_join_link": (
-        "This join link is not valid. Scan the QR code on the screen again, or type the code.",
-        "Deze link om mee te doen klopt niet. Scan de QR-code op het scherm opnieuw, of "
-        "typ de code.",
+    "bad_join_link": _(
+        "This join link is not valid. Scan the QR code on the screen again, or type the code."
     ),
-    "not_a_player": (
-        "You are not a player in this session; join with the code first.",
-        "Je speelt niet mee in deze sessie; doe eerst mee met de code.",
-    ),
-    "not_seated": ("You are not at a table yet.", "Je zit nog niet aan een tafel."),
-    "not_started": (
-        "The game at this table has not started.",
-        "Het spel aan deze tafel is nog niet begonnen.",
-    ),
-    "game_running": (
-        "The game at this table is running; that can only be done before it starts.",
-        "Het spel aan deze tafel loopt al; dat kan alleen voor het begint.",
-    ),
-    "paused": ("The game is paused.", "Het spel is gepauzeerd."),
-    "not_paused": ("The game is not paused.", "Het spel is niet gepauzeerd."),
-    "seat_taken_over": (
-        "A bot has taken over your seat.",
-        "Een bot heeft je plaats overgenomen.",
-    ),
-    "table_full": ("That table is full (6 seats).", "Die tafel is vol (6 plaatsen)."),
-    "too_few_players": (
-        "A table needs at least 2 players to start.",
-        "Een tafel heeft minstens 2 spelers nodig om te beginnen.",
-    ),
-    "deck_not_playable": (
-        "This deck cannot be played: {reasons}",
-        "Met dit spel kan niet gespeeld worden: {reasons}",
-    ),
-    "not_a_bot": ("That player is not a bot.", "Die speler is geen bot."),
-    "not_found": ("That does not exist in this session.", "Dat bestaat niet in deze sessie."),
-    "forbidden": (
-        "Only the session's facilitator may do that.",
-        "Alleen de begeleider van deze sessie mag dat.",
-    ),
-    "plan_too_long": (
-        "A plan holds at most {most} cards.",
-        "Een plan bevat hoogstens {most} kaarten.",
-    ),
-    "plan_card_twice": (
-        "{card} is already in your plan.",
-        "{card} staat al in je plan.",
-    ),
-    "bad_poll": (
+    "not_a_player": _("You are not a player in this session; join with the code first."),
+    "not_seated": _("You are not at a table yet."),
+    "not_started": _("The game at this table has not started."),
+    "game_running": _("The game at this table is running; that can only be done before it starts."),
+    "paused": _("The game is paused."),
+    "not_paused": _("The game is not paused."),
+    "seat_taken_over": _("A bot has taken over your seat."),
+    "table_full": _("That table is full (6 seats)."),
+    "too_few_players": _("A table needs at least 2 players to start."),
+    "deck_not_playable": _("This deck cannot be played: %(reasons)s"),
+    "not_a_bot": _("That player is not a bot."),
+    "not_found": _("That does not exist in this session."),
+    "forbidden": _("Only the session's facilitator may do that."),
+    "plan_too_long": _("A plan holds at most %(most)s cards."),
+    "plan_card_twice": _("%(card)s is already in your plan."),
+    "bad_poll": _(
         "A poll needs a question (at most 200 characters) and 2 to 6 answers "
-        "(at most 120 characters each).",
-        "Een peiling heeft een vraag (hoogstens 200 tekens) en 2 tot 6 antwoorden "
-        "(elk hoogstens 120 tekens) nodig.",
+        "(at most 120 characters each)."
     ),
-    "poll_closed": ("This poll is closed.", "Deze peiling is gesloten."),
-    "already_voted": ("You have already voted.", "Je hebt al gestemd."),
-    "conflict": (
-        "Someone else changed the table at the same moment; try again.",
-        "Iemand anders veranderde de tafel op hetzelfde moment; probeer het opnieuw.",
-    ),
+    "poll_closed": _("This poll is closed."),
+    "already_voted": _("You have already voted."),
+    "conflict": _("Someone else changed the table at the same moment; try again."),
     # After the day: the plan by e-mail, follow-ups and check-ins (game.after.followups).
-    "bad_email": (
-        "{email} is not an e-mail address. Check it, for example name@example.org.",
-        "{email} is geen e-mailadres. Kijk het na, bijvoorbeeld naam@voorbeeld.nl.",
+    "bad_email": _("%(email)s is not an e-mail address. Check it, for example name@example.org."),
+    "followups_moved": _(
+        "This session's e-mails are sent from another server now; the address cannot change here."
     ),
-    "followups_moved": (
-        "This session's e-mails are sent from another server now; the address cannot change here.",
-        "De e-mails van deze sessie gaan nu vanaf een andere server; het adres kan hier niet meer veranderen.",
+    "no_address": _("Leave your e-mail address (and tick the box) first."),
+    "plan_empty": _("Your plan has no cards yet: add one first."),
+    "mail_just_sent": _("Your plan was just sent; you can ask again in %(minutes)s min."),
+    "bad_followup_weeks": _("Follow-ups go 0 (off) to %(most)s weeks after the session."),
+    "followups_in_order": _("The second follow-up must come after the first."),
+    "link_expired": _("This link has expired (links work for 90 days)."),
+    "bad_link": _("This link does not work (any more)."),
+    "checkin_too_long": _(
+        "Keep it short: at most %(note)s characters for what helped or held you back, "
+        "%(by_when)s for by when."
     ),
-    "no_address": (
-        "Leave your e-mail address (and tick the box) first.",
-        "Laat eerst je e-mailadres achter (en vink het vakje aan).",
-    ),
-    "plan_empty": (
-        "Your plan has no cards yet: add one first.",
-        "Je plan heeft nog geen kaarten: voeg er eerst een toe.",
-    ),
-    "mail_just_sent": (
-        "Your plan was just sent; you can ask again in {minutes} min.",
-        "Je plan is net verstuurd; over {minutes} min. kun je het opnieuw vragen.",
-    ),
-    "bad_followup_weeks": (
-        "Follow-ups go 0 (off) to {most} weeks after the session.",
-        "Opvolgmails gaan 0 (uit) tot {most} weken na de sessie.",
-    ),
-    "followups_in_order": (
-        "The second follow-up must come after the first.",
-        "De tweede opvolgmail moet na de eerste komen.",
-    ),
-    "link_expired": (
-        "This link has expired (links work for 90 days).",
-        "Deze link is verlopen (links werken 90 dagen).",
-    ),
-    "bad_link": (
-        "This link does not work (any more).",
-        "Deze link werkt niet (meer).",
-    ),
-    "checkin_too_long": (
-        "Keep it short: at most {note} characters for what helped or held you back, "
-        "{by_when} for by when.",
-        "Houd het kort: hoogstens {note} tekens voor wat hielp of tegenhield, "
-        "{by_when} voor wanneer.",
-    ),
-    "checkin_empty": (
-        "Choose for at least one card how it is going.",
-        "Kies voor minstens één kaart hoe het ervoor staat.",
-    ),
+    "checkin_empty": _("Choose for at least one card how it is going."),
     # Programmes (game.after.programmes).
-    "bad_programme_name": (
-        "Give the programme a name of 1 to 100 characters.",
-        "Geef het programma een naam van 1 tot 100 tekens.",
-    ),
-    "unknown_facilitator": (
-        "There is no facilitator called {name}.",
-        "Er is geen begeleider die {name} heet.",
-    ),
-    "not_your_session": (
-        "There is no session {code} of yours.",
-        "Er is geen sessie {code} van jou.",
-    ),
-    "owner_only": (
-        "Only the programme's owner may do that.",
-        "Alleen de eigenaar van het programma mag dat.",
-    ),
+    "bad_programme_name": _("Give the programme a name of 1 to 100 characters."),
+    "unknown_facilitator": _("There is no facilitator called %(name)s."),
+    "not_your_session": _("There is no session %(code)s of yours."),
+    "owner_only": _("Only the programme's owner may do that."),
     # Moving a session's follow-ups to this server (game.after.moving).
-    "bad_import": (
-        "This file cannot be imported: {detail}",
-        "Dit bestand kan niet worden ingelezen: {detail}",
+    "bad_import": _("This file cannot be imported: %(detail)s"),
+    "unknown_deck": _(
+        "This server has no deck %(deck)s that you may play: import the deck first, or ask "
+        "its owner to share it with you."
     ),
-    "unknown_deck": (
-        "This server has no deck {deck} that you may play: import the deck first, or ask "
-        "its owner to share it with you.",
-        "Deze server heeft geen spel {deck} dat jij mag spelen: lees eerst het spel in, of "
-        "vraag de eigenaar het met jou te delen.",
-    ),
-    "unavailable": (
-        "The server cannot reach its database; try again in a moment.",
-        "De server kan zijn database niet bereiken; probeer het zo opnieuw.",
-    ),
+    "unavailable": _("The server cannot reach its database; try again in a moment."),
 }
 
 # The database could not be reached or dropped the connection (Django wraps the
@@ -243,10 +160,19 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[0][:160]}" if text else type(error).__name__
 
 
-class Refused(EngineError):
-    """An action that is not allowed. Nothing was changed."""
+class Refused(Exception):
+    """An action that is not allowed. Nothing was changed. ``code`` (one of MESSAGES)
+    for machines, ``params`` for its message; ``message(language)`` for people."""
 
-    messages = {**ENGINE_MESSAGES, **MESSAGES}
+    def __init__(self, code: str, /, **params: Any) -> None:
+        if code not in MESSAGES:
+            raise KeyError(code)
+        self.code = code
+        self.params = params
+        super().__init__(code, params)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message('en')}"
 
     @classmethod
     def from_engine(cls, error: EngineError) -> Refused:
@@ -258,5 +184,7 @@ class Refused(EngineError):
         return cls(error.code, **error.params)
 
     def message(self, language: str | None = None) -> str:
-        language = language or get_language() or "nl"
-        return self.message_en if language.startswith("en") else self.message_nl
+        """The message in ``language`` (a socket's reader's), else the active one."""
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        with translation.override(language):
+            return str(MESSAGES[self.code]) % self.params

@@ -180,7 +180,7 @@ def check_file(data: Any, *, by: AbstractBaseUser) -> dict[str, Any]:
     try:
         check_weeks(*weeks)
     except Refused as refusal:
-        raise _bad(refusal.message_en) from None
+        raise _bad(refusal.message("en")) from None
     deck_info = session.get("deck")
     if not isinstance(deck_info, dict):
         raise _bad("the session's deck is missing")

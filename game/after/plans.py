@@ -8,6 +8,7 @@ from django.db import transaction
 from cards.models import Card
 from game.errors import Refused
 from game.models import MAX_PLAN_ITEMS, PlanItem, Player, Sector, Workshop
+from game.realtime import live
 from innovation_track.boundary import ListOf, Shape, Text
 
 MAX_ACTION = 1000
@@ -32,7 +33,8 @@ def plan_of(player: Player) -> list[PlanItem]:
 def plan_save(*, player: Player, items: list[dict[str, str]]) -> list[PlanItem]:
     """Replace the player's plan with ``items`` (in order, of the shape ``PLAN``): at
     most 5 ``{"card": key, "action": text, "sector": code, "by_when": text}``. The whole
-    plan is sent on every autosave, so a save is idempotent and never half-applied."""
+    plan is sent on every autosave, so a save is idempotent and never half-applied.
+    After commit the dashboard looks again (the top ideas and the results may change)."""
     workshop = Workshop.objects.get(pk=player.workshop_id)
     if not workshop.is_open:
         raise Refused("session_ended")
@@ -64,6 +66,8 @@ def plan_save(*, player: Player, items: list[dict[str, str]]) -> list[PlanItem]:
     with transaction.atomic():
         player.plan.all().delete()
         PlanItem.objects.bulk_create(rows)
+        workshop_id = workshop.pk
+        transaction.on_commit(lambda: live.publish_dashboard(workshop_id, plans=True))
     return plan_of(player)
 
 

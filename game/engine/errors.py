@@ -1,105 +1,69 @@
-"""Refusals with a stable machine code and a human message in Dutch and English."""
+"""Refusals of the rules: a stable machine code and its parameters, nothing more.
+
+What people read is not the engine's business: game/errors.py holds a translated
+message for every code, and the page or socket that shows a refusal renders it in its
+reader's language.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-# code -> (English, Dutch). The codes are an API: clients switch on them, so they never
-# change; the texts may. Placeholders are filled from the error's params.
-MESSAGES: dict[str, tuple[str, str]] = {
-    # Refused actions (IllegalAction).
-    "game_over": (
-        "The game is over.",
-        "Het spel is afgelopen.",
-    ),
-    "bad_action": (
-        "That is not a valid request.",
-        "Dat is geen geldig verzoek.",
-    ),
-    "unknown_player": (
-        "There is no seat {player} at this table.",
-        "Er is geen stoel {player} aan deze tafel.",
-    ),
-    "not_your_turn": (
-        "It is not your turn.",
-        "Je bent niet aan de beurt.",
-    ),
-    "cannot_ask_yourself": (
-        "You cannot ask yourself for a card; ask another player.",
-        "Je kunt jezelf geen kaart vragen; vraag het een andere speler.",
-    ),
-    "target_has_no_cards": (
-        "That player has no cards left; ask someone who still holds cards.",
-        "Die speler heeft geen kaarten meer; vraag het iemand die nog kaarten heeft.",
-    ),
-    "unknown_card": (
-        "There is no card {card} in this deck.",
-        "De kaart {card} zit niet in dit spel.",
-    ),
-    "theme_already_laid": (
-        "The quartet {theme} has already been laid down.",
-        "Het kwartet {theme} ligt al op tafel.",
-    ),
-    "card_already_held": (
-        "You hold that card yourself.",
-        "Die kaart heb je zelf al.",
-    ),
-    "theme_not_held": (
-        "You may only ask from a quartet you hold a card of, and you hold none of {theme}.",
-        "Je mag alleen vragen uit een kwartet waarvan je zelf een kaart hebt, "
-        "en je hebt geen kaart uit {theme}.",
-    ),
-    # A game that cannot be set up (InvalidSetup).
-    "empty_deck": (
-        "The deck has no themes, so it cannot be played.",
-        "Het spel heeft geen kwartetten, dus er kan niet mee gespeeld worden.",
-    ),
-    "incomplete_deck": (
-        "The theme {theme} has {count} cards instead of 4, so the deck cannot be played.",
-        "Het kwartet {theme} heeft {count} kaarten in plaats van 4, "
-        "dus er kan niet met dit spel gespeeld worden.",
-    ),
-    "duplicate_theme": (
-        "The theme {theme} appears more than once in the deck.",
-        "Het kwartet {theme} komt meer dan eens voor in het spel.",
-    ),
-    "duplicate_card": (
-        "The card {card} appears more than once in the deck.",
-        "De kaart {card} komt meer dan eens voor in het spel.",
-    ),
-    "bad_seat_count": (
-        "A table seats 2 to 6 players, not {seats}.",
-        "Aan een tafel zitten 2 tot 6 spelers, niet {seats}.",
-    ),
-    "bad_seed": (
-        "The seed must be a whole number, not {seed!r}.",
-        "De seed moet een geheel getal zijn, niet {seed!r}.",
-    ),
-    "bad_setting": (
-        "The table setting {setting} cannot be {value!r}.",
-        "De tafelinstelling {setting} kan niet {value!r} zijn.",
-    ),
-}
+# The codes are an API (game/PROTOCOL.md): clients switch on them, so they never change.
+# Refused actions (IllegalAction), with their parameters.
+ILLEGAL_ACTIONS = frozenset(
+    {
+        "game_over",
+        "bad_action",
+        "unknown_player",  # player: the seat
+        "not_your_turn",
+        "cannot_ask_yourself",
+        "target_has_no_cards",
+        "unknown_card",  # card: its key
+        "theme_already_laid",  # theme: its name
+        "card_already_held",
+        "theme_not_held",  # theme: its name
+    }
+)
+# A game that cannot be set up (InvalidSetup).
+INVALID_SETUPS = frozenset(
+    {
+        "empty_deck",
+        "incomplete_deck",  # theme, count
+        "duplicate_theme",  # theme, theme_key
+        "duplicate_card",  # card
+        "bad_seat_count",  # seats
+        "bad_seed",  # seed
+        "bad_setting",  # setting, value
+    }
+)
+CODES = ILLEGAL_ACTIONS | INVALID_SETUPS
 
 
 class EngineError(Exception):
-    """Base of the engine's refusals: `.code` for machines, `.message_nl`/`.message_en`.
-    A subclass may look its texts up in a larger `messages` table."""
+    """Base of the engine's refusals: ``.code`` for machines, ``.params`` to fill in
+    the message shown for it (game.errors.Refused.from_engine)."""
 
-    messages: dict[str, tuple[str, str]] = MESSAGES
+    codes: frozenset[str] = CODES
 
     def __init__(self, code: str, /, **params: Any) -> None:
-        english, dutch = self.messages[code]
+        if code not in self.codes:
+            raise KeyError(code)
         self.code = code
         self.params = params
-        self.message_en = english.format(**params)
-        self.message_nl = dutch.format(**params)
-        super().__init__(f"{code}: {self.message_en}")
+        super().__init__(code, params)
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.params}" if self.params else self.code
 
 
 class IllegalAction(EngineError):
     """The rules refuse this action. Nothing changed: states are immutable."""
 
+    codes = ILLEGAL_ACTIONS
+
 
 class InvalidSetup(EngineError, ValueError):
     """A deck, seat count, seed or table setting the engine cannot play with."""
+
+    codes = INVALID_SETUPS

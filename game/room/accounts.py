@@ -1,7 +1,7 @@
 """Who may do what: facilitators and their sessions, and the player's cookie.
 
 Facilitators are Django users with the ``game.host_workshop`` permission (through the
-Facilitators group); they run only their own sessions, admins run every session.
+Facilitators group; who may host is ``innovation_track.hosting``); they run only their own sessions, admins run every session.
 Players have no account: a signed cookie holds their token.
 """
 
@@ -18,6 +18,7 @@ from django.db import connection
 
 from game.errors import Refused
 from game.models import Player, Workshop
+from innovation_track.hosting import can_host as can_host  # the one rule, for the game's use
 
 FACILITATORS = "Facilitators"
 PLAYER_COOKIE = "player"
@@ -25,10 +26,6 @@ PLAYER_COOKIE_SALT = "game.player"
 
 
 # --- facilitators -----------------------------------------------------------------------
-
-
-def can_host(user: AbstractBaseUser) -> bool:
-    return bool(user.is_authenticated and user.has_perm("game.host_workshop"))
 
 
 def can_run(user: AbstractBaseUser, workshop: Workshop) -> bool:

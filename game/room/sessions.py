@@ -92,7 +92,8 @@ def workshop_set_timing(*, workshop: Workshop, by: AbstractBaseUser, **timing: i
     Workshop.objects.filter(pk=workshop.pk).update(**timing)
     for name, value in timing.items():
         setattr(workshop, name, value)
-    live.publish_dashboard(workshop.pk)  # it shows the settings
+    workshop_id = workshop.pk
+    transaction.on_commit(lambda: live.publish_dashboard(workshop_id))  # it shows the settings
     return workshop
 
 

@@ -199,7 +199,7 @@ def _invitation_mail(request: HttpRequest, user, invited: Invited) -> None:
 def invite(request: HttpRequest) -> HttpResponse:
     """An admin, or a facilitator allowed to, invites a facilitator by e-mail."""
     if not can_invite(request.user):
-        return render(request, "game/forbidden.html", status=403)
+        return render(request, "host_only.html", status=403)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]

@@ -7,17 +7,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from game.after import followups
 from game.errors import Refused
 from game.models import Player, Workshop
-from game.room.accounts import can_host, can_run, player_token
+from game.room.accounts import can_run, player_token
 from game.room.join_links import link_key
 from game.room.sessions import player_by_token
+from innovation_track.hosting import host_only as host_only  # the pages' one door
 
 
 def refused_json(refusal: Refused, status: int = 400) -> JsonResponse:
@@ -32,19 +32,6 @@ def texts(strings: Mapping[str, Any]) -> dict[str, str]:
 
 def current_player(request: HttpRequest) -> Player | None:
     return player_by_token(player_token(request.COOKIES))
-
-
-def host_only(view):
-    """Facilitators (and admins) only; others are sent to log in or refused."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if not can_host(request.user) and not request.user.is_superuser:
-            return render(request, "game/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    return wrapped
 
 
 def workshop_for(request: HttpRequest, code: str) -> Workshop:

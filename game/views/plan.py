@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +13,6 @@ from cards.text import booklet_plain
 from game.after import followups, mail, plans
 from game.errors import Refused
 from game.models import MAX_PLAN_ITEMS, Player, Sector
-from game.realtime import live
 from game.table import seats
 from game.views.common import attachment, current_player, refused_json, site_base, texts
 from innovation_track import boundary
@@ -173,7 +171,6 @@ def plan_save(request: HttpRequest) -> HttpResponse:
         return _malformed(error)
     except Refused as refusal:
         return refused_json(refusal)
-    transaction.on_commit(lambda: live.publish_dashboard(player.workshop_id, plans=True))
     return JsonResponse({"ok": True, "count": len(saved)})
 
 

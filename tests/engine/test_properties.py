@@ -46,6 +46,7 @@ from game.engine import (
     view_from_json,
     view_to_json,
 )
+from game.engine.errors import ILLEGAL_ACTIONS
 from game.engine.simulate import bot_rng
 
 MAX_ASKS_PER_CARD = 50
@@ -218,7 +219,7 @@ def test_every_illegal_action_is_refused_with_its_code_and_changes_nothing(table
                 apply(state, action)
             except IllegalAction as refusal:
                 assert refusal.code == code
-                assert refusal.message_en and refusal.message_nl
+                assert refusal.code in ILLEGAL_ACTIONS
             else:
                 raise AssertionError(f"{action} was not refused ({code})")
             assert state_to_json(state) == before

@@ -154,4 +154,4 @@ def test_an_incomplete_deck_cannot_host_a_session(host):
     with pytest.raises(Refused) as error:
         sessions.workshop_create(facilitator=host, name="Kapot", deck=deck)
     assert error.value.code == "deck_not_playable"
-    assert "3" in error.value.message_en
+    assert "3" in error.value.message("en")

@@ -36,12 +36,12 @@ class Command(BaseCommand):
         try:
             data = boundary.loads(raw, max_bytes=MAX_FILE_BYTES)
         except boundary.Malformed as error:
-            refusal = Refused.from_malformed(error).message_en
+            refusal = Refused.from_malformed(error).message("en")
             raise CommandError(f"{file} cannot be read: {refusal}") from None
         try:
             workshop, created = import_for_followups(data=data, by=user)
         except Refused as refusal:
-            raise CommandError(refusal.message_en) from None
+            raise CommandError(refusal.message("en")) from None
         if created:
             self.stdout.write(
                 f"Imported session {workshop.code} ({workshop.name}): "

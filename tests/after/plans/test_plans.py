@@ -136,3 +136,31 @@ def test_the_collected_quartets_come_first_in_the_editor(game):
     page = phone_of(players[seat]).get(reverse("plan"))
     themes = page.context["data"]["themes"]
     assert themes[0]["key"] == state.laid[seat][0] and themes[0]["collected"]
+
+
+def test_a_saved_plan_makes_the_dashboard_look_again_after_commit(
+    game, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The dashboard hears of a plan only once it is in the database."""
+    workshop, _, players = game
+    looks = []
+    monkeypatch.setattr(
+        "game.after.plans.live.publish_dashboard", lambda pk, **what: looks.append((pk, what))
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        plans.plan_save(player=players[0], items=[item("thema-2-1")])
+    assert looks == []
+    for callback in callbacks:
+        callback()
+    assert looks == [(workshop.pk, {"plans": True})]
+
+
+def test_a_refused_plan_makes_the_dashboard_look_at_nothing(
+    game, monkeypatch, django_capture_on_commit_callbacks
+):
+    _, _, players = game
+    looks = []
+    monkeypatch.setattr("game.after.plans.live.publish_dashboard", lambda *a, **k: looks.append(a))
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Refused):
+        plans.plan_save(player=players[0], items=[item("geld-9")])
+    assert looks == []
