@@ -110,8 +110,8 @@ def close_the_database_threads_connections(django_db_setup, django_db_blocker):
 @pytest.fixture
 def smtp(settings):
     """A real SMTP server (aiosmtpd) on a free loopback port, and the settings that send
-    to it; links in mails on http://kwartet.test (tests/after/followups/smtp.py)."""
-    from tests.after.followups.smtp import SmtpServer
+    to it; links in mails on http://kwartet.test (tests/followups/smtp.py)."""
+    from tests.followups.smtp import SmtpServer
 
     server = SmtpServer().start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -3,5 +3,5 @@ pauses, the player who is away and the nudge, the clock that drives them (``tick
 and what a seat and the room's screens see of a table (``seats``, ``selectors``).
 
 May import: ``game.room``, ``game.realtime``, ``game.models``, ``game.errors``,
-``game.engine`` and ``cards.models``; never ``game.after`` or the pages and sockets above.
+``game.engine`` and ``cards.models``; never ``game.plans`` and the packages above it or the pages and sockets above.
 """

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from game import engine
-from game.after import results
+from game.plans.selectors import results
 from game.room import seating
 from game.table import play
 from game.table.selectors import room_ranking, room_tables
@@ -83,7 +83,7 @@ def test_dashboard_projector_and_results_show_the_same_table():
     code = {"code": workshop.code}
     panel = client.get(reverse("host:panel", kwargs=code)).context
     screen = client.get(reverse("host:projector_panel", kwargs=code)).context
-    page = results.results(workshop)
+    page = results(workshop)
     for rows in (panel["rows"], screen["started"], page["tables"]):
         assert [(m.player.name, m.cards, m.quartets, m.turn) for m in rows[0].members] == [
             (m.player.name, m.cards, m.quartets, m.turn) for m in view.members

@@ -6,8 +6,8 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from game.after.archive import export_session
-from game.after.moving import export_for_followups, workshop_mark_moved
+from game.debrief.archive import export_session
+from game.followups.transfer import export_for_followups, workshop_mark_moved
 from game.models import Workshop
 from game.room.sessions import normalise_code
 

@@ -3,8 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from game.after.moving import MAX_FILE_BYTES, import_for_followups
 from game.errors import Refused
+from game.followups.transfer import MAX_FILE_BYTES, import_for_followups
 from innovation_track import boundary
 
 

@@ -7,8 +7,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from game.after.followups import end_of_day
-from game.after.mail import followups_run, links_base
+from game.followups.mail import followups_run, links_base
+from game.followups.schedule import end_of_day
 from game.models import Workshop
 from game.room.sessions import normalise_code
 
