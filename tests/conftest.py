@@ -14,7 +14,7 @@ def plain_http_settings(settings):
     # Tests move bots and end pauses themselves (game.table.ticker.tick), not on a clock.
     settings.GAME_TICKER = False
     settings.BOT_DELAY_SECONDS = 0
-    # Mails go when a test runs the outbox (game.after.mail.followups_run), not in a thread.
+    # Mails go when a test runs the outbox (game.followups.mail.followups_run), not in a thread.
     settings.FOLLOWUPS_SEND_AT_ONCE = False
     settings.STORAGES = {
         **settings.STORAGES,

@@ -12,7 +12,7 @@ from game.models.sessions import Player
 
 class PlayerContact(models.Model):
     """A player's e-mail address, kept only with their consent, for their plan and the
-    follow-ups (game.after.followups). Never shown to a facilitator, only counted. Stopping
+    follow-ups (game.followups). Never shown to a facilitator, only counted. Stopping
     (the link in every mail) or a bounce empties ``email`` and keeps the row, so the
     programme's figures still count that the person left an address."""
 

@@ -98,7 +98,7 @@ class Workshop(models.Model):
     paused = models.BooleanField(_("paused"), default=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     ended = models.DateTimeField(_("ended"), null=True, blank=True)
-    # After the day (game.after.followups): the plan comes back by e-mail to the players who
+    # After the day (game.followups): the plan comes back by e-mail to the players who
     # left an address, with a check-in at these many weeks after the session (0 = off).
     followup_weeks_1 = models.PositiveSmallIntegerField(
         _("first follow-up (weeks after the session, 0 = off)"), default=4

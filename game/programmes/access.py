@@ -4,29 +4,23 @@ shared with see it and add their own sessions. Anyone else gets a 404, as for se
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q
 
 from game.errors import Refused
-from game.models import (
-    Programme,
-)
+from game.models import Programme
+from innovation_track.ownership import Owned
+
+# Owned and shared, never published: the rule decks follow too (cards.access).
+PROGRAMMES = Owned()
 
 
 class NotFound(Exception):
     """Not a programme this person may see (pages answer 404, as for sessions)."""
 
 
-# --- who may see and change a programme ------------------------------------------------------
-
-
 def programmes_for(user: AbstractBaseUser) -> list[Programme]:
     """The programmes a facilitator owns or has been given, newest first."""
-    if not user.is_authenticated:
-        return []
-    visible = Programme.objects.all()
-    if not user.is_superuser:
-        visible = visible.filter(Q(owner=user) | Q(shared_with=user))
-    return list(visible.distinct().select_related("owner").prefetch_related("sessions"))
+    visible = PROGRAMMES.visible(user, Programme.objects.all())
+    return list(visible.select_related("owner").prefetch_related("sessions"))
 
 
 def programme_for(user: AbstractBaseUser, pk: int) -> Programme:
@@ -37,13 +31,13 @@ def programme_for(user: AbstractBaseUser, pk: int) -> Programme:
 
 
 def may_see(user: AbstractBaseUser, programme: Programme) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or programme.owner_id == user.pk:
-        return True
-    return programme.shared_with.filter(pk=user.pk).exists()
+    return PROGRAMMES.may_see(user, programme)
+
+
+def may_change(user: AbstractBaseUser, programme: Programme) -> bool:
+    return PROGRAMMES.may_change(user, programme)
 
 
 def check_owner(by: AbstractBaseUser, programme: Programme) -> None:
-    if not (by.is_superuser or programme.owner_id == by.pk):
+    if not may_change(by, programme):
         raise Refused("owner_only")

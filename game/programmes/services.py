@@ -14,7 +14,7 @@ from game.models import (
     Programme,
     Workshop,
 )
-from game.programmes.access import check_owner, may_see
+from game.programmes.access import check_owner, may_change, may_see
 from game.room.accounts import can_host, can_run
 from game.room.sessions import normalise_code
 
@@ -77,7 +77,7 @@ def programme_remove_session(
     workshop = programme.sessions.filter(pk=workshop_id).first()
     if workshop is None:
         raise Refused("not_found")
-    if not (by.is_superuser or programme.owner_id == by.pk or can_run(by, workshop)):
+    if not (may_change(by, programme) or can_run(by, workshop)):
         raise Refused("owner_only")
     programme.sessions.remove(workshop)
 

@@ -1,7 +1,7 @@
 """The debrief for the facilitator: "Wie vroeg wie" and "Welke thema's gingen rond" on
 the projector (and on the results page), and the replay of one table's game.
 
-The network is laid out as SVG geometry by ``game.after.network`` for a template
+The network is laid out as SVG geometry by ``game.debrief.network_layout`` for a template
 (``templates/game/_network.svg``): each table a ring of its players, tables in a grid,
 an arrow per ordered pair that asked each other. No JavaScript draws it.
 """

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from game.errors import Refused
 from game.followups.transfer import MAX_FILE_BYTES, import_for_followups
 from game.models import Programme, Workshop
-from game.programmes.access import NotFound, programme_for, programmes_for
+from game.programmes.access import NotFound, may_change, programme_for, programmes_for
 from game.programmes.funnel_svg import funnel
 from game.programmes.programme_csv import programme_csv as programme_csv_text
 from game.programmes.selectors import FIGURE_LABELS, programme_report
@@ -74,7 +74,7 @@ def programme_page(request: HttpRequest, pk: int) -> HttpResponse:
         "programme": programme,
         **report,
         "funnel": funnel(report["total"]),
-        "is_owner": request.user.is_superuser or programme.owner_id == request.user.pk,
+        "is_owner": may_change(request.user, programme),
         "shared_with": programme.shared_with.order_by("username"),
         "own_sessions": own.order_by("-created")[:50],
         "labels": FIGURE_LABELS,

@@ -118,7 +118,7 @@ def test_a_refusing_server_is_retried_at_the_next_run_and_each_mail_goes_once(sm
     ended_session()
     smtp.handler.refuse = ["451 4.3.0 Try again later"]
     now = timezone.now()
-    with caplog.at_level(logging.WARNING, logger="game.after.followups"):
+    with caplog.at_level(logging.WARNING, logger="game.followups"):
         first = followups_run(now=now, base_url=BASE)
     assert (len(first.sent), len(first.retry)) == (1, 1)
     refused = Mail.objects.get(status="pending")

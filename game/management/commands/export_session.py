@@ -1,5 +1,5 @@
 """``manage.py export_session CODE``: one finished session as JSON, for the organiser's
-archive (game.after.archive)."""
+archive (game.debrief.archive)."""
 
 import json
 import os

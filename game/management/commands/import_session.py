@@ -1,4 +1,4 @@
-"""``manage.py import_session FILE``: a session's follow-ups from a laptop (game.after.moving)."""
+"""``manage.py import_session FILE``: a session's follow-ups from a laptop (game.followups.transfer)."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError

@@ -1,5 +1,5 @@
-"""``manage.py send_followups``: send the plans and follow-ups that are due (game.after.mail,
-game.after.followups). Safe to run every 15 minutes (deploy/systemd/kwartet-followups.timer),
+"""``manage.py send_followups``: send the plans and follow-ups that are due (game.followups.mail,
+game.followups.outbox). Safe to run every 15 minutes (deploy/systemd/kwartet-followups.timer),
 by several runs at once: each mail goes once."""
 
 from datetime import date
