@@ -1,5 +1,5 @@
-"""The "Wie vroeg wie" layout (game.debrief.network_layout) by its own estimate of the text: for
-tables of 2 to 6 and 1 to 20 tables, with names of 30 characters, no name overlaps
+"""The "Wie vroeg wie" layout (game.debrief.network_layout) by its own estimate of the
+text: for tables of 2 to 6 and 1 to 20 tables, with names of 30 characters, no name overlaps
 another name or a node, none leaves its table's cell or the picture, and a name cut
 short keeps its whole self for the <title>. (tests/browser/test_debrief_layout.py
 checks the same from the boxes Chromium draws.)"""
