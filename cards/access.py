@@ -10,7 +10,7 @@ The card pages of a deck are public once it is published. The live game adds its
 readers (the players and the facilitator of a session that plays a version) through
 ``add_reader``: the cards app knows nothing of sessions.
 
-Imports the models only.
+Imports the models and the one rule of owned things (``innovation_track.ownership``).
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from cards.models import Deck
+from innovation_track.ownership import Owned
 
 Reader = Callable[[HttpRequest, Deck], bool]
 _readers: list[Reader] = []
@@ -34,28 +35,19 @@ def add_reader(reader: Reader) -> None:
         _readers.append(reader)
 
 
-def _is_admin(user: AbstractBaseUser) -> bool:
-    return bool(user.is_authenticated and user.is_superuser)
+# Owned, shared and published: the rule programmes follow too (game.programmes.access).
+DECKS = Owned(published="published")
 
 
 def can_change(user: AbstractBaseUser, deck: Deck) -> bool:
     """The owner of an editable deck, or an admin; a frozen version never changes."""
-    if deck.frozen or not user.is_authenticated:
-        return False
-    return _is_admin(user) or (deck.owner_id is not None and deck.owner_id == user.pk)
+    return not deck.frozen and DECKS.may_change(user, deck)
 
 
 def can_use(user: AbstractBaseUser, deck: Deck) -> bool:
     """May play it in a session and copy it: who may change it, the facilitators it is
-    shared with, and everyone once it is published."""
-    base = deck.base
-    if base.published or can_change(user, base) or _is_admin(user):
-        return True
-    if not user.is_authenticated:
-        return False
-    if base.owner_id is not None and base.owner_id == user.pk:  # their own frozen version
-        return True
-    return base.shared_with.filter(pk=user.pk).exists()
+    shared with, and everyone once it is published (a version: as its deck)."""
+    return DECKS.may_see(user, deck.base)
 
 
 def can_read(request: HttpRequest, deck: Deck) -> bool:
@@ -69,9 +61,4 @@ def can_read(request: HttpRequest, deck: Deck) -> bool:
 def decks_usable_by(user: AbstractBaseUser) -> QuerySet[Deck]:
     """The editable decks ``user`` may play and copy: their own, those shared with them,
     and the published ones; every deck for an admin."""
-    decks = Deck.objects.filter(frozen=False)
-    if _is_admin(user):
-        return decks
-    if not user.is_authenticated:
-        return decks.filter(published=True)
-    return decks.filter(Q(owner=user) | Q(shared_with=user) | Q(published=True)).distinct()
+    return DECKS.visible(user, Deck.objects.filter(frozen=False))

@@ -103,7 +103,7 @@ MESSAGES: dict[str, StrPromise] = {
     "poll_closed": _("This poll is closed."),
     "already_voted": _("You have already voted."),
     "conflict": _("Someone else changed the table at the same moment; try again."),
-    # After the day: the plan by e-mail, follow-ups and check-ins (game.after.followups).
+    # After the day: the plan by e-mail, follow-ups and check-ins (game.followups).
     "bad_email": _("%(email)s is not an e-mail address. Check it, for example name@example.org."),
     "followups_moved": _(
         "This session's e-mails are sent from another server now; the address cannot change here."
@@ -120,12 +120,12 @@ MESSAGES: dict[str, StrPromise] = {
         "%(by_when)s for by when."
     ),
     "checkin_empty": _("Choose for at least one card how it is going."),
-    # Programmes (game.after.programmes).
+    # Programmes (game.programmes).
     "bad_programme_name": _("Give the programme a name of 1 to 100 characters."),
     "unknown_facilitator": _("There is no facilitator called %(name)s."),
     "not_your_session": _("There is no session %(code)s of yours."),
     "owner_only": _("Only the programme's owner may do that."),
-    # Moving a session's follow-ups to this server (game.after.moving).
+    # Moving a session's follow-ups to this server (game.followups.transfer).
     "bad_import": _("This file cannot be imported: %(detail)s"),
     "unknown_deck": _(
         "This server has no deck %(deck)s that you may play: import the deck first, or ask "

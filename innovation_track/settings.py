@@ -276,7 +276,7 @@ LOCAL_URL = f"http://127.0.0.1:{envint('PORT', '8000')}"
 LOCAL_FACILITATOR_PASSWORD_FILE = BASE_DIR / "var" / "local-facilitator-password"
 # `manage.py purge_sessions` deletes sessions (with all their personal data) older than this.
 SESSION_RETENTION_DAYS = envint("SESSION_RETENTION_DAYS", "90")
-# Mail: the plans and follow-ups (game.after.followups, `manage.py send_followups`).
+# Mail: the plans and follow-ups (game.followups, `manage.py send_followups`).
 # EMAIL_URL as dj-email-url reads it, e.g. smtp://user:pass@host:587/?tls=True
 # (submission://... is the same with STARTTLS, smtps:// with TLS from the start;
 # ?timeout=N in seconds). Empty: mails are written as files into var/mail/, for

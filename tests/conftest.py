@@ -14,7 +14,7 @@ def plain_http_settings(settings):
     # Tests move bots and end pauses themselves (game.table.ticker.tick), not on a clock.
     settings.GAME_TICKER = False
     settings.BOT_DELAY_SECONDS = 0
-    # Mails go when a test runs the outbox (game.after.mail.followups_run), not in a thread.
+    # Mails go when a test runs the outbox (game.followups.mail.followups_run), not in a thread.
     settings.FOLLOWUPS_SEND_AT_ONCE = False
     settings.STORAGES = {
         **settings.STORAGES,
@@ -110,8 +110,8 @@ def close_the_database_threads_connections(django_db_setup, django_db_blocker):
 @pytest.fixture
 def smtp(settings):
     """A real SMTP server (aiosmtpd) on a free loopback port, and the settings that send
-    to it; links in mails on http://kwartet.test (tests/after/followups/smtp.py)."""
-    from tests.after.followups.smtp import SmtpServer
+    to it; links in mails on http://kwartet.test (tests/followups/smtp.py)."""
+    from tests.followups.smtp import SmtpServer
 
     server = SmtpServer().start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

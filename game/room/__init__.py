@@ -2,5 +2,5 @@
 who may do what (facilitators, the player's cookie), seating, and the room's polls.
 
 May import: ``game.realtime`` (to publish), ``game.models``, ``game.errors``, ``game.engine``
-and ``cards.models``; never ``game.table``, ``game.after`` or the pages and sockets above.
+and ``cards.models``; never ``game.table``, the packages after the game or the pages and sockets above.
 """

@@ -29,7 +29,7 @@ from game.models import AWAY_MIN, STAND_IN_LEVEL, Player, Table, TableEvent, Wor
 from game.realtime import presence
 from game.room.accounts import check_runs
 from game.room.seating import locked_table
-from game.table import rows
+from game.table import move_sql
 from game.table.record import Change, record
 
 NUDGE_MIN = 5  # seconds: the shortest nudge_after the scan looks for
@@ -170,7 +170,7 @@ def hand_back(table: Table, player: Player) -> Change | None:
         event["played"] = _played_since_stand_in(table, player.seat)
     Player.objects.filter(pk=player.pk).update(away=False, stand_in=False, seen=timezone.now())
     player.away = player.stand_in = False
-    bots = {seat for _pk, seat, level, _stand_in in rows.seated(table.pk) if level}
+    bots = {seat for _pk, seat, level, _stand_in in move_sql.seated(table.pk) if level}
     return record(table, [event], bot_turn=table.turn in bots)
 
 

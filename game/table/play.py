@@ -1,7 +1,7 @@
 """Play: starting games, asks, bots, pauses, and the transaction boundary of a move.
 
 Every write that changes a table runs in one transaction that locks the table's row
-(``seating.locked_table``, or for a move ``rows.locked_table``, which reads the session's
+(``seating.locked_table``, or for a move ``move_sql.locked_table``, which reads the session's
 state with it; on SQLite the IMMEDIATE transaction takes the write lock),
 checks and bumps the table's ``seq``, stores the new state and the numbered events
 (``record.record``), and only after commit tells the channel layer (``game.realtime.live``). A group
@@ -34,7 +34,7 @@ from game.room.seating import (
     touch_seating,
     waiting_tables,
 )
-from game.table import away, rows
+from game.table import away, move_sql
 from game.table.record import Change, bot_seats, record
 
 
@@ -108,7 +108,7 @@ def workshop_start_all(*, workshop: Workshop, by: AbstractBaseUser) -> list[Chan
 
 
 def _check_can_move(table: Table) -> None:
-    """``table`` as ``rows.locked_table`` reads it, with its session's state."""
+    """``table`` as ``move_sql.locked_table`` reads it, with its session's state."""
     if not table.session_open:
         raise Refused("session_ended")
     if table.status == Table.Status.WAITING:
@@ -157,11 +157,11 @@ def table_ask(*, player: Player, target: int, card: str, action_id: str) -> Chan
 
 def _ask(player: Player, target: int, card: str, action_id: str) -> Change:
     with transaction.atomic():
-        table = rows.locked_table(player.table_id)
+        table = move_sql.locked_table(player.table_id)
         # Who sits at the table now, in one query: the player may have been moved,
         # removed or replaced by a bot since the socket opened.
         seated = {
-            pk: (seat, level, stand_in) for pk, seat, level, stand_in in rows.seated(table.pk)
+            pk: (seat, level, stand_in) for pk, seat, level, stand_in in move_sql.seated(table.pk)
         }
         if player.pk not in seated:
             raise Refused("not_seated")
@@ -174,7 +174,7 @@ def _ask(player: Player, target: int, card: str, action_id: str) -> Change:
         bots = {s for pk, (s, level, _) in seated.items() if level and pk != player.pk}
         ask = engine.Ask(seat=seat, target=target, card=card)
         change, _state = _apply(table, table_state(table), ask, bots)
-        rows.insert(
+        move_sql.insert(
             ActionReceipt,
             ("player", "action_id", "seq", "created"),
             [(player.pk, action_id, change.seq, timezone.now())],
@@ -186,7 +186,7 @@ def bot_move(*, table_id: int) -> Change | None:
     """If it is a bot's turn at the table and nothing holds the game, move for it.
     Safe to call from several processes at once: only one move applies per state."""
     with transaction.atomic():
-        table = rows.locked_table(table_id)
+        table = move_sql.locked_table(table_id)
         if not table.bot_turn:
             return None
         try:
@@ -194,7 +194,7 @@ def bot_move(*, table_id: int) -> Change | None:
         except Refused:
             return None
         state = table_state(table)
-        bots = {seat: level for _pk, seat, level, _stand_in in rows.seated(table.pk) if level}
+        bots = {seat: level for _pk, seat, level, _stand_in in move_sql.seated(table.pk) if level}
         if state.turn not in bots:
             Table.objects.filter(pk=table.pk).update(bot_turn=False)
             return None

@@ -18,7 +18,7 @@ from game import engine
 from game.errors import Refused
 from game.models import Table, TableEvent
 from game.realtime import live
-from game.table import rows
+from game.table import move_sql
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Change:
 
 
 def bot_seats(table: Table) -> set[int]:
-    return {seat for _pk, seat, level, _stand_in in rows.seated(table.pk) if level}
+    return {seat for _pk, seat, level, _stand_in in move_sql.seated(table.pk) if level}
 
 
 def record(
@@ -60,9 +60,11 @@ def record(
             fields["turn_since"] = now
         if state.turn is None:
             fields["status"] = Table.Status.OVER
-    if not rows.update_where(Table, {"id": table.pk, "seq": old_seq}, {"seq": new_seq, **fields}):
+    if not move_sql.update_where(
+        Table, {"id": table.pk, "seq": old_seq}, {"seq": new_seq, **fields}
+    ):
         raise Refused("conflict")
-    rows.insert(
+    move_sql.insert(
         TableEvent,
         ("table", "seq", "data", "created"),
         [(table.pk, event["seq"], event, now) for event in stamped],

@@ -18,7 +18,7 @@ from cards.models import Card, Deck, Theme
 from game import engine
 from game.models import Player, TableEvent
 from game.room.polls import open_poll_for
-from game.table import rows
+from game.table import move_sql
 
 LOG_TAIL = 30  # events sent with a fresh view; older ones stay in the database
 CATCH_UP_LIMIT = 200  # more missed events than this: a fresh view is simpler
@@ -98,7 +98,7 @@ def view_seat(player) -> int | None:
 
 
 def _session_paused(table) -> bool:
-    """rows.table_row reads the session's pause with the table; else the workshop."""
+    """move_sql.table_row reads the session's pause with the table; else the workshop."""
     if hasattr(table, "session_paused"):
         return table.session_paused
     return table.workshop.paused
@@ -213,7 +213,7 @@ def catch_up(player, since: int) -> dict[str, Any] | None:
     seat's state now, the open poll and the deck (for the order of the hand), in a few
     plain statements, because a whole room does this at once after a Wi-Fi drop. None
     when a fresh view is needed instead (no table, too many missed)."""
-    table = rows.table_row(player.table_id) if player.table_id else None
+    table = move_sql.table_row(player.table_id) if player.table_id else None
     if table is None or not 0 <= table.seq - since <= CATCH_UP_LIMIT:
         return None
     seat = view_seat(player)
@@ -223,5 +223,5 @@ def catch_up(player, since: int) -> dict[str, Any] | None:
         "poll": open_poll_for(player),
         "state": state_block(table, seat),
     }
-    missed = rows.event_data(table.pk, since, table.seq)
+    missed = move_sql.event_data(table.pk, since, table.seq)
     return {"player": player, "table_id": table.pk, "missed": missed, "view": view}

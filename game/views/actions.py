@@ -15,8 +15,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import QueryDict
 from django.utils.text import capfirst
 
-from game.after import followups, privacy
 from game.errors import Refused
+from game.followups.schedule import workshop_set_followups
 from game.models import (
     FOLLOWUP_WEEKS_MAX,
     TIMING_BOUNDS,
@@ -28,6 +28,7 @@ from game.models import (
     Workshop,
 )
 from game.room import join_limits, polls, seating, sessions
+from game.room.privacy import workshop_forget_people
 from game.table import away, play
 
 # --- the input a button carries -----------------------------------------------------------
@@ -109,7 +110,7 @@ FOR_THE_SESSION: dict[str, Callable] = {
     "pause_all": partial(play.workshop_pause, paused=True),
     "resume_all": partial(play.workshop_pause, paused=False),
     "end": play.workshop_end,  # games stop, plans can no longer change
-    "forget_people": privacy.workshop_forget_people,  # irreversible
+    "forget_people": workshop_forget_people,  # irreversible
 }
 
 # ... to one table of the session (the button carries the table's id).
@@ -222,7 +223,7 @@ class FollowupForm(ActionForm):
 @with_input
 def followup_times(workshop, by, data):
     """When the follow-up mails go, in weeks after the session (0 = off)."""
-    return followups.workshop_set_followups(
+    return workshop_set_followups(
         workshop=workshop, by=by, **FollowupForm(workshop, data).checked()
     )
 

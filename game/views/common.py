@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from game.after import followups
 from game.errors import Refused
+from game.followups.links import reads_by_link
 from game.models import Player, Workshop
 from game.room.accounts import can_run, player_token
 from game.room.join_links import link_key
@@ -46,7 +46,7 @@ def reads_deck(request: HttpRequest, deck) -> bool:
     or from whoever runs it, or holds a mail's signed link to its cards: they read its
     card pages even when it is not published (cards.access.add_reader; game.apps
     registers it)."""
-    if followups.reads_by_link(request, deck):
+    if reads_by_link(request, deck):
         return True
     player = current_player(request)
     if player is not None and player.workshop.deck_id == deck.pk:

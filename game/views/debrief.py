@@ -1,7 +1,7 @@
 """The debrief for the facilitator: "Wie vroeg wie" and "Welke thema's gingen rond" on
 the projector (and on the results page), and the replay of one table's game.
 
-The network is laid out as SVG geometry by ``game.after.network`` for a template
+The network is laid out as SVG geometry by ``game.debrief.network_layout`` for a template
 (``templates/game/_network.svg``): each table a ring of its players, tables in a grid,
 an arrow per ordered pair that asked each other. No JavaScript draws it.
 """
@@ -14,8 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from game.after import debrief, replay
-from game.after.network import network_drawing, network_slides, slides
+from game.debrief.network_svg import network_drawing, network_slides, slides
+from game.debrief.replay import deck_themes, replay_frames
+from game.debrief.selectors import debrief, table_seats
 from game.models import Table
 from game.views.common import host_only, texts, workshop_for
 
@@ -33,7 +34,7 @@ REPLAY_TEXTS = {
 
 
 def debrief_context(workshop) -> dict[str, Any]:
-    data = debrief.debrief(workshop)
+    data = debrief(workshop)
     return {**data, "drawing": network_drawing(data["network"])}
 
 
@@ -61,14 +62,14 @@ def host_replay(request: HttpRequest, code: str, number: int) -> HttpResponse:
     """One table's game again, move by move, from its public events."""
     workshop = workshop_for(request, code)
     table = get_object_or_404(Table, workshop=workshop, number=number)
-    frames = replay.replay_frames(table)
-    seats = debrief.table_seats(table, len(frames[0]["counts"])) if frames else []
+    frames = replay_frames(table)
+    seats = table_seats(table, len(frames[0]["counts"])) if frames else []
     context = {
         "workshop": workshop,
         "table": table,
         "frames": frames,
         "players": [{"seat": s.seat, "name": s.name, "bot": s.bot} for s in seats],
-        "themes": replay.deck_themes(table),
+        "themes": deck_themes(table),
         "strings": texts(REPLAY_TEXTS),
         "tables": workshop.tables.exclude(status=Table.Status.WAITING).order_by("number"),
     }

@@ -17,17 +17,19 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from game.after import followups
-from game.after.plans import plan_of
 from game.errors import Refused
+from game.followups.checkins import checkin_save, checkins_of
+from game.followups.consent import contact_of, contact_stop
+from game.followups.links import CHECKIN_SALT, STOP_SALT, make_token, read_token
 from game.models import CheckInStatus, Player
+from game.plans.selectors import plan_of
 
 
 def _language(request: HttpRequest, player: Player) -> str:
     """The language the person chose with the button, else the one of their mails."""
     if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
         return request.LANGUAGE_CODE
-    contact = followups.contact_of(player)
+    contact = contact_of(player)
     return contact.language if contact else request.LANGUAGE_CODE
 
 
@@ -39,7 +41,7 @@ def _link_refused(request: HttpRequest, refusal: Refused) -> HttpResponse:
 def _cards(player: Player, followup: int, chosen: dict[str, str]) -> list[dict]:
     """Each card of the plan with this follow-up's answer so far: the saved one, else what
     the mail's button chose (``chosen``, from the query), else the last follow-up's."""
-    checkins = followups.checkins_of(player)
+    checkins = checkins_of(player)
     cards = []
     for item in plan_of(player):
         mine = checkins.get(item.pk, {})
@@ -66,7 +68,7 @@ def followup_checkin(request: HttpRequest, token: str) -> HttpResponse:
     """How is each card going: done, started, not yet or dropped, with a line and a new
     "by when". Posting again updates the answers."""
     try:
-        player, kind = followups.read_token(token, salt=followups.CHECKIN_SALT)
+        player, kind = read_token(token, salt=CHECKIN_SALT)
     except Refused as refusal:
         return _link_refused(request, refusal)
     followup = int(kind[-1]) if kind.startswith("followup") else 1
@@ -83,7 +85,7 @@ def followup_checkin(request: HttpRequest, token: str) -> HttpResponse:
                 for item in plan_of(player)
             }
             try:
-                followups.checkin_save(
+                checkin_save(
                     player=player,
                     followup=followup,
                     answers=answers,
@@ -120,7 +122,7 @@ def followup_checkin(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _stop_url(player_id: int, kind: str) -> str:
-    token = followups.make_token(player_id, kind, salt=followups.STOP_SALT)
+    token = make_token(player_id, kind, salt=STOP_SALT)
     return reverse("followup_stop", kwargs={"token": token})
 
 
@@ -130,15 +132,15 @@ def followup_stop(request: HttpRequest, token: str) -> HttpResponse:
     """Stop the mails: GET asks to confirm, POST (the page's button, or a mail program's
     one-click ``List-Unsubscribe=One-Click``) erases the address."""
     try:
-        player, _kind = followups.read_token(token, salt=followups.STOP_SALT)
+        player, _kind = read_token(token, salt=STOP_SALT)
     except Refused as refusal:
         return _link_refused(request, refusal)
     with translation.override(_language(request, player)):
         stopped = False
         if request.method == "POST":
-            followups.contact_stop(player=player)
+            contact_stop(player=player)
             stopped = True
-        contact = followups.contact_of(player)
+        contact = contact_of(player)
         context = {
             "workshop": player.workshop,
             "stopped": stopped or (contact is None or not contact.email),

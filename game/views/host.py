@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 from cards import access
 from cards.models import Deck, Theme
 from cards.views import DEFAULT_DECK
-from game.after import followups, mail
 from game.errors import Refused
+from game.followups.mail import send_soon
+from game.followups.schedule import check_weeks, mail_counts, workshop_set_followups
 from game.models import BotLevel, MissPassesTo, PollTemplate, Workshop
 from game.room import join_limits, polls
 from game.room.accounts import can_invite
@@ -70,7 +71,7 @@ class WorkshopForm(forms.Form):
                 cleaned[name] = Workshop._meta.get_field(name).default
         if not any(name in self.errors for name in FOLLOWUPS):
             try:
-                followups.check_weeks(*(cleaned[name] for name in FOLLOWUPS))
+                check_weeks(*(cleaned[name] for name in FOLLOWUPS))
             except Refused as refusal:
                 self.add_error("followup_weeks_2", refusal.message())
         return cleaned
@@ -105,7 +106,7 @@ def host_home(request: HttpRequest) -> HttpResponse:
         weeks = {name: fields.pop(name) for name in FOLLOWUPS}
         try:
             workshop = workshop_create(facilitator=request.user, **fields)
-            followups.workshop_set_followups(workshop=workshop, by=request.user, **weeks)
+            workshop_set_followups(workshop=workshop, by=request.user, **weeks)
         except Refused as refusal:
             form.add_error(None, refusal.message())
         else:
@@ -168,7 +169,7 @@ def dashboard(workshop: Workshop) -> dict:
         "room_total": sum(card.total for card in started),
         "unseated": list(unseated),
         "players_count": workshop.players.filter(removed=False, bot_level="").count(),
-        "mail_counts": followups.mail_counts(workshop),
+        "mail_counts": mail_counts(workshop),
         "bot_levels": BotLevel.choices,
         # The room's addresses from which its code cannot be typed now, to lift.
         "limited_addresses": join_limits.limited_room_addresses(workshop)
@@ -224,7 +225,7 @@ def host_action(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, refusal.message())
     else:
         if action == "end":  # the plans go to the players who left an address, now
-            mail.send_soon(workshop_id=workshop.pk, base_url=site_base(request))
+            send_soon(workshop_id=workshop.pk, base_url=site_base(request))
         if wants_json:
             return JsonResponse({"ok": True})
     return redirect("host:session", code=workshop.code)

@@ -10,9 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cards.text import booklet_plain
-from game.after import followups, mail, plans
 from game.errors import Refused
+from game.followups.consent import contact_of, contact_set, plan_mail_request
+from game.followups.mail import send_soon
 from game.models import MAX_PLAN_ITEMS, Player, Sector
+from game.plans import services as plan_services
+from game.plans.markdown import plan_markdown
+from game.plans.selectors import plan_of
 from game.table import seats
 from game.views.common import attachment, current_player, refused_json, site_base, texts
 from innovation_track import boundary
@@ -81,9 +85,9 @@ def plan_page(request: HttpRequest) -> HttpResponse:
         return redirect("join")
     items = [
         {"card": i.card.key, "action": i.action, "sector": i.sector, "by_when": i.by_when}
-        for i in plans.plan_of(player)
+        for i in plan_of(player)
     ]
-    contact = followups.contact_of(player)
+    contact = contact_of(player)
     data = {
         "contact": {
             "email": contact.email if contact else "",
@@ -131,7 +135,7 @@ def plan_contact(request: HttpRequest) -> HttpResponse:
         return refused_json(Refused("not_a_player"), status=403)
     try:
         body = _body(request, CONTACT, MAX_CONTACT_BYTES)
-        contact = followups.contact_set(
+        contact = contact_set(
             player=player,
             email=body["email"],
             consent=body["consent"],
@@ -151,10 +155,10 @@ def plan_send(request: HttpRequest) -> HttpResponse:
     if player is None:
         return refused_json(Refused("not_a_player"), status=403)
     try:
-        followups.plan_mail_request(player=player)
+        plan_mail_request(player=player)
     except Refused as refusal:
         return refused_json(refusal)
-    mail.send_soon(workshop_id=player.workshop_id, base_url=site_base(request))
+    send_soon(workshop_id=player.workshop_id, base_url=site_base(request))
     return JsonResponse({"ok": True})
 
 
@@ -164,8 +168,8 @@ def plan_save(request: HttpRequest) -> HttpResponse:
     if player is None:
         return refused_json(Refused("not_a_player"), status=403)
     try:
-        saved = plans.plan_save(
-            player=player, items=_body(request, plans.PLAN, MAX_PLAN_BYTES, "the plan")
+        saved = plan_services.plan_save(
+            player=player, items=_body(request, plan_services.PLAN, MAX_PLAN_BYTES, "the plan")
         )
     except boundary.Malformed as error:
         return _malformed(error)
@@ -178,7 +182,7 @@ def plan_print(request: HttpRequest) -> HttpResponse:
     player = current_player(request)
     if player is None:
         return redirect("join")
-    context = {"player": player, "items": plans.plan_of(player)}
+    context = {"player": player, "items": plan_of(player)}
     return render(request, "game/plan_print.html", context)
 
 
@@ -186,5 +190,5 @@ def plan_download(request: HttpRequest) -> HttpResponse:
     player = current_player(request)
     if player is None:
         return redirect("join")
-    markdown = plans.plan_markdown(player)
+    markdown = plan_markdown(player)
     return attachment(markdown, "text/markdown; charset=utf-8", "mijn-actieplan.md")

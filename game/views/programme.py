@@ -1,6 +1,6 @@
 """The organiser's pages: programmes of sessions and what they set in motion
-(game.after.programmes), and moving a laptop's session here for its follow-ups
-(game.after.moving)."""
+(game.programmes), and moving a laptop's session here for its follow-ups
+(game.followups.transfer)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from game.after import moving, programmes
 from game.errors import Refused
+from game.followups.transfer import MAX_FILE_BYTES, import_for_followups
 from game.models import Programme, Workshop
+from game.programmes.access import NotFound, may_change, programme_for, programmes_for
+from game.programmes.funnel_svg import funnel
+from game.programmes.programme_csv import programme_csv as programme_csv_text
+from game.programmes.selectors import FIGURE_LABELS, programme_report
+from game.programmes.services import (
+    MAX_NAME,
+    programme_add_session,
+    programme_create,
+    programme_delete,
+    programme_remove_session,
+    programme_rename,
+    programme_share,
+    programme_unshare,
+)
 from game.room.accounts import can_run
 from game.views.common import attachment, host_only
 from innovation_track import boundary
@@ -24,15 +38,15 @@ from innovation_track import boundary
 class ProgrammeForm(forms.Form):
     name = forms.CharField(
         label=gettext_lazy("Name of the programme"),
-        max_length=programmes.MAX_NAME,
+        max_length=MAX_NAME,
         widget=forms.TextInput(attrs={"placeholder": gettext_lazy("e.g. Overijssel 2027")}),
     )
 
 
 def _programme(request: HttpRequest, pk: int) -> Programme:
     try:
-        return programmes.programme_for(request.user, pk)
-    except programmes.NotFound:
+        return programme_for(request.user, pk)
+    except NotFound:
         raise Http404 from None  # someone else's: don't even confirm it exists
 
 
@@ -41,14 +55,12 @@ def programmes_home(request: HttpRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            programme = programmes.programme_create(
-                owner=request.user, name=form.cleaned_data["name"]
-            )
+            programme = programme_create(owner=request.user, name=form.cleaned_data["name"])
         except Refused as refusal:
             form.add_error(None, refusal.message())
         else:
             return redirect("host:programme", pk=programme.pk)
-    context = {"form": form, "programmes": programmes.programmes_for(request.user)}
+    context = {"form": form, "programmes": programmes_for(request.user)}
     return render(request, "game/programmes.html", context)
 
 
@@ -56,35 +68,34 @@ def programmes_home(request: HttpRequest) -> HttpResponse:
 def programme_page(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     names = request.GET.get("names") == "1"
-    report = programmes.programme_report(programme, names=names)
+    report = programme_report(programme, names=names)
     own = Workshop.objects.filter(facilitator=request.user).exclude(programmes=programme)
     context = {
         "programme": programme,
         **report,
-        "is_owner": request.user.is_superuser or programme.owner_id == request.user.pk,
+        "funnel": funnel(report["total"]),
+        "is_owner": may_change(request.user, programme),
         "shared_with": programme.shared_with.order_by("username"),
         "own_sessions": own.order_by("-created")[:50],
-        "labels": programmes.FIGURE_LABELS,
+        "labels": FIGURE_LABELS,
     }
     return render(request, "game/programme.html", context)
 
 
 PROGRAMME_ACTIONS = {
-    "add_session": lambda p, by, post: programmes.programme_add_session(
+    "add_session": lambda p, by, post: programme_add_session(
         programme=p, by=by, code=post.get("code", "")
     ),
-    "remove_session": lambda p, by, post: programmes.programme_remove_session(
+    "remove_session": lambda p, by, post: programme_remove_session(
         programme=p, by=by, workshop_id=_int(post.get("session"))
     ),
-    "share": lambda p, by, post: programmes.programme_share(
+    "share": lambda p, by, post: programme_share(
         programme=p, by=by, username=post.get("username", "")
     ),
-    "unshare": lambda p, by, post: programmes.programme_unshare(
+    "unshare": lambda p, by, post: programme_unshare(
         programme=p, by=by, user_id=_int(post.get("user"))
     ),
-    "rename": lambda p, by, post: programmes.programme_rename(
-        programme=p, by=by, name=post.get("name", "")
-    ),
+    "rename": lambda p, by, post: programme_rename(programme=p, by=by, name=post.get("name", "")),
 }
 
 
@@ -106,7 +117,7 @@ def programme_action(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     if action == "delete":
         try:
-            programmes.programme_delete(programme=programme, by=request.user)
+            programme_delete(programme=programme, by=request.user)
         except Refused as refusal:
             messages.error(request, refusal.message())
             return redirect("host:programme", pk=pk)
@@ -124,7 +135,7 @@ def programme_action(request: HttpRequest, pk: int) -> HttpResponse:
 def programme_csv(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     return attachment(
-        programmes.programme_csv(programme),
+        programme_csv_text(programme),
         "text/csv; charset=utf-8",
         f"programma-{programme.pk}.csv",
     )
@@ -151,11 +162,11 @@ def host_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             try:
-                raw = upload.read(moving.MAX_FILE_BYTES + 1)
-                data = boundary.loads(raw, max_bytes=moving.MAX_FILE_BYTES)
+                raw = upload.read(MAX_FILE_BYTES + 1)
+                data = boundary.loads(raw, max_bytes=MAX_FILE_BYTES)
             except boundary.Malformed as error:
                 raise Refused("bad_import", detail=str(IMPORT_PROBLEMS[error.code])) from None
-            workshop, created = moving.import_for_followups(data=data, by=request.user)
+            workshop, created = import_for_followups(data=data, by=request.user)
         except Refused as refusal:
             form.add_error("file", refusal.message())
         else:

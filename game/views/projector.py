@@ -15,8 +15,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from cards.text import booklet_plain
-from game.after.results import top_ideas
 from game.models import Table, TableEvent, Workshop
+from game.plans.selectors import top_ideas
 from game.table.selectors import TableView, room_ranking
 from game.views.common import host_only, join_url, texts, workshop_for
 from game.views.host import dashboard

@@ -6,7 +6,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from game.after import programmes, results
+from game.plans.results_csv import results_csv
+from game.plans.selectors import results
+from game.programmes.funnel_svg import funnel
+from game.programmes.selectors import session_figures
 from game.views.common import attachment, host_only, workshop_for
 from game.views.debrief import debrief_context
 
@@ -14,10 +17,11 @@ from game.views.debrief import debrief_context
 @host_only
 def host_results(request: HttpRequest, code: str) -> HttpResponse:
     workshop = workshop_for(request, code)
-    numbers, drawing = programmes.session_funnel(workshop)
+    numbers = session_figures(workshop)
+    drawing = funnel(numbers)
     context = {
         "workshop": workshop,
-        **results.results(workshop),
+        **results(workshop),
         **debrief_context(workshop),
         "session_figures": numbers,
         "session_funnel": drawing,
@@ -28,6 +32,6 @@ def host_results(request: HttpRequest, code: str) -> HttpResponse:
 @host_only
 def host_results_csv(request: HttpRequest, code: str) -> HttpResponse:
     workshop = workshop_for(request, code)
-    csv = results.results_csv(workshop)
+    csv = results_csv(workshop)
     filename = f"actieplannen-{workshop.code}.csv"
     return attachment(csv, "text/csv; charset=utf-8", filename)

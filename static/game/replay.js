@@ -1,5 +1,5 @@
 /* The replay of one table for the debrief: steps through the frames the server built
-   from the table's public events (game/after/replay.py), and draws each as the projector
+   from the table's public events (game/debrief/replay.py), and draws each as the projector
    draws a table: the players around it with their card counts and quartets, whose
    turn it is, the ask and its answer, and a quartet laid in the spotlight. It can also
    play on its own: a move every 1.5 s at 1x (a quartet laid stays twice as long), at

@@ -166,7 +166,7 @@ def _server_env(tmp: Path) -> dict[str, str]:
             "ALLOWED_HOSTS": f"{HOST},localhost",
             "BOT_DELAY_MS": "200",
             "GAME_TICKER": "true",
-            # Plans and follow-ups as files beside the database (game.after.mail), as
+            # Plans and follow-ups as files beside the database (game.followups.mail), as
             # `make run` writes them into var/mail/.
             "EMAIL_URL": f"file://{tmp}/mail",
             # Every phone of every test joins from 127.0.0.1, with the default join limits.

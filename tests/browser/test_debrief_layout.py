@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from game.after.network import TABLES_PER_SLIDE
+from game.debrief.network_svg import TABLES_PER_SLIDE
 from tests.browser.conftest import FACILITATOR, screenshot
 from tests.browser.debrief_rooms import names
 

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from game import engine
 from game.errors import Refused
 from game.models import ActionReceipt, Player, TableEvent
-from game.table import play, record, rows
+from game.table import move_sql, play, record
 from tests.live.servers import assert_state_matches, replay
 from tests.tables import game_state, session_with_table
 
@@ -128,7 +128,7 @@ def test_a_stale_writer_gets_conflict_and_changes_nothing(monkeypatch):
     """On any database: the seq check catches a writer that read the table before
     another change landed (what the row lock or the IMMEDIATE transaction prevents)."""
     _workshop, table, players = session_with_table(seed=3)
-    stale = rows.locked_table(table.pk)  # the row as the move's lock reads it
+    stale = move_sql.locked_table(table.pk)  # the row as the move's lock reads it
     state = game_state(table)
     mover = next(p for p in players if p.seat == state.turn)
     ask = engine.legal_actions(state, state.turn)[0]
@@ -143,7 +143,7 @@ def test_a_stale_writer_gets_conflict_and_changes_nothing(monkeypatch):
 
     # Through the service, as if the lock had handed out the old row: an ask that is
     # legal in the stale state is refused, and neither its events nor its receipt stay.
-    monkeypatch.setattr(rows, "locked_table", lambda table_id: stale)
+    monkeypatch.setattr(move_sql, "locked_table", lambda table_id: stale)
     stale_state = engine.stored_state_from_json(stale.state)
     stale_mover = next(p for p in players if p.seat == stale_state.turn)
     stale_ask = engine.legal_actions(stale_state, stale_state.turn)[-1]

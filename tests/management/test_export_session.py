@@ -11,12 +11,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from game import engine
-from game.after import plans
-from game.after.results import results
 from game.models import Player, Table
+from game.plans.selectors import results
+from game.plans.services import plan_save
 from game.room import polls
 from game.table import play, ticker
-from tests.after.plans.builders import item
+from tests.plans.builders import item
 from tests.tables import game_state, session_with_table
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +54,8 @@ def played():
     polls.poll_open(poll=poll, by=host)
     for player, answer in zip(players, (0, 0, 2), strict=True):
         polls.poll_vote(player=player, poll_id=poll.pk, answer=answer)
-    plans.plan_save(player=players[0], items=[item("thema-1-1"), item("thema-2-3")])
-    plans.plan_save(player=players[2], items=[item("thema-1-1", action="Met de provincie")])
+    plan_save(player=players[0], items=[item("thema-1-1"), item("thema-2-3")])
+    plan_save(player=players[2], items=[item("thema-1-1", action="Met de provincie")])
     play.workshop_end(workshop=workshop, by=host)
     workshop.refresh_from_db()
     return workshop

@@ -16,7 +16,7 @@ from game import engine
 from game.models import ActionReceipt, TableEvent
 from game.realtime import live, shutdown
 from game.sockets import consumers
-from game.table import rows
+from game.table import move_sql
 from tests.live.servers import database_url
 from tests.tables import game_state, player_socket, session_with_table
 
@@ -64,7 +64,7 @@ async def test_a_move_that_cannot_reach_the_database_changes_nothing(
     socket = await connect(players[ask.seat], language=language)
     before = table.seq
     # The table row is already updated when storing the events fails: all rolls back.
-    calls = fail_once(monkeypatch, rows, "insert", error)  # the events' INSERT
+    calls = fail_once(monkeypatch, move_sql, "insert", error)  # the events' INSERT
     move = {"type": "ask", "id": "a1", "target": ask.target, "card": ask.card}
     await socket.send_json_to(move)
     assert await socket.receive_json_from() == {

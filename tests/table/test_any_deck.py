@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from cards.models import MAX_THEMES, MIN_THEMES, Card
 from game import engine
-from game.after import plans
+from game.plans.services import plan_save
 from game.room import sessions
-from tests.after.debrief.games import bot_table, host
+from tests.debrief.games import bot_table, host
 from tests.factories import playable_deck
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_a_session_with_the_smallest_and_the_largest_deck_plays_and_shows_everyw
 
     anna = sessions.player_join(code=workshop.code, name="Anna")
     last = Card.objects.filter(theme__deck=workshop.deck).order_by("theme__order", "number").last()
-    plans.plan_save(player=anna, items=[{"card": last.key, "action": "Doen", "sector": "overheid"}])
+    plan_save(player=anna, items=[{"card": last.key, "action": "Doen", "sector": "overheid"}])
 
     client = host(workshop)
     names = [theme.name for theme in workshop.deck.themes.all()]

@@ -10,7 +10,7 @@ from cards.models import Card, Deck, Theme
 from game import engine
 from game.models import TableEvent, Workshop
 from game.room import accounts, seating
-from game.table import play, rows, seats
+from game.table import move_sql, play, seats
 from tests.tables import game_state, session_with_table
 
 pytestmark = pytest.mark.django_db
@@ -50,12 +50,12 @@ def test_a_catch_up_holds_exactly_the_missed_events_and_the_seats_state():
 
 def test_a_paused_session_shows_in_the_state_of_a_catch_up(django_assert_num_queries):
     workshop, table, _ = session_with_table()
-    row = rows.table_row(table.pk)
+    row = move_sql.table_row(table.pk)
     with django_assert_num_queries(0):  # the session's state came with the table's row
         assert seats.state_block(row, 0)["paused"] is False
     # The session's flag alone (workshop_pause would also pause each playing table).
     Workshop.objects.filter(pk=workshop.pk).update(paused=True)
-    row = rows.table_row(table.pk)
+    row = move_sql.table_row(table.pk)
     with django_assert_num_queries(0):  # the session's pause came with the table's row
         assert seats.state_block(row, 0)["paused"] is True
 

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from game.after import plans
-from tests.after.plans.builders import host_client, item, phone_of
+from game.plans.services import plan_save
+from tests.plans.builders import host_client, item, phone_of
 from tests.tables import session_with_table
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def inline_code(html: str) -> list[str]:
 def played():
     """A started table of three, a plan saved, a host and an admin client."""
     workshop, table, players = session_with_table()
-    plans.plan_save(player=players[0], items=[item("thema-1-1")])
+    plan_save(player=players[0], items=[item("thema-1-1")])
     return workshop, table, players
 
 

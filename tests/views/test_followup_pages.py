@@ -8,20 +8,22 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from game.after import followups
+from game.followups import links
+from game.followups.checkins import checkin_save
+from game.followups.links import CHECKIN_SALT, STOP_SALT, make_token
 from game.models import CheckIn, PlanItem, PlayerContact
-from tests.after.followups.builders import ended_session
+from tests.followups.builders import ended_session
 
 pytestmark = pytest.mark.django_db
 
 
 def checkin_url(player, kind="followup-1"):
-    token = followups.make_token(player.pk, kind, salt=followups.CHECKIN_SALT)
+    token = make_token(player.pk, kind, salt=CHECKIN_SALT)
     return reverse("followup_checkin", kwargs={"token": token})
 
 
 def stop_url(player, kind="followup-1"):
-    token = followups.make_token(player.pk, kind, salt=followups.STOP_SALT)
+    token = make_token(player.pk, kind, salt=STOP_SALT)
     return reverse("followup_stop", kwargs={"token": token})
 
 
@@ -98,7 +100,7 @@ def test_a_bad_answer_is_refused_whole_and_changes_nothing(session):
     assert empty.status_code == 400 and "minstens één kaart" in empty.content.decode()
     assert CheckIn.objects.count() == 0
     with pytest.raises(Exception) as refusal:
-        followups.checkin_save(
+        checkin_save(
             player=anna, followup=1, answers={str(items_of(bob)[0].pk): {"status": "done"}}
         )
     assert refusal.value.code == "not_found"  # another player's card: not theirs to answer
@@ -111,7 +113,7 @@ def test_a_forged_or_expired_link_opens_nothing(session, monkeypatch):
     assert (
         Client().get(stop_url(anna).replace("/stop/", "/checkin/")).status_code == 404
     )  # its own salt
-    monkeypatch.setattr(followups, "TOKEN_MAX_AGE", timedelta(seconds=-1))
+    monkeypatch.setattr(links, "TOKEN_MAX_AGE", timedelta(seconds=-1))
     expired = Client().get(url)
     assert expired.status_code == 410 and "verlopen" in expired.content.decode()
 
@@ -146,7 +148,7 @@ def test_one_click_unsubscribe_works_without_a_cookie(session):
 
 
 def test_a_link_of_a_session_whose_people_were_deleted_opens_nothing(session):
-    from game.after.privacy import workshop_forget_people
+    from game.room.privacy import workshop_forget_people
 
     anna = session.players[0]
     url = checkin_url(anna)

@@ -11,11 +11,14 @@ from django.test import Client
 from django.urls import reverse
 
 from cards.models import Deck
-from game.after import moving, plans, programmes
+from game.followups.transfer import export_for_followups
 from game.models import PlayerContact, Workshop
-from tests.after.followups.builders import ended_session
-from tests.after.plans.builders import host_client, item, phone_of
+from game.plans.selectors import plan_of
+from game.plans.services import plan_save
+from game.programmes.services import programme_create
 from tests.factories import facilitator, playable_deck
+from tests.followups.builders import ended_session
+from tests.plans.builders import host_client, item, phone_of
 from tests.tables import session_with_table
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +38,7 @@ def no_traceback(caplog):
 @pytest.fixture
 def anna():
     _workshop, _table, (anna, _bob) = session_with_table(("Anna", "Bob"), themes=2)
-    plans.plan_save(player=anna, items=[item("thema-1-1")])
+    plan_save(player=anna, items=[item("thema-1-1")])
     return anna
 
 
@@ -44,7 +47,7 @@ def post_json(client: Client, name: str, body: str):
 
 
 def saved_plan(player) -> list[str]:
-    return [i.card.key for i in plans.plan_of(player)]
+    return [i.card.key for i in plan_of(player)]
 
 
 PLANS = {
@@ -148,7 +151,7 @@ IMPORTS = {
 @pytest.fixture
 def importing(tmp_path):
     session = ended_session()
-    export = moving.export_for_followups(session.workshop)
+    export = export_for_followups(session.workshop)
     Workshop.objects.filter(pk=session.workshop.pk).update(code="ZZZZZZ")
     host = Client()
     host.force_login(facilitator("hanna"))
@@ -264,7 +267,7 @@ BAD_IDS = ["abc", "²", "1.5", "-1", "9" * 25, DIGITS]
 @pytest.mark.parametrize("action", ["remove_session", "unshare"])
 def test_a_hostile_id_on_a_programme_button_is_refused(action, value):
     workshop, _table, _players = session_with_table(start=False)
-    programme = programmes.programme_create(owner=workshop.facilitator, name="Overijssel")
+    programme = programme_create(owner=workshop.facilitator, name="Overijssel")
     programme.sessions.add(workshop)
     url = reverse("host:programme_action", kwargs={"pk": programme.pk})
     answer = host_client(workshop).post(url, {"action": action, "session": value, "user": value})

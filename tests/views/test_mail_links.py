@@ -7,9 +7,9 @@ import time
 import pytest
 from django.urls import reverse
 
-from game.after import plans
-from tests.after.followups.smtp import parts
-from tests.after.plans.builders import phone_of
+from game.plans.services import plan_save
+from tests.followups.smtp import parts
+from tests.plans.builders import phone_of
 from tests.tables import session_with_table
 
 # The mail goes from a thread of its own after the commit, as on the server.
@@ -26,7 +26,7 @@ def ask_for_the_plan_by_mail(smtp, settings) -> str:
     phone = phone_of(anna)
     body = json.dumps({"email": "anna@example.org", "consent": True})
     phone.post(reverse("plan_contact"), body, content_type="application/json")
-    plans.plan_save(player=anna, items=[{"card": "thema-1-1"}])
+    plan_save(player=anna, items=[{"card": "thema-1-1"}])
     answer = phone.post(reverse("plan_send"), HTTP_HOST=FORGED_HOST)
     assert answer.json() == {"ok": True}
     deadline = time.monotonic() + 10

@@ -8,8 +8,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from game.after import plans
-from tests.after.plans.builders import host_client, item
+from game.plans.services import plan_save
+from tests.plans.builders import host_client, item
 from tests.tables import session_with_table
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +20,8 @@ NOA = "נועה"  # a Hebrew name: right to left
 @pytest.fixture
 def played():
     workshop, _table, players = session_with_table((NOA, "Eve\u202egnp.exe", "Bob"))
-    plans.plan_save(player=players[0], items=[item("thema-1-1")])
-    plans.plan_save(player=players[1], items=[item("thema-1-2")])
+    plan_save(player=players[0], items=[item("thema-1-1")])
+    plan_save(player=players[1], items=[item("thema-1-2")])
     return workshop
 
 

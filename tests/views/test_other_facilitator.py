@@ -21,8 +21,8 @@ from game.errors import Refused
 from game.models import Player, Poll, Programme, Table, Workshop
 from game.room import polls, seating, sessions
 from game.table import play
-from tests.after.followups.builders import ended_session
 from tests.factories import facilitator, playable_deck
+from tests.followups.builders import ended_session
 from tests.tables import host_socket
 
 pytestmark = pytest.mark.django_db

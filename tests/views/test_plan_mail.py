@@ -6,11 +6,12 @@ import json
 import pytest
 from django.urls import reverse
 
-from game.after import followups, plans
-from game.after.moving import workshop_mark_moved
+from game.followups.consent import contact_set
+from game.followups.transfer import workshop_mark_moved
 from game.models import Mail, PlayerContact
+from game.plans.services import plan_save
 from game.table import play
-from tests.after.plans.builders import host_client, phone_of
+from tests.plans.builders import host_client, phone_of
 from tests.tables import session_with_table
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def test_send_me_my_plan_needs_an_address_and_a_card(anna):
     post_contact(phone, "anna@example.org")
     assert phone.post(reverse("plan_send")).json()["code"] == "plan_empty"
     card = anna.workshop.deck.themes.first().cards.first()
-    plans.plan_save(player=anna, items=[{"card": card.key}])
+    plan_save(player=anna, items=[{"card": card.key}])
     assert phone.post(reverse("plan_send")).json() == {"ok": True}
     assert Mail.objects.get(player=anna).kind == "plan"
 
@@ -100,7 +101,7 @@ def test_the_address_can_be_left_after_the_session_ended_but_not_once_moved(anna
 
 
 def test_no_facilitator_page_shows_an_address(anna):
-    followups.contact_set(player=anna, email="anna-secret@example.org", consent=True)
+    contact_set(player=anna, email="anna-secret@example.org", consent=True)
     host = host_client(anna.workshop)
     code = anna.workshop.code
     for name in ("host:session", "host:panel", "host:results", "host:results_csv"):

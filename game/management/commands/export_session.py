@@ -1,13 +1,13 @@
 """``manage.py export_session CODE``: one finished session as JSON, for the organiser's
-archive (game.after.archive)."""
+archive (game.debrief.archive)."""
 
 import json
 import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from game.after.archive import export_session
-from game.after.moving import export_for_followups, workshop_mark_moved
+from game.debrief.archive import export_session
+from game.followups.transfer import export_for_followups, workshop_mark_moved
 from game.models import Workshop
 from game.room.sessions import normalise_code
 

@@ -1,10 +1,10 @@
-"""``manage.py import_session FILE``: a session's follow-ups from a laptop (game.after.moving)."""
+"""``manage.py import_session FILE``: a session's follow-ups from a laptop (game.followups.transfer)."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from game.after.moving import MAX_FILE_BYTES, import_for_followups
 from game.errors import Refused
+from game.followups.transfer import MAX_FILE_BYTES, import_for_followups
 from innovation_track import boundary
 
 

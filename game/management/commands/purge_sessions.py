@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from game.after.privacy import workshops_purge
+from game.room.privacy import workshops_purge
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
-"""``manage.py send_followups``: send the plans and follow-ups that are due (game.after.mail,
-game.after.followups). Safe to run every 15 minutes (deploy/systemd/kwartet-followups.timer),
+"""``manage.py send_followups``: send the plans and follow-ups that are due (game.followups.mail,
+game.followups.outbox). Safe to run every 15 minutes (deploy/systemd/kwartet-followups.timer),
 by several runs at once: each mail goes once."""
 
 from datetime import date
@@ -7,8 +7,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from game.after.followups import end_of_day
-from game.after.mail import followups_run, links_base
+from game.followups.mail import followups_run, links_base
+from game.followups.schedule import end_of_day
 from game.models import Workshop
 from game.room.sessions import normalise_code
 

@@ -1,0 +1,122 @@
+"""After the day: a player's address (kept with their consent), the outbox of their mails
+and their check-ins per card of the plan."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from game.models.plans import PlanItem
+from game.models.sessions import Player
+
+
+class PlayerContact(models.Model):
+    """A player's e-mail address, kept only with their consent, for their plan and the
+    follow-ups (game.followups). Never shown to a facilitator, only counted. Stopping
+    (the link in every mail) or a bounce empties ``email`` and keeps the row, so the
+    programme's figures still count that the person left an address."""
+
+    player = models.OneToOneField(Player, on_delete=models.CASCADE, related_name="contact")
+    email = models.EmailField(_("e-mail address"), max_length=254, blank=True)
+    language = models.CharField(_("language"), max_length=5, default="nl")
+    consented = models.DateTimeField(_("consent given"))
+    stopped = models.DateTimeField(_("stopped"), null=True, blank=True)
+    bounced = models.DateTimeField(_("bounced"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("player's e-mail address")
+        verbose_name_plural = _("players' e-mail addresses")
+
+    def __str__(self) -> str:
+        return f"{self.player}: {'address' if self.email else 'no address'}"
+
+    @property
+    def reachable(self) -> bool:
+        return bool(self.email) and self.stopped is None and self.bounced is None
+
+
+class MailKind(models.TextChoices):
+    PLAN = "plan", _("the plan")
+    FOLLOWUP_1 = "followup-1", _("first follow-up")
+    FOLLOWUP_2 = "followup-2", _("second follow-up")
+
+
+class Mail(models.Model):
+    """The outbox: one mail to one player, sent at most once. ``manage.py send_followups``
+    claims due rows (status "sending" until ``next_attempt``, a lease), sends them and marks
+    them sent; a refusal or a server that is down sets the next attempt later."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        SKIPPED = "skipped", _("skipped: a later mail was due")
+        CANCELLED = "cancelled", _("cancelled: the address was stopped")
+        FAILED = "failed", _("failed")
+
+    player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="mails")
+    kind = models.CharField(max_length=10, choices=MailKind.choices)
+    due = models.DateTimeField(_("due"))
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt = models.DateTimeField(db_index=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    sent = models.DateTimeField(null=True, blank=True)
+    # The backend that took it ("smtp", "filebased", ...): a mail written to a file on a
+    # laptop was never delivered, so a move to the hosted server sends it again.
+    transport = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+        verbose_name = _("mail")
+        verbose_name_plural = _("mails")
+        constraints = [
+            models.UniqueConstraint(fields=["player", "kind"], name="mail_once_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.player} {self.kind} {self.status}"
+
+    @property
+    def followup(self) -> int:
+        """1 or 2 for a follow-up, 0 for the plan."""
+        return int(self.kind[-1]) if self.kind.startswith("followup") else 0
+
+
+class CheckInStatus(models.TextChoices):
+    DONE = "done", _("done")
+    STARTED = "started", _("started")
+    NOT_YET = "not_yet", _("not yet")
+    DROPPED = "dropped", _("dropped")
+
+
+# A person is "activated" by a card started or done.
+ACTIVE = (CheckInStatus.DONE, CheckInStatus.STARTED)
+
+
+class CheckIn(models.Model):
+    """How one card of a plan is going, answered at a follow-up; posting the same
+    follow-up again updates it."""
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="checkins")
+    followup = models.PositiveSmallIntegerField(_("follow-up"))
+    status = models.CharField(_("status"), max_length=7, choices=CheckInStatus.choices)
+    note = models.TextField(_("what helped, or what held you back"), max_length=300, blank=True)
+    by_when = models.CharField(_("new by when"), max_length=60, blank=True)
+    # The player agreed that their name may stand beside what they wrote (programme page).
+    named = models.BooleanField(default=False)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["item", "followup"]
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "followup"], name="checkin_once_per_followup"),
+            models.CheckConstraint(
+                condition=models.Q(followup__gte=1, followup__lte=2), name="checkin_followup_1_2"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} #{self.followup}: {self.status}"

@@ -1,0 +1,47 @@
+"""The players' action plans: at most five cards each, with what they will do, with whom
+and by when."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from game.models.sessions import Player
+
+MAX_PLAN_ITEMS = 5
+
+
+class Sector(models.TextChoices):
+    ENTREPRENEUR = "ondernemer", _("entrepreneur")
+    GOVERNMENT = "overheid", _("government")
+    EDUCATION = "onderwijs", _("education / knowledge institution")
+    INTERMEDIARY = "intermediair", _("intermediary")
+    OTHER = "anders", _("other")
+
+
+class PlanItem(models.Model):
+    """One building block of a player's regional action plan: a card, what they will
+    do with it, with whom and by when."""
+
+    player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="plan")
+    card = models.ForeignKey("cards.Card", on_delete=models.PROTECT, verbose_name=_("card"))
+    position = models.PositiveSmallIntegerField(_("position"))
+    action = models.TextField(_("what I will do"), max_length=1000, blank=True)
+    sector = models.CharField(_("with whom"), max_length=12, choices=Sector.choices, blank=True)
+    by_when = models.CharField(_("by when"), max_length=60, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["player", "position"]
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+        constraints = [
+            models.UniqueConstraint(fields=["player", "card"], name="plan_card_once"),
+            models.CheckConstraint(
+                condition=models.Q(position__gte=1, position__lte=MAX_PLAN_ITEMS),
+                name="plan_at_most_five",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.player}: {self.card}"

@@ -1,0 +1,77 @@
+"""A programme's figures as CSV: a row per session and the total, then a row per card."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils import timezone
+
+from game.models import (
+    Programme,
+)
+from game.plans.results_csv import safe_cell
+from game.programmes.selectors import FIGURE_LABELS, programme_report
+
+CSV_COLUMNS = [
+    "row",
+    "session",
+    "code",
+    "date",
+    *FIGURE_LABELS,
+    "theme",
+    "card",
+    "chosen",
+    "started",
+    "done",
+]
+
+
+def programme_csv(programme: Programme) -> str:
+    """The page's figures: a row per session and the total, then a row per card. Cells
+    that a spreadsheet would take for a formula are made text (``safe_cell``)."""
+    report = programme_report(programme)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    blank_cards = ["", "", "", "", ""]
+    for workshop, numbers in report["sessions"]:
+        day = timezone.localtime(workshop.ended or workshop.created).date().isoformat()
+        writer.writerow(
+            [
+                "session",
+                safe_cell(workshop.name),
+                workshop.code,
+                day,
+                *(getattr(numbers, key) for key in FIGURE_LABELS),
+                *blank_cards,
+            ]
+        )
+    whole = report["total"]
+    writer.writerow(
+        [
+            "total",
+            safe_cell(programme.name),
+            "",
+            "",
+            *(getattr(whole, k) for k in FIGURE_LABELS),
+            *blank_cards,
+        ]
+    )
+    for theme in report["themes"]:
+        for row in theme["cards"]:
+            writer.writerow(
+                [
+                    "card",
+                    "",
+                    "",
+                    "",
+                    *([""] * len(FIGURE_LABELS)),
+                    safe_cell(theme["theme"].name),
+                    safe_cell(row.card.title),
+                    row.chosen,
+                    row.started,
+                    row.done,
+                ]
+            )
+    return out.getvalue()

@@ -1,0 +1,224 @@
+"""What a programme's sessions set in motion, read: per session and in total, the people
+reached, plans made, addresses left (counted, never shown), follow-ups sent, people who
+checked in and people activated; per theme and card how often it was chosen, started and
+done; and the lines people wrote (named only with their consent and when asked)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from game.models import (
+    ACTIVE,
+    CheckIn,
+    CheckInStatus,
+    Mail,
+    MailKind,
+    PlanItem,
+    PlayerContact,
+    Programme,
+    Workshop,
+)
+from game.room.people import people_reached
+
+# --- the figures ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a session (or several) set in motion, counted in people (follow-ups: mails)."""
+
+    reached: int = 0
+    plans: int = 0
+    addresses: int = 0
+    followups_sent: int = 0
+    checked_in: int = 0
+    activated: int = 0
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(Figures)))
+
+
+FIGURE_LABELS = {
+    "reached": _("people reached"),
+    "plans": _("plans made"),
+    "addresses": _("left an address"),
+    "followups_sent": _("follow-ups sent"),
+    "checked_in": _("checked in"),
+    "activated": _("activated"),
+}
+
+
+def latest_checkins(workshops: Iterable[Workshop]) -> dict[int, CheckIn]:
+    """Per plan item, its latest check-in (the second follow-up's over the first's)."""
+    latest: dict[int, CheckIn] = {}
+    rows = CheckIn.objects.filter(item__player__in=people_reached(workshops)).order_by("followup")
+    for checkin in rows.select_related("item__player"):
+        latest[checkin.item_id] = checkin
+    return latest
+
+
+def figures(workshops: list[Workshop]) -> dict[int, Figures]:
+    """The figures of each session, by its id (a handful of queries for all of them)."""
+    people = people_reached(workshops)
+
+    def per_session(values: Iterable[int]) -> Counter:
+        return Counter(values)
+
+    reached = per_session(people.values_list("workshop_id", flat=True))
+    planned = per_session(
+        people.filter(plan__isnull=False).distinct().values_list("workshop_id", flat=True)
+    )
+    addresses = per_session(
+        PlayerContact.objects.filter(player__in=people).values_list(
+            "player__workshop_id", flat=True
+        )
+    )
+    sent = per_session(
+        Mail.objects.filter(
+            player__in=people,
+            kind__in=(MailKind.FOLLOWUP_1, MailKind.FOLLOWUP_2),
+            status=Mail.Status.SENT,
+        ).values_list("player__workshop_id", flat=True)
+    )
+    latest = latest_checkins(workshops)
+    checked: dict[int, set[int]] = defaultdict(set)
+    active: dict[int, set[int]] = defaultdict(set)
+    for checkin in latest.values():
+        player = checkin.item.player
+        checked[player.workshop_id].add(player.pk)
+        if checkin.status in ACTIVE:
+            active[player.workshop_id].add(player.pk)
+    return {
+        workshop.pk: Figures(
+            reached=reached[workshop.pk],
+            plans=planned[workshop.pk],
+            addresses=addresses[workshop.pk],
+            followups_sent=sent[workshop.pk],
+            checked_in=len(checked[workshop.pk]),
+            activated=len(active[workshop.pk]),
+        )
+        for workshop in workshops
+    }
+
+
+def total(per_session: dict[int, Figures]) -> Figures:
+    return sum(per_session.values(), Figures())
+
+
+@dataclass(frozen=True)
+class CardFigures:
+    card: Any
+    chosen: int
+    started: int
+    done: int
+
+
+def card_figures(workshops: list[Workshop]) -> list[dict[str, Any]]:
+    """Per theme (of the sessions' decks, in order) and card: how often it was chosen for
+    a plan, and how many of those are started or done by their latest check-in. Sessions
+    that played different versions of one deck count together: a card is its deck (the
+    editable one) and its key, shown as its newest version names it."""
+    items = list(
+        PlanItem.objects.filter(player__in=people_reached(workshops)).select_related(
+            "card__theme__deck__source"
+        )
+    )
+    latest = latest_checkins(workshops)
+    chosen: Counter = Counter()
+    by_status: dict[str, Counter] = {
+        CheckInStatus.STARTED: Counter(),
+        CheckInStatus.DONE: Counter(),
+    }
+    cards: dict[tuple[int, str], Any] = {}
+    for item in items:
+        card = item.card
+        same = (card.theme.deck.base.pk, card.key)
+        if same not in cards or card.theme.deck.pk > cards[same].theme.deck.pk:
+            cards[same] = card  # the newest version's texts
+        chosen[same] += 1
+        checkin = latest.get(item.pk)
+        if checkin is not None and checkin.status in by_status:
+            by_status[checkin.status][same] += 1
+    themes: dict[tuple[int, str], tuple[Any, list[CardFigures]]] = {}
+    order = sorted(
+        cards.items(), key=lambda kv: (kv[1].theme.deck.name, kv[1].theme.order, kv[1].number)
+    )
+    for (deck, _key), card in order:
+        _theme, rows = themes.setdefault((deck, card.theme.slug), (card.theme, []))
+        rows.append(
+            CardFigures(
+                card,
+                chosen[(deck, card.key)],
+                by_status[CheckInStatus.STARTED][(deck, card.key)],
+                by_status[CheckInStatus.DONE][(deck, card.key)],
+            )
+        )
+    return [
+        {
+            "theme": theme,
+            "cards": rows,
+            "chosen": sum(row.chosen for row in rows),
+            "started": sum(row.started for row in rows),
+            "done": sum(row.done for row in rows),
+        }
+        for theme, rows in themes.values()
+    ]
+
+
+@dataclass(frozen=True)
+class Line:
+    """What someone wrote helped or held them back, with their name only if they agreed
+    and the facilitator asked for names."""
+
+    note: str
+    card: Any
+    status: str
+    followup: int
+    session: str
+    name: str = ""
+
+
+def lines(workshops: list[Workshop], *, names: bool = False) -> list[Line]:
+    rows = (
+        CheckIn.objects.filter(item__player__in=people_reached(workshops))
+        .exclude(note="")
+        .select_related("item__card__theme", "item__player__workshop")
+        .order_by("-updated", "-id")
+    )
+    return [
+        Line(
+            note=checkin.note,
+            card=checkin.item.card,
+            status=checkin.get_status_display(),
+            followup=checkin.followup,
+            session=checkin.item.player.workshop.name,
+            name=checkin.item.player.name if names and checkin.named else "",
+        )
+        for checkin in rows
+    ]
+
+
+def session_figures(workshop: Workshop) -> Figures:
+    """One session's figures (its results page draws their funnel)."""
+    return figures([workshop])[workshop.pk]
+
+
+# --- the page ---------------------------------------------------------------------
+
+
+def programme_report(programme: Programme, *, names: bool = False) -> dict[str, Any]:
+    workshops = list(programme.sessions.select_related("deck", "facilitator").order_by("created"))
+    per_session = figures(workshops)
+    whole = total(per_session)
+    return {
+        "sessions": [(workshop, per_session[workshop.pk]) for workshop in workshops],
+        "total": whole,
+        "themes": card_figures(workshops),
+        "lines": lines(workshops, names=names),
+        "names": names,
+    }
