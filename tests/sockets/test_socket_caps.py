@@ -16,6 +16,11 @@ async def opened(player, address="10.0.0.7"):
     socket.scope["client"] = (address, 50000)
     connected, _ = await socket.connect()
     assert connected
+    # The socket is accepted first and counted against its seat while it loads the view:
+    # wait for the view, so that the sockets are counted in the order they were opened
+    # (with Redis, a later socket's count could otherwise overtake an earlier one's).
+    while (await socket.receive_json_from())["type"] != "view":
+        pass
     return socket
 
 
