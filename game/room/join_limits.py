@@ -33,6 +33,7 @@ from django.http import HttpRequest
 from game.errors import Refused
 from game.models import Workshop
 from game.realtime import live
+from game.room import windows
 from game.room.accounts import check_runs
 
 EVERYONE = "*"
@@ -54,9 +55,7 @@ def client_address(request: HttpRequest) -> str:
 
 def _window() -> tuple[int, int]:
     """The current window's number and the seconds until it ends."""
-    length = settings.JOIN_WRONG_CODE_WINDOW_SECONDS
-    now = time.time()
-    return int(now // length), math.ceil(length - now % length)
+    return windows.window(settings.JOIN_WRONG_CODE_WINDOW_SECONDS)
 
 
 def _key(who: str, window: int) -> str:
@@ -76,11 +75,7 @@ def _knocks_key(workshop_id: int) -> str:
 
 
 def _count(key: str) -> None:
-    cache.add(key, 0, timeout=settings.JOIN_WRONG_CODE_WINDOW_SECONDS + 5)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=settings.JOIN_WRONG_CODE_WINDOW_SECONDS + 5)
+    windows.count(key, settings.JOIN_WRONG_CODE_WINDOW_SECONDS + 5)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
-import time
 
 from django.conf import settings
 from django.core import signing
@@ -33,6 +32,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
 from game.errors import Refused
+from game.room import windows
 from game.room.join_limits import client_address
 
 KNOWN_BROWSER_COOKIE = "known_login"
@@ -49,22 +49,6 @@ def _account(username: str) -> str:
     return _hashed("account:" + username.strip().casefold())
 
 
-def _window(length: int) -> tuple[int, int]:
-    """The current window's number and the seconds until it ends."""
-    now = time.time()
-    return int(now // length), math.ceil(length - now % length)
-
-
-def _count(key: str, timeout: int) -> int:
-    """One more on the key's count (atomic in the cache); the new count."""
-    cache.add(key, 0, timeout=timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=timeout)
-        return 1
-
-
 def _uncount(key: str) -> None:
     # Gone meanwhile (its window ended): nothing to take back.
     with contextlib.suppress(ValueError):
@@ -75,7 +59,7 @@ def _uncount(key: str) -> None:
 
 
 def _login_keys(username: str, address: str) -> dict[str, str]:
-    window, _left = _window(settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    window, _left = windows.window(settings.LOGIN_FAILURE_WINDOW_SECONDS)
     account, where = _account(username), _hashed("address:" + address)
     return {
         "pair": f"login-fail:{window}:pair:{account}:{where}",
@@ -130,11 +114,11 @@ def login_attempt(request: HttpRequest, username: str) -> None:
     if is_known_browser(request, username):
         del limits["account"]
     timeout = settings.LOGIN_FAILURE_WINDOW_SECONDS + 5
-    counted = {name: _count(keys[name], timeout) for name in limits}
+    counted = {name: windows.count(keys[name], timeout) for name in limits}
     if any(counted[name] > limit for name, limit in limits.items()):
         for name in limits:  # a refused attempt is not counted: it cost nothing
             _uncount(keys[name])
-        _window_number, left = _window(settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        _window_number, left = windows.window(settings.LOGIN_FAILURE_WINDOW_SECONDS)
         raise Refused("too_many_logins", minutes=math.ceil(left / 60), seconds=left)
 
 
@@ -160,10 +144,10 @@ def reset_attempt(request: HttpRequest) -> None:
     """Count a request for a reset mail against the asking address, and refuse with
     ``too_many_resets`` when that goes over its limit for the window (the answer does not
     depend on the address asked about)."""
-    window, left = _window(settings.PASSWORD_RESET_WINDOW_SECONDS)
+    window, left = windows.window(settings.PASSWORD_RESET_WINDOW_SECONDS)
     key = f"reset-ask:{window}:address:{_hashed(client_address(request))}"
     if (
-        _count(key, settings.PASSWORD_RESET_WINDOW_SECONDS + 5)
+        windows.count(key, settings.PASSWORD_RESET_WINDOW_SECONDS + 5)
         > settings.PASSWORD_RESETS_PER_ADDRESS
     ):
         _uncount(key)
@@ -174,9 +158,9 @@ def reset_mail_allowed(email: str) -> bool:
     """Count a reset mail to this mailbox; False when it has had its mails for this
     window (then none is sent, silently: mail bombing one person from many addresses
     gets nowhere, and the page says the same)."""
-    window, _left = _window(settings.PASSWORD_RESET_WINDOW_SECONDS)
+    window, _left = windows.window(settings.PASSWORD_RESET_WINDOW_SECONDS)
     mailbox = f"reset-ask:{window}:mailbox:{_hashed(email.strip().casefold())}"
-    count = _count(mailbox, settings.PASSWORD_RESET_WINDOW_SECONDS + 5)
+    count = windows.count(mailbox, settings.PASSWORD_RESET_WINDOW_SECONDS + 5)
     return count <= settings.PASSWORD_RESETS_PER_MAILBOX
 
 
