@@ -46,11 +46,19 @@ def client_address(request: HttpRequest) -> str:
     """The client's address. Behind our own TLS proxy (``BEHIND_TLS_PROXY``) it is the
     last address in X-Forwarded-For, the one the proxy itself added; any earlier entry
     came from the client and could be forged. Otherwise the header is ignored."""
+    return address_of(
+        request.headers.get("X-Forwarded-For", ""), request.META.get("REMOTE_ADDR", "")
+    )
+
+
+def address_of(forwarded_for: str, peer: str) -> str:
+    """The client's address from a request's or a socket's X-Forwarded-For header and
+    its peer's address: the header's last hop behind our own proxy, else the peer."""
     if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = [hop.strip() for hop in request.headers.get("X-Forwarded-For", "").split(",")]
-        if forwarded[-1]:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR", "")
+        last = forwarded_for.split(",")[-1].strip()
+        if last:
+            return last
+    return peer
 
 
 def _window() -> tuple[int, int]:

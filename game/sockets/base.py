@@ -28,6 +28,7 @@ from django.http.request import split_domain_port, validate_host
 
 from game.errors import CHANNEL_LAYER_DOWN, DATABASE_DOWN, Refused, describe
 from game.realtime import connections, shutdown
+from game.room import join_limits
 from innovation_track import boundary
 from innovation_track.middleware import chosen_language
 
@@ -249,13 +250,9 @@ class JsonConsumer(AsyncWebsocketConsumer):
 def socket_address(scope: dict[str, Any]) -> str:
     """The client's address, as game.room.join_limits.client_address reads it for a request:
     behind our own TLS proxy the last X-Forwarded-For hop (the one the proxy added)."""
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = dict(scope.get("headers", [])).get(b"x-forwarded-for", b"")
-        last = forwarded.decode("latin-1").split(",")[-1].strip()
-        if last:
-            return last
+    forwarded = dict(scope.get("headers", [])).get(b"x-forwarded-for", b"")
     client = scope.get("client") or ("",)
-    return str(client[0] or "")
+    return join_limits.address_of(forwarded.decode("latin-1"), str(client[0] or ""))
 
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
