@@ -44,9 +44,15 @@ stack: need-nginx install
 need-nginx:
 	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { echo "nginx is not installed: sudo apt-get install nginx" >&2; exit 1; }
 
+# The suite in TEST_WORKERS processes (pytest-xdist): most tests wait on a server, a browser or
+# a socket, so more workers than cores still gain. Tests that share something outside their
+# process run one after another in one worker (tests/conftest.py, xdist_group_of).
+TEST_WORKERS ?= 4
+PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
+
 test: install
-	$(PY) -m pytest
-	$(PY) -m tests.services postgres
+	$(PY) -m pytest $(PARALLEL)
+	$(PY) -m tests.services postgres $(PARALLEL)
 
 setup: install
 	@$(PY) manage.py migrate --noinput -v 0

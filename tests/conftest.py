@@ -1,10 +1,43 @@
 import logging
+from pathlib import Path
 
 import pytest
 from django.test import Client
 
 from tests import services
 from tests.factories import UserFactory
+
+# --- running in parallel (pytest-xdist, `make test`) ---------------------------------------------
+
+TESTS = Path(__file__).resolve().parent
+# Folders whose tests reach this machine's Redis without the ``redis_url`` fixture: their
+# servers share it (tests/live/servers.py, tests/perf/servers.py).
+ON_THE_SHARED_REDIS = (TESTS / "live", TESTS / "perf")
+
+
+def xdist_group_of(item: pytest.Item) -> str | None:
+    """The tests that must run one after another in one worker, or None for any worker.
+    Every test that uses the machine's Redis runs in the one worker of group "redis":
+    channel groups, socket counts and limits are named by database ids, which each
+    worker's test database hands out again. A test module with a module-scoped fixture (a
+    stack of nginx, workers and redis-server; a venue server) stays in one worker, which
+    starts that fixture once."""
+    path = Path(str(item.path)).resolve()
+    if "redis_url" in item.fixturenames or any(f in path.parents for f in ON_THE_SHARED_REDIS):
+        return "redis"
+    definitions = getattr(item, "_fixtureinfo", None)
+    for name in item.fixturenames:
+        for fixturedef in definitions.name2fixturedefs.get(name, ()) if definitions else ():
+            if fixturedef.scope == "module":
+                return str(path.relative_to(TESTS))
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        group = xdist_group_of(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(autouse=True)
@@ -124,3 +157,17 @@ def smtp(settings):
     settings.PUBLIC_URL = "http://kwartet.test"
     yield server
     server.stop()
+
+
+@pytest.fixture
+def batch_clock(monkeypatch):
+    """The dashboards' batching window (game.realtime.batching) on a clock the test moves
+    on itself (tests/clocks.py), with no window left over from an earlier test."""
+    from game.realtime import batching
+    from tests.clocks import ManualClock
+
+    clock = ManualClock()
+    monkeypatch.setattr(batching, "clock", clock)
+    monkeypatch.setattr(batching, "_waiting", {})
+    monkeypatch.setattr(batching, "_sent_at", {})
+    return clock

@@ -5,9 +5,12 @@ restart on the same port). A port the kernel hands out (bind to port 0) comes fr
 range it also uses for outgoing connections, and this machine makes many (to
 PostgreSQL, Redis, the servers under test): one of them may take the port meanwhile.
 So ``free_port`` picks below that range, where no outgoing connection lands, and never
-the same port twice in one test process.
+the same port twice in one test process. When the tests run in several worker processes
+(pytest-xdist), each picks in a slice of that range of its own, so two workers never
+hand out the same port.
 """
 
+import os
 import random
 import socket
 import subprocess
@@ -27,14 +30,27 @@ def outgoing_ports_start() -> int:
         return 32768
 
 
+def _worker_slice(lowest: int, highest: int) -> tuple[int, int]:
+    """This worker's slice of the ports from ``lowest`` to ``highest`` (all of them when
+    the tests run in one process)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1, ...
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
+    if not worker.startswith("gw") or count < 2:
+        return lowest, highest
+    number = int(worker[2:]) % count
+    size = (highest - lowest + 1) // count
+    return lowest + number * size, lowest + (number + 1) * size - 1
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """A port free on ``host`` now, for a server to bind (and bind again after a
-    restart), below the range of outgoing connections; unique in this process."""
-    highest = outgoing_ports_start() - 1
+    restart), below the range of outgoing connections; unique in this process, and in
+    this worker's slice when the tests run in several."""
+    lowest, highest = _worker_slice(LOWEST_PORT, outgoing_ports_start() - 1)
     pick = random.SystemRandom()
-    if highest - LOWEST_PORT >= 1000:
+    if highest - lowest >= 1000:
         for _ in range(200):
-            port = pick.randint(LOWEST_PORT, highest)
+            port = pick.randint(lowest, highest)
             if port not in _handed_out and _bindable(host, port):
                 _handed_out.add(port)
                 return port

@@ -6,6 +6,10 @@ one message per turn of the event loop: under load the dashboard fell seconds be
 and its queue overflowed (tests/perf, README "Performance"). So each process sends a
 session's table events at most once per DASHBOARD_BATCH_SECONDS, as one message with
 one entry per table (its events in order, without gaps); a quiet room's go at once.
+
+The window is kept on ``clock``: the event loop's timers on the monotonic clock. Tests put
+a clock of their own in its place and move it on themselves (tests/clocks.py), so they
+check what is held and what is sent without waiting for a window to pass.
 """
 
 from __future__ import annotations
@@ -22,6 +26,19 @@ _sent_at: dict[str, float] = {}
 _flushing: set[asyncio.Task] = set()  # referenced until done
 
 
+class LoopClock:
+    """Now, and a callback after a delay, on the running event loop."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def call_later(self, delay: float, callback, *args: Any) -> None:
+        asyncio.get_running_loop().call_later(delay, callback, *args)
+
+
+clock = LoopClock()
+
+
 def queue(group: str, message: dict[str, Any], send) -> None:
     """Send ``message`` (one table's events) to ``group`` with the others that come
     within the window. ``send(group, message)`` is the coroutine that pushes."""
@@ -29,9 +46,8 @@ def queue(group: str, message: dict[str, Any], send) -> None:
     waiting.append(message)
     if len(waiting) > 1:
         return  # a send is due: this batch goes with it
-    loop = asyncio.get_running_loop()
-    wait = _sent_at.get(group, -math.inf) + settings.DASHBOARD_BATCH_SECONDS - time.monotonic()
-    loop.call_later(max(0.0, wait), _flush, group, send)
+    wait = _sent_at.get(group, -math.inf) + settings.DASHBOARD_BATCH_SECONDS - clock.now()
+    clock.call_later(max(0.0, wait), _flush, group, send)
 
 
 def merged(batches: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -51,7 +67,7 @@ def merged(batches: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _flush(group: str, send) -> None:
     batches = merged(_waiting.pop(group, []))
-    _sent_at[group] = time.monotonic()
+    _sent_at[group] = clock.now()
     if len(_sent_at) > 1000:  # sessions come and go: forget the old ones
         _sent_at.clear()
     task = asyncio.ensure_future(send(group, {"type": "workshop.update", "tables": batches}))

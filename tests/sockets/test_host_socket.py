@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from game import engine
 from game.models import Player, Table, TableEvent, Workshop
-from game.realtime import live
+from game.realtime import batching, live
 from game.room import sessions
 from game.table import play, record
 from tests.factories import UserFactory, facilitator
@@ -97,24 +97,36 @@ async def test_a_quiet_rooms_first_move_reaches_the_dashboard_at_once(settings):
     await socket.disconnect()
 
 
-async def test_a_busy_rooms_moves_arrive_batched_per_table_in_order_and_complete(settings):
-    # All but the first move land in one window, unless each move took 3 s or more.
+async def test_a_busy_rooms_moves_arrive_batched_per_table_in_order_and_complete(
+    settings, batch_clock
+):
     window = settings.DASHBOARD_BATCH_SECONDS = 3
     workshop, tables = await db(session_with_two_tables)()
+    group = live.workshop_group(workshop.pk)
     socket, hello = await open_dashboard(workshop)
     rounds = 3
-    for _ in range(rounds):  # as sockets make them: pushed from the loop, batched
-        for table in tables:
+    await live.collecting(move, table=tables[0])  # as sockets make them: pushed, batched
+    assert batch_clock.delays() == [0.0]  # a quiet room's first: at once
+    await batch_clock.advance(0)
+    first = await socket.receive_json_from()
+    for number in range(rounds):  # the rest within one window: held
+        for table in tables[1:] if number == 0 else tables:
             await live.collecting(move, table=table)
+    assert batch_clock.delays() == [window]
+    assert len(batching._waiting[group]) == rounds * len(tables) - 1
+    assert socket.output_queue.empty()
+    await batch_clock.advance(window)
+    second = await socket.receive_json_from()
+    # Everything went: nothing waits, nothing is due, not even when a window ends.
+    assert group not in batching._waiting and not batch_clock.timers
+    await batch_clock.advance(window)
+    assert socket.output_queue.empty()
 
     final = {table.pk: (await db(Table.objects.get)(pk=table.pk)).seq for table in tables}
     seen = {table.pk: hello["tables"][str(table.pk)] for table in tables}
     events = {table.pk: [] for table in tables}
-    updates = []
-    while seen != final:
-        update = await socket.receive_json_from(timeout=window + WAIT)
+    for update in (first, second):
         assert update["type"] == "update"
-        updates.append(update)
         batch_tables = [batch["table"] for batch in update["tables"]]
         assert len(batch_tables) == len(set(batch_tables))  # one entry per table
         for batch in update["tables"]:
@@ -126,36 +138,34 @@ async def test_a_busy_rooms_moves_arrive_batched_per_table_in_order_and_complete
             )
             seen[batch["table"]] = batch["seq"]
             events[batch["table"]].extend(batch["events"])
-    assert await socket.receive_nothing(timeout=window + 0.5)  # not even when a window ends
-
-    assert len(updates) < rounds * len(tables)
-    # Some table's entry carries more than one move: its batches were merged.
-    assert any(
-        sum(e["type"] == "asked" for e in batch["events"]) > 1
-        for update in updates
-        for batch in update["tables"]
-    )
+    assert seen == final
+    # Both tables' entries in the second carry more than one move: batches were merged.
+    assert all(sum(e["type"] == "asked" for e in batch["events"]) > 1 for batch in second["tables"])
     for table in tables:
         after = hello["tables"][str(table.pk)]
         assert events[table.pk] == await db(stored_events)(table, after)
     await socket.disconnect()
 
 
-async def test_an_arrival_is_sent_at_once_while_a_batch_waits(settings):
-    # The second move waits for the window's end; the arrival, well before it, must not.
+async def test_an_arrival_is_sent_at_once_while_a_batch_waits(settings, batch_clock):
+    # The second move waits for the window's end; the arrival, before it, must not.
     window = settings.DASHBOARD_BATCH_SECONDS = 8
     workshop, table, _ = await db(session_with_table)()
     socket, _ = await open_dashboard(workshop)
     await live.collecting(move, table=table)
+    await batch_clock.advance(0)
     await socket.receive_json_from()  # a quiet room's: at once, and the window starts
     waiting = await live.collecting(move, table=table)
+    assert batch_clock.delays() == [window]
     player = await db(sessions.player_join)(code=workshop.code, name="Daan")
-    assert await socket.receive_json_from(timeout=window / 2) == {
+    assert await socket.receive_json_from() == {
         "type": "update",
         "table": None,
         "player": player.pk,
     }
-    update = await socket.receive_json_from(timeout=window + WAIT)  # the batch, when due
+    assert batch_clock.delays() == [window]  # the batch still waits
+    await batch_clock.advance(window)
+    update = await socket.receive_json_from()  # the batch, when due
     assert update["tables"][0]["events"] == list(waiting.events)
     await socket.disconnect()
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from deploy.stack import Stack
-from game.models import Table
+from game.models import Player, Table, TableEvent
 from game.room import seating
 from game.table import play
 from tests.live.servers import Replay, assert_state_matches, replay
@@ -156,20 +158,34 @@ async def until_unhealthy(stack: Stack, timeout: float = 10.0) -> None:
 
 
 def test_a_phone_asleep_for_two_minutes_catches_up_in_one_message(stack: Stack):
-    """Anna's phone sleeps while two bots play on; on waking it reconnects as the page
-    does and gets everything it missed in one message."""
+    """Anna's phone sleeps while two bots play on, up to her turn, where the workers flag
+    her away; on waking it reconnects as the page does and gets everything it missed in
+    one message. Her two minutes asleep are two minutes as the server sees them: her last
+    sign of life (``Player.seen``) is moved back instead of waited for."""
     workshop, table, (anna,) = session_with_table(("Anna",), themes=5, seed=3, start=False)
     for level in ("smart", "easy"):
         seating.bot_add(table=table, level=level, by=workshop.facilitator)
     play.table_start(table=table, by=workshop.facilitator, seed=3)
     phone = Phone(anna, seed=3)
 
+    def asleep_until_flagged_away(since: datetime) -> None:
+        # The worker writes ``seen`` once more as the socket closes: moved back again.
+        deadline = time.monotonic() + GAME_TIMEOUT
+        while not TableEvent.objects.filter(
+            table=table, data__type="player_away", data__seat=anna.seat
+        ).exists():
+            Player.objects.filter(pk=anna.pk, seen__gt=since).update(seen=since)
+            if time.monotonic() > deadline:
+                pytest.fail(f"Anna was not flagged away in {GAME_TIMEOUT:.0f} s")
+            time.sleep(0.05)
+
     async def sleep_and_wake() -> dict:
         await phone.connect(stack)
         assert (await phone.receive())["type"] == "view"
         seen = phone.seq
         await phone.close()  # the phone sleeps: its socket is gone
-        await asyncio.sleep(ASLEEP_SECONDS)
+        since = timezone.now() - timedelta(seconds=ASLEEP_SECONDS)
+        await asyncio.to_thread(asleep_until_flagged_away, since)
         stored = await asyncio.to_thread(lambda: Table.objects.get(pk=table.pk).seq)
         assert stored > seen + 1, "the bots did not play on while the phone slept"
         woke = await phone.reconnect(stack)
