@@ -1,4 +1,5 @@
 import logging
+import time
 from pathlib import Path
 
 import pytest
@@ -42,8 +43,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True)
 def plain_http_settings(settings):
-    """Tests talk plain HTTP and render templates without running collectstatic first."""
+    """Tests talk plain HTTP, render templates without running collectstatic first, and
+    hash their accounts' passwords fast."""
     settings.SECURE_SSL_REDIRECT = False
+    # The accounts the tests make need no protection: a password hashed for real takes
+    # a fifth of a second of CPU, and most tests make a facilitator (tests/factories.py).
+    # The servers the tests start hash as configured (tests/accounts checks their logins).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests move bots and end pauses themselves (game.table.ticker.tick), not on a clock.
     settings.GAME_TICKER = False
     settings.BOT_DELAY_SECONDS = 0
@@ -131,13 +137,33 @@ def admin_client_logged_in(db) -> Client:
 @pytest.fixture(scope="session", autouse=True)
 def close_the_database_threads_connections(django_db_setup, django_db_blocker):
     """Consumers reach the database from asgiref's worker thread, whose persistent
-    connection would otherwise keep PostgreSQL from dropping the test database."""
+    connection would otherwise keep PostgreSQL from dropping the test database. So would
+    the connection of a server a test stopped a moment ago (PostgreSQL notices a closed
+    connection a little later), or of a thread that has ended without closing its own:
+    at the end, the test database waits for those, then ends any left."""
     yield
     from asgiref.sync import SyncToAsync
-    from django.db import connections
+    from django.db import connection, connections
 
     with django_db_blocker.unblock():
         SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+        if connection.vendor == "postgresql":
+            _end_other_sessions(connection)
+
+
+def _end_other_sessions(connection, wait: float = 5.0) -> None:
+    others = (
+        "SELECT pid FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    deadline = time.monotonic() + wait
+    with connection.cursor() as cursor:
+        cursor.execute(others)
+        while cursor.fetchall() and time.monotonic() < deadline:
+            time.sleep(0.05)
+            cursor.execute(others)
+        cursor.execute(f"SELECT pg_terminate_backend(pid) FROM ({others}) AS left_over")
+    connection.close()
 
 
 @pytest.fixture
