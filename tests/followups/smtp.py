@@ -25,7 +25,7 @@ class Handler:
     received: list[EmailMessage] = field(default_factory=list)
     refuse: list[str] = field(default_factory=list)
     bounce: set[str] = field(default_factory=set)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.Condition = field(default_factory=threading.Condition)  # notified per mail
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.bounce:
@@ -40,6 +40,7 @@ class Handler:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.received.append(message)
+            self.lock.notify_all()
         return "250 Message accepted for delivery"
 
 
@@ -52,6 +53,12 @@ class SmtpServer:
     @property
     def received(self) -> list[EmailMessage]:
         with self.handler.lock:
+            return list(self.handler.received)
+
+    def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[EmailMessage]:
+        """The mails received, once there are ``count`` of them (or after ``timeout``)."""
+        with self.handler.lock:
+            self.handler.lock.wait_for(lambda: len(self.handler.received) >= count, timeout)
             return list(self.handler.received)
 
     def start(self) -> SmtpServer:

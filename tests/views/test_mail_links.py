@@ -2,7 +2,6 @@
 of the request that made a mail go is the asker's to choose, so it never reaches one."""
 
 import json
-import time
 
 import pytest
 from django.urls import reverse
@@ -29,10 +28,7 @@ def ask_for_the_plan_by_mail(smtp, settings) -> str:
     plan_save(player=anna, items=[{"card": "thema-1-1"}])
     answer = phone.post(reverse("plan_send"), HTTP_HOST=FORGED_HOST)
     assert answer.json() == {"ok": True}
-    deadline = time.monotonic() + 10
-    while not smtp.received and time.monotonic() < deadline:
-        time.sleep(0.05)
-    (mail,) = smtp.received
+    (mail,) = smtp.wait_for(1)
     return parts(mail)[0]
 
 
