@@ -55,6 +55,10 @@ MESSAGES: dict[str, StrPromise] = {
     "rate_limited": _("Too many messages; wait a moment."),
     "wrong_code": _("There is no open session with code %(code)s. Check the code on the screen."),
     "session_ended": _("This session has ended."),
+    "bad_plan_days": _("Plans stay open for 0 to %(most)s days after the session."),
+    "plans_closed": _(
+        "The time to write plans for this session is over: your plan can no longer change."
+    ),
     "too_many_logins": _(
         "Too many failed logins. Try again in %(minutes)s min., or reset your password."
     ),

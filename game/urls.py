@@ -36,5 +36,6 @@ urlpatterns = [
     # From the follow-up mails, by signed token (game.views.followup).
     path("plan/checkin/<str:token>/", followup.followup_checkin, name="followup_checkin"),
     path("plan/stop/<str:token>/", followup.followup_stop, name="followup_stop"),
+    path("plan/open/<str:token>/", followup.plan_open, name="plan_open"),
     path("host/", include((host_patterns, "host"))),
 ]

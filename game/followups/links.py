@@ -20,6 +20,7 @@ from game.models import (
 TOKEN_MAX_AGE = timedelta(days=90)
 CHECKIN_SALT = "game.followups.checkin"
 STOP_SALT = "game.followups.stop"
+PLAN_SALT = "game.followups.plan"  # the plan mail's "open my plan": this browser becomes the phone
 CARD_SALT = "game.followups.card"
 # A mail's link to a card of a deck that is not published carries this signed parameter:
 # the card pages open for whoever holds it (the player, on any device), for TOKEN_MAX_AGE.

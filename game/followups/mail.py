@@ -29,7 +29,7 @@ from django.utils.translation import gettext
 from game.errors import describe
 from game.followups.checkins import checkins_of
 from game.followups.consent import contact_bounced
-from game.followups.links import CHECKIN_SALT, STOP_SALT, card_link, make_token
+from game.followups.links import CHECKIN_SALT, PLAN_SALT, STOP_SALT, card_link, make_token
 from game.followups.outbox import outbox_claim, outbox_fill
 from game.followups.schedule import Due, mails_due
 from game.models import (
@@ -115,7 +115,10 @@ def build_message(
         "followup_stop",
         kwargs={"token": make_token(player.pk, mail.kind, salt=STOP_SALT)},
     )
-    checkin_url = ""
+    checkin_url = plan_url = ""
+    if mail.kind == MailKind.PLAN and player.workshop.plans_open():
+        token = make_token(player.pk, mail.kind, salt=PLAN_SALT)
+        plan_url = base + reverse("plan_open", kwargs={"token": token})
     if mail.kind != MailKind.PLAN:
         token = make_token(player.pk, mail.kind, salt=CHECKIN_SALT)
         checkin_url = base + reverse("followup_checkin", kwargs={"token": token})
@@ -137,6 +140,7 @@ def build_message(
             "weeks": workshop.followup_weeks_1 if mail.followup == 1 else workshop.followup_weeks_2,
             "items": _items(player, base, checkin_url),
             "checkin_url": checkin_url,
+            "plan_url": plan_url,
             "stop_url": stop_url,
             "language": contact.language,
         }

@@ -14,6 +14,7 @@ from django.utils import timezone
 from game.errors import Refused
 from game.models import (
     FOLLOWUP_WEEKS_MAX,
+    PLAN_DAYS_MAX,
     Mail,
     MailKind,
     Player,
@@ -50,16 +51,26 @@ def check_weeks(first: int, second: int) -> None:
 
 
 def workshop_set_followups(
-    *, workshop: Workshop, by, followup_weeks_1: int, followup_weeks_2: int
+    *,
+    workshop: Workshop,
+    by,
+    followup_weeks_1: int,
+    followup_weeks_2: int,
+    plan_days: int | None = None,
 ) -> Workshop:
-    """When the follow-ups go (weeks after the session, 0 = off). Mails not sent yet
-    follow the new times at the next run; sent ones are not sent again."""
+    """When the follow-ups go (weeks after the session, 0 = off), and for how many days
+    after it the plans stay open (unchanged when not given). Mails not sent yet follow the
+    new times at the next run; sent ones are not sent again."""
     check_runs(by, workshop)
     check_weeks(followup_weeks_1, followup_weeks_2)
+    plan_days = workshop.plan_days if plan_days is None else plan_days
+    if not 0 <= plan_days <= PLAN_DAYS_MAX:
+        raise Refused("bad_plan_days", most=PLAN_DAYS_MAX)
     Workshop.objects.filter(pk=workshop.pk).update(
-        followup_weeks_1=followup_weeks_1, followup_weeks_2=followup_weeks_2
+        followup_weeks_1=followup_weeks_1, followup_weeks_2=followup_weeks_2, plan_days=plan_days
     )
     workshop.followup_weeks_1, workshop.followup_weeks_2 = followup_weeks_1, followup_weeks_2
+    workshop.plan_days = plan_days
     # A follow-up still waiting to go follows the new times: the next run writes it again
     # if it is still due.
     Mail.objects.filter(

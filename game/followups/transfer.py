@@ -34,6 +34,8 @@ from game.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
     MAX_PLAN_ITEMS,
+    PLAN_DAYS_DEFAULT,
+    PLAN_DAYS_MAX,
     Mail,
     PlanItem,
     Player,
@@ -108,6 +110,7 @@ def export_for_followups(workshop: Workshop) -> dict[str, Any]:
             "deck": {"slug": workshop.deck.base.slug, "name": workshop.deck.base.name},
             "followup_weeks_1": workshop.followup_weeks_1,
             "followup_weeks_2": workshop.followup_weeks_2,
+            "plan_days": workshop.plan_days,
         },
         "players": players,
     }
@@ -181,6 +184,12 @@ def check_file(data: Any, *, by: AbstractBaseUser) -> dict[str, Any]:
         check_weeks(*weeks)
     except Refused as refusal:
         raise _bad(refusal.message("en")) from None
+    # Files of before plans stayed open after the session have no plan_days: the default.
+    plan_days = session.get("plan_days", PLAN_DAYS_DEFAULT)
+    if not isinstance(plan_days, int) or isinstance(plan_days, bool):
+        raise _bad("plan_days must be a whole number of days")
+    if not 0 <= plan_days <= PLAN_DAYS_MAX:
+        raise _bad(f"plan_days must be 0 to {PLAN_DAYS_MAX}")
     deck_info = session.get("deck")
     if not isinstance(deck_info, dict):
         raise _bad("the session's deck is missing")
@@ -206,6 +215,7 @@ def check_file(data: Any, *, by: AbstractBaseUser) -> dict[str, Any]:
         "created": created,
         "ended": ended,
         "weeks": weeks,
+        "plan_days": plan_days,
         "deck": deck,
         "players": checked,
     }
@@ -314,6 +324,7 @@ def _create(checked: dict[str, Any], key: str, by: AbstractBaseUser) -> Workshop
         ended=checked["ended"],
         followup_weeks_1=first,
         followup_weeks_2=second,
+        plan_days=checked["plan_days"],
         import_key=key,
     )
     Workshop.objects.filter(pk=workshop.pk).update(created=checked["created"])

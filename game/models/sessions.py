@@ -4,6 +4,7 @@ engine's state) with the numbered events that players receive."""
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -55,6 +56,10 @@ TIMING_BOUNDS = {
 
 # The follow-ups' weeks after the session: 0 (off) to a year.
 FOLLOWUP_WEEKS_MAX = 52
+# How long plans stay writable after the session ends, in days: 0 (closed with the
+# session) to three months; a week unless the facilitator says otherwise.
+PLAN_DAYS_MAX = 90
+PLAN_DAYS_DEFAULT = 7
 
 
 class Workshop(models.Model):
@@ -106,6 +111,12 @@ class Workshop(models.Model):
     followup_weeks_2 = models.PositiveSmallIntegerField(
         _("second follow-up (weeks after the session, 0 = off)"), default=12
     )
+    # Ending the session never locks a player out of their plan: it stays writable for
+    # these many days after the end (from the phone, or the plan mail's link).
+    plan_days = models.PositiveSmallIntegerField(
+        _("plans stay open after the session (days, 0 = closed with it)"),
+        default=PLAN_DAYS_DEFAULT,
+    )
     # Exported for its follow-ups to another server (venue mode: the laptop's session moved
     # to the hosted one): this server sends nothing more for it.
     followups_moved = models.DateTimeField(null=True, blank=True)
@@ -150,6 +161,9 @@ class Workshop(models.Model):
                 ),
                 name="followup_weeks_max",
             ),
+            models.CheckConstraint(
+                condition=models.Q(plan_days__lte=PLAN_DAYS_MAX), name="plan_days_max"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -158,6 +172,22 @@ class Workshop(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def plans_until(self) -> datetime | None:
+        """When plans stop being writable: ``plan_days`` after the end; None while the
+        session is open."""
+        if self.is_open or self.ended is None:
+            return None
+        return self.ended + timedelta(days=self.plan_days)
+
+    def plans_open(self, now: datetime | None = None) -> bool:
+        """Whether the players may still write their plans: while the session is open,
+        and for ``plan_days`` after it ended."""
+        if self.is_open:
+            return True
+        until = self.plans_until
+        return until is not None and (now or timezone.now()) < until
 
 
 class Table(models.Model):

@@ -1,5 +1,6 @@
 """A player's regional action plan (at most five cards, each with what they will do, with
-whom and by when), saved whole on every autosave."""
+whom and by when), saved whole on every autosave: while the session is open, and for the
+session's ``plan_days`` after it ended (``Workshop.plans_open``)."""
 
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ def plan_save(*, player: Player, items: list[dict[str, str]]) -> list[PlanItem]:
     plan is sent on every autosave, so a save is idempotent and never half-applied.
     After commit the dashboard looks again (the top ideas and the results may change)."""
     workshop = Workshop.objects.get(pk=player.workshop_id)
-    if not workshop.is_open:
-        raise Refused("session_ended")
+    if not workshop.plans_open():
+        raise Refused("plans_closed")  # open for ``plan_days`` after the session ended
     if len(items) > MAX_PLAN_ITEMS:
         raise Refused("plan_too_long", most=MAX_PLAN_ITEMS)
     cards = {

@@ -19,6 +19,7 @@ from game.errors import Refused
 from game.followups.schedule import workshop_set_followups
 from game.models import (
     FOLLOWUP_WEEKS_MAX,
+    PLAN_DAYS_MAX,
     TIMING_BOUNDS,
     BotLevel,
     Player,
@@ -215,14 +216,18 @@ def followup_field(name: str, *, required: bool = True) -> forms.IntegerField:
 class FollowupForm(ActionForm):
     followup_weeks_1 = followup_field("followup_weeks_1")
     followup_weeks_2 = followup_field("followup_weeks_2")
+    plan_days = forms.IntegerField(min_value=0, max_value=PLAN_DAYS_MAX, required=False)
 
     def refusal(self) -> Refused:
+        if "plan_days" in self.errors:
+            return Refused("bad_plan_days", most=PLAN_DAYS_MAX)
         return Refused("bad_followup_weeks", most=FOLLOWUP_WEEKS_MAX)
 
 
 @with_input
 def followup_times(workshop, by, data):
-    """When the follow-up mails go, in weeks after the session (0 = off)."""
+    """When the follow-up mails go, in weeks after the session (0 = off), and how many days
+    plans stay open after it."""
     return workshop_set_followups(
         workshop=workshop, by=by, **FollowupForm(workshop, data).checked()
     )

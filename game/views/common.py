@@ -4,6 +4,7 @@ and the join URL phones are given."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.urls import reverse
 from game.errors import Refused
 from game.followups.links import reads_by_link
 from game.models import Player, Workshop
-from game.room.accounts import can_run, player_token
+from game.room.accounts import PLAYER_COOKIE, can_run, player_token, sign_player_token
 from game.room.join_links import link_key
 from game.room.sessions import player_by_token
 from innovation_track.hosting import host_only as host_only  # the pages' one door
@@ -32,6 +33,20 @@ def texts(strings: Mapping[str, Any]) -> dict[str, str]:
 
 def current_player(request: HttpRequest) -> Player | None:
     return player_by_token(player_token(request.COOKIES))
+
+
+def remember_player(response: HttpResponse, player: Player) -> HttpResponse:
+    """This browser is ``player``'s phone from now on: the signed player cookie, kept for the
+    day of the session and the days its plans stay open after it (``plan_days``)."""
+    response.set_cookie(
+        PLAYER_COOKIE,
+        sign_player_token(player.token),
+        max_age=int(timedelta(days=1 + player.workshop.plan_days).total_seconds()),
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 def workshop_for(request: HttpRequest, code: str) -> Workshop:

@@ -1,5 +1,7 @@
-"""The pages a follow-up mail leads to, without an account: the check-in (how each card
-of the plan is going) and stopping the mails. The link's signed token is the key.
+"""The pages a plan or follow-up mail leads to, without an account: the check-in (how each
+card of the plan is going), stopping the mails, and opening one's plan again (the plan
+stays writable for the session's ``plan_days`` after it ended). The link's signed token is
+the key.
 
 A GET only shows: mail scanners open links. The check-in's form posts (with the CSRF
 token of the page we rendered); stopping posts too, and also accepts the one-click post
@@ -20,9 +22,10 @@ from django.views.decorators.http import require_http_methods
 from game.errors import Refused
 from game.followups.checkins import checkin_save, checkins_of
 from game.followups.consent import contact_of, contact_stop
-from game.followups.links import CHECKIN_SALT, STOP_SALT, make_token, read_token
+from game.followups.links import CHECKIN_SALT, PLAN_SALT, STOP_SALT, make_token, read_token
 from game.models import CheckInStatus, Player
 from game.plans.selectors import plan_of
+from game.views.common import remember_player
 
 
 def _language(request: HttpRequest, player: Player) -> str:
@@ -116,6 +119,19 @@ def followup_checkin(request: HttpRequest, token: str) -> HttpResponse:
         response = render(
             request, "game/followup_checkin.html", context, status=400 if error else 200
         )
+    response["Referrer-Policy"] = "same-origin"  # the token stays out of other sites' logs
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def plan_open(request: HttpRequest, token: str) -> HttpResponse:
+    """The plan mail's "open my plan": this browser becomes the player's phone (their
+    cookie) and shows their plan, writable while the session's plans are open."""
+    try:
+        player, _kind = read_token(token, salt=PLAN_SALT)
+    except Refused as refusal:
+        return _link_refused(request, refusal)
+    response = remember_player(redirect("plan"), player)
     response["Referrer-Policy"] = "same-origin"  # the token stays out of other sites' logs
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,14 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from game.errors import Refused
 from game.models import Player
 from game.room import join_limits
-from game.room.accounts import PLAYER_COOKIE, sign_player_token
 from game.room.join_links import workshop_by_link
 from game.room.joining import player_join_by_link, player_join_typed
 from game.room.sessions import normalise_code
 from game.table.describe import EVENT_TEXTS
-from game.views.common import current_player, texts
-
-PLAYER_COOKIE_AGE = 24 * 3600
+from game.views.common import current_player, remember_player, texts
 
 
 class JoinForm(forms.Form):
@@ -28,16 +24,7 @@ class JoinForm(forms.Form):
 
 
 def _joined(player: Player) -> HttpResponse:
-    response = redirect("play")
-    response.set_cookie(
-        PLAYER_COOKIE,
-        sign_player_token(player.token),
-        max_age=PLAYER_COOKIE_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
-    return response
+    return remember_player(redirect("play"), player)
 
 
 # A refusal's field on the join form; status 429 for the limits, 400 otherwise.

@@ -38,7 +38,9 @@ PLAN_TEXTS = {
     "choose": _("Choose…"),
     "add": _("Add to my plan"),
     "added": _("In my plan"),
-    "closed": _("The session is closed: your plan can no longer change."),
+    "closed": _(
+        "The time to write plans for this session is over: your plan can no longer change."
+    ),
     "not_email": _("This is not an e-mail address yet. Check it, for example name@example.org."),
     "need_consent": _("Tick the box to get your plan: without it your address is not kept."),
     "mail_kept": _("Saved: your plan will come to %(email)s."),
@@ -96,7 +98,7 @@ def plan_page(request: HttpRequest) -> HttpResponse:
         "themes": _themes(player),
         "items": items,
         "sectors": [[value, str(label)] for value, label in Sector.choices],
-        "editable": player.workshop.is_open,
+        "editable": player.workshop.plans_open(),
         "max": MAX_PLAN_ITEMS,
         "texts": texts(PLAN_TEXTS),
     }
@@ -105,6 +107,7 @@ def plan_page(request: HttpRequest) -> HttpResponse:
         "data": data,
         "contact": contact,
         "mail_moved": player.workshop.followups_moved is not None,
+        "plans_until": player.workshop.plans_until,
     }
     return render(request, "game/plan.html", context)
 

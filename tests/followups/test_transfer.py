@@ -46,6 +46,7 @@ def test_the_export_holds_plans_consents_and_addresses_and_nothing_else(tmp_path
         "deck",
         "followup_weeks_1",
         "followup_weeks_2",
+        "plan_days",
     }
     anna, _bob, cees = data["players"]
     assert anna["contact"]["email"] == "anna@example.org"
@@ -110,6 +111,21 @@ def test_an_imported_session_sends_its_follow_ups_here_once(tmp_path, smtp):
         assert "Speler" not in text and "Speler" not in html
 
 
+@pytest.mark.parametrize(("days", "kept"), [(30, 30), (0, 0), (None, 7)])
+def test_an_imported_session_keeps_its_plans_open_as_long_as_on_the_laptop(tmp_path, days, kept):
+    """A file of before the setting (no plan_days) gets the default week."""
+    session = ended_session()
+    data = export(session, tmp_path / "f.json")
+    if days is None:
+        del data["session"]["plan_days"]
+    else:
+        data["session"]["plan_days"] = days
+    (tmp_path / "g.json").write_text(json.dumps(data))
+    Workshop.objects.filter(pk=session.workshop.pk).update(code="ZZZZZZ")
+    import_here(tmp_path / "g.json")
+    assert Workshop.objects.get(import_key__isnull=False).plan_days == kept
+
+
 def test_mails_a_laptop_delivered_are_not_sent_again(tmp_path, smtp):
     session = ended_session()
     followups_run(base_url=BASE)  # the laptop had a mail server: the plans went
@@ -141,6 +157,8 @@ def test_an_unknown_deck_is_refused_by_name_and_nothing_is_made(tmp_path):
         (lambda d: d.update(version=9), "version 9"),
         (lambda d: d["session"].update(ended=None), "has not ended"),
         (lambda d: d["players"][1].update(tables=[]), "unknown fields"),
+        (lambda d: d["session"].update(plan_days=91), "plan_days must be 0 to 90"),
+        (lambda d: d["session"].update(plan_days="7"), "plan_days must be a whole number"),
     ],
 )
 def test_the_whole_file_is_checked_before_anything_is_written(tmp_path, change, message):

@@ -72,16 +72,6 @@ def test_every_sector_of_the_booklet_is_offered(game):
     assert [i.sector for i in plan_of(players[0])] == sectors
 
 
-def test_a_plan_cannot_change_after_the_session_closes(game):
-    workshop, _, players = game
-    plan_save(player=players[0], items=[item("thema-1-1")])
-    play.workshop_end(workshop=workshop, by=workshop.facilitator)
-    with pytest.raises(Refused) as error:
-        plan_save(player=players[0], items=[])
-    assert error.value.code == "session_ended"
-    assert PlanItem.objects.count() == 1
-
-
 def test_autosave_from_the_phone_stores_the_plan(game):
     _, _, players = game
     phone = phone_of(players[0])
