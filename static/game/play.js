@@ -418,10 +418,24 @@
       clearTimeout(page.timers.answer);
       page.timers.answer = setTimeout(() => { box.hidden = true; }, 3500);
     }
-    const quartet = events.find((e) => e.type === "quartet_laid" && !e.dealt);
-    if (quartet) {
-      openQuartet(quartet.theme, fmt(T.quartet_by, { name: plainName(quartet.seat), theme: page.themes[quartet.theme].name }), T.quartet);
-    }
+    const quartet = events.filter((e) => e.type === "quartet_laid" && !e.dealt).at(-1);
+    if (quartet) showNews(quartet);
+  }
+
+  /* A quartet laid is news, not a dialog to close: a line in the page's flow, highlighted
+     a moment; its cards open when the player asks. */
+  function showNews(quartet) {
+    const theme = page.themes[quartet.theme];
+    const line = fmt(T.quartet_by, { name: plainName(quartet.seat), theme: theme ? theme.name : quartet.theme });
+    const news = $("news");
+    $("news-text").textContent = line;
+    $("news-open").onclick = () => openQuartet(quartet.theme, line, T.quartet);
+    news.style.setProperty("--theme", theme ? theme.colour : "#1f5fa8");
+    news.dataset.theme = quartet.theme;
+    news.hidden = false;
+    news.classList.remove("fresh");
+    void news.offsetWidth;  // restart the highlight for the next quartet
+    news.classList.add("fresh");
   }
 
   function drawPoll() {

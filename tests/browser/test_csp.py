@@ -152,7 +152,7 @@ def poll_bars(session: Session, big: Page) -> None:
     dashboard.click("button[value=poll_ready]")
     for phone in session.phones[:2]:
         expect(phone.locator("#poll")).to_be_visible()
-        close_dialog(phone)  # the quartet's, if one is open
+        close_dialog(phone)  # a dialog the phone opened, if any
         phone.locator("#poll-answers button").first.tap()
         expect(phone.locator("#poll-thanks")).to_be_visible()
     expect(big.locator(".pj-bar-count").first).to_have_text("2")

@@ -293,7 +293,7 @@ def test_a_card_dialog_of_every_quartet_passes_axe(facilitator_page, phones):
         if not holders:  # dealt as a whole quartet and laid at once
             continue
         phone = holders[0]
-        close_dialog(phone)  # a quartet laid opens one
+        close_dialog(phone)  # the card dialog opened for the theme before, if any
         phone.locator("#hand .hand-theme").filter(
             has=phone.get_by_role("heading", name=theme, exact=True)
         ).locator("button").first.tap()
