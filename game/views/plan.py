@@ -38,6 +38,8 @@ PLAN_TEXTS = {
     "choose": _("Choose…"),
     "add": _("Add to my plan"),
     "added": _("In my plan"),
+    "mine": _("your quartet"),
+    "in_room": _("laid in the room"),
     "closed": _(
         "The time to write plans for this session is over: your plan can no longer change."
     ),
@@ -49,22 +51,29 @@ PLAN_TEXTS = {
 }
 
 
-def _collected_themes(player: Player) -> set[str]:
-    if player.table is None or player.seat is None:
-        return set()
-    block = seats.state_block(player.table, None)
-    return set(block["laid"][player.seat]) if block["laid"] else set()
+def _laid_themes(player: Player) -> tuple[set[str], set[str]]:
+    """The quartets the player laid, and those laid at any table of the session."""
+    mine: set[str] = set()
+    room: set[str] = set()
+    for table in player.workshop.tables.all():
+        laid = seats.state_block(table, None)["laid"] or []
+        room.update(key for seat in laid for key in seat)
+        if table.pk == player.table_id and player.seat is not None and laid:
+            mine.update(laid[player.seat])
+    return mine, room
 
 
 def _themes(player: Player) -> list[dict]:
-    """The deck's themes for the editor, the quartets the player laid first."""
-    collected = _collected_themes(player)
+    """The deck's themes for the editor: the quartets the player laid first, then those
+    laid in the room, then the rest."""
+    collected, room = _laid_themes(player)
     themes = [
         {
             "key": theme.slug,
             "name": theme.name,
             "colour": theme.colour,
             "collected": theme.slug in collected,
+            "in_room": theme.slug in room,
             "cards": [
                 {
                     "key": c.key,
@@ -77,7 +86,7 @@ def _themes(player: Player) -> list[dict]:
         }
         for theme in player.workshop.deck.themes.prefetch_related("cards")
     ]
-    return sorted(themes, key=lambda theme: not theme["collected"])
+    return sorted(themes, key=lambda theme: (not theme["collected"], not theme["in_room"]))
 
 
 def plan_page(request: HttpRequest) -> HttpResponse:

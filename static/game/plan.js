@@ -96,17 +96,46 @@
     document.getElementById("plan-cards").replaceChildren(
       ...(full && data.editable ? [el("p", { class: "notice" }, T.full)] : []),
       ...data.themes.map((theme) => el("section", { class: "plan-theme", style: `--theme: ${theme.colour}` },
-        el("h3", {}, theme.name + (theme.collected ? " ★" : "")),
+        el("h3", {}, themeHeading(theme)),
         el("ul", {}, ...theme.cards.map((card) => el("li", {},
           el("button", {
             type: "button", class: "plan-add", disabled: !data.editable || full || inPlan.has(card.key),
-            onclick: () => { items.push({ card: card.key, action: "", sector: "", by_when: "" }); changed(); render(); },
+            onclick: () => add(card.key),
           }, el("span", { class: "card-number" }, String(card.number)), " ", card.title, " — ", inPlan.has(card.key) ? T.added : T.add)))))));
+  }
+
+  /* A card added: its questions next, in view, the first one to type in. */
+  function add(key) {
+    items.push({ card: key, action: "", sector: "", by_when: "" });
+    changed();
+    render();
+    const what = document.getElementById(`item-${items.length - 1}-action`);
+    what.scrollIntoView({ block: "center" });
+    what.focus({ preventScroll: true });
+  }
+
+  function themeHeading(theme) {
+    if (theme.collected) return `${theme.name} ★ ${T.mine}`;
+    return theme.in_room ? `${theme.name} · ${T.in_room}` : theme.name;
+  }
+
+  /* The address and the print buttons come once the plan holds a card; "send me my plan
+     now" once there is also an address with consent. */
+  let kept = data.contact.consent;
+  function renderAround() {
+    const empty = items.length === 0;
+    document.getElementById("plan-empty").hidden = !empty;
+    document.getElementById("plan-keep").hidden = empty;
+    const mailBlock = document.getElementById("plan-mail");
+    if (mailBlock) mailBlock.hidden = empty;
+    const send = document.getElementById("plan-send");
+    if (send) send.hidden = empty || !kept;
   }
 
   function render() {
     renderItems();
     renderCards();
+    renderAround();
   }
 
   /* The plan by e-mail: the address and its consent are saved as they change, apart
@@ -145,7 +174,8 @@
         if (!response.ok) { showError(body.message); mailStatus.textContent = ""; return; }
         if (body.kept) mailStatus.textContent = fmt(T.mail_kept, { email: address });
         else if (!(address && !consent.checked)) mailStatus.textContent = T.mail_removed;
-        send.hidden = !body.kept;
+        kept = body.kept;
+        renderAround();
       } catch (e) {
         mailStatus.textContent = T.offline;
       }

@@ -138,6 +138,49 @@ def test_a_plan_written_on_a_phone_is_kept_printed_and_downloaded(facilitator_pa
     screenshot(phone, "action-plan-print")
 
 
+IN_VIEW = """(selector) => {
+  const box = document.querySelector(selector).getBoundingClientRect();
+  return box.top >= 0 && box.bottom <= innerHeight;
+}"""
+
+
+def test_the_plan_page_leads_with_the_cards_and_asks_for_the_address_after_the_first(
+    facilitator_page, phones
+):
+    """At 360x640 the first screen offers the cards; the address comes once the plan holds
+    a card, and "send me my plan now" once there is an address with consent."""
+    code = create_session(facilitator_page, "Planpagina")
+    phone = phones()
+    join(phone, code, "Wim")
+    phone.goto("/plan/")
+    assert phone.evaluate(IN_VIEW, "#plan-cards-h") and phone.evaluate(IN_VIEW, ".plan-add")
+    expect(phone.locator("#plan-empty")).to_be_visible()
+    for later in ("#plan-mail", "#plan-send", "#plan-keep"):
+        expect(phone.locator(later)).to_be_hidden()
+    screenshot(phone, "plan-first-screen-360", full_page=False)
+
+    phone.locator(".plan-add").first.tap()
+    what = phone.locator("#item-0-action")
+    expect(what).to_be_focused()  # the card's first question, to type in at once
+    assert phone.evaluate(IN_VIEW, "#item-0-action")
+    expect(phone.locator("#plan-empty")).to_be_hidden()
+    expect(phone.locator("#plan-mail")).to_be_visible()
+    expect(phone.locator("#plan-keep")).to_be_visible()
+    expect(phone.locator("#plan-send")).to_be_hidden()  # no address yet
+    what.fill("Een lunch met de wethouder")
+    expect(phone.locator("#plan-status")).to_have_text(SAVED)
+    screenshot(phone, "plan-first-card-360", full_page=False)
+
+    phone.fill("#plan-email", "wim@example.org")
+    phone.locator("#plan-email").dispatch_event("change")
+    expect(phone.locator("#plan-send")).to_be_hidden()  # an address, but no consent yet
+    phone.locator("#plan-consent").check()
+    expect(phone.locator("#plan-send")).to_be_visible()
+    phone.locator(".plan-item .btn-danger").tap()  # the only card removed: nothing to send
+    expect(phone.locator("#plan-send")).to_be_hidden()
+    expect(phone.locator("#plan-mail")).to_be_hidden()
+
+
 def test_the_facilitator_sees_the_plan_on_the_results_page_and_in_the_csv(facilitator_page, phones):
     code = create_session(facilitator_page, "Resultaten")
     phone = phones()
