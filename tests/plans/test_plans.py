@@ -127,6 +127,12 @@ def test_the_collected_quartets_come_first_in_the_editor(game):
     page = phone_of(players[seat]).get(reverse("plan"))
     themes = page.context["data"]["themes"]
     assert themes[0]["key"] == state.laid[seat][0] and themes[0]["collected"]
+    # The others in the room see it first too, as laid in the room, not as theirs.
+    other = next(p for s, p in enumerate(players) if s != seat)
+    themes = phone_of(other).get(reverse("plan")).context["data"]["themes"]
+    assert themes[0]["key"] == state.laid[seat][0]
+    assert themes[0]["in_room"] and not themes[0]["collected"]
+    assert not any(theme["in_room"] or theme["collected"] for theme in themes[1:])
 
 
 def test_a_saved_plan_makes_the_dashboard_look_again_after_commit(
