@@ -101,6 +101,7 @@ def _plan_item(item: PlanItem) -> dict[str, Any]:
         "action": item.action,
         "sector": item.sector,
         "by_when": item.by_when,
+        "if_then": item.if_then,
     }
 
 

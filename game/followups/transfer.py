@@ -33,6 +33,7 @@ from game.followups.schedule import KINDS, check_weeks
 from game.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
+    MAX_IF_THEN,
     MAX_PLAN_ITEMS,
     PLAN_DAYS_DEFAULT,
     PLAN_DAYS_MAX,
@@ -86,6 +87,7 @@ def export_for_followups(workshop: Workshop) -> dict[str, Any]:
                 "action": item.action,
                 "sector": item.sector,
                 "by_when": item.by_when,
+                "if_then": item.if_then,
             }
             for item in sorted(player.plan.all(), key=lambda item: item.position)
         ]
@@ -265,6 +267,8 @@ def _check_player(entry: Any, n: int, cards: dict[str, Card]) -> dict[str, Any]:
                 "action": _text(item.get("action", ""), f"{where}'s action", 1000),
                 "sector": sector,
                 "by_when": _text(item.get("by_when", ""), f"{where}'s by when", 60),
+                # Files of before the if-then line have none.
+                "if_then": _text(item.get("if_then", ""), f"{where}'s if-then", MAX_IF_THEN),
             }
         )
     sent = entry.get("sent", [])

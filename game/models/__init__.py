@@ -15,7 +15,7 @@ from game.models.followups import (
     MailKind,
     PlayerContact,
 )
-from game.models.plans import MAX_PLAN_ITEMS, PlanItem, Sector
+from game.models.plans import MAX_IF_THEN, MAX_PLAN_ITEMS, PlanItem, Sector
 from game.models.polls import Poll, PollTemplate, Vote
 from game.models.programmes import Programme
 from game.models.sessions import (
@@ -44,6 +44,7 @@ __all__ = [
     "CODE_ALPHABET",
     "CODE_LENGTH",
     "FOLLOWUP_WEEKS_MAX",
+    "MAX_IF_THEN",
     "MAX_PLAN_ITEMS",
     "PLAN_DAYS_DEFAULT",
     "PLAN_DAYS_MAX",

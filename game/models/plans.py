@@ -19,9 +19,12 @@ class Sector(models.TextChoices):
     OTHER = "anders", _("other")
 
 
+MAX_IF_THEN = 200
+
+
 class PlanItem(models.Model):
     """One building block of a player's regional action plan: a card, what they will
-    do with it, with whom and by when."""
+    do with it, with whom, by when, and the moment that starts it (``if_then``)."""
 
     player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="plan")
     card = models.ForeignKey("cards.Card", on_delete=models.PROTECT, verbose_name=_("card"))
@@ -29,6 +32,9 @@ class PlanItem(models.Model):
     action = models.TextField(_("what I will do"), max_length=1000, blank=True)
     sector = models.CharField(_("with whom"), max_length=12, choices=Sector.choices, blank=True)
     by_when = models.CharField(_("by when"), max_length=60, blank=True)
+    # An implementation intention: "if <the moment or trigger>, then I do the action".
+    # Plans written as if-then are carried out more often (Gollwitzer & Sheeran 2006).
+    if_then = models.CharField(_("if … then"), max_length=MAX_IF_THEN, blank=True)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:

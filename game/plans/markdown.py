@@ -18,6 +18,7 @@ def plan_markdown(player: Player) -> str:
             f"- **Wat ik ga doen:** {item.action or '-'}",
             f"- **Met wie:** {sectors.get(item.sector, '-') if item.sector else '-'}",
             f"- **Wanneer:** {item.by_when or '-'}",
+            *([f"- **Als … dan:** {item.if_then}"] if item.if_then else []),
             "",
         ]
     return "\n".join(lines)

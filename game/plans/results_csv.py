@@ -18,7 +18,17 @@ def safe_cell(value: Any) -> Any:
     return sheets.csv_cell(value) if isinstance(value, str) else value
 
 
-CSV_COLUMNS = ["player", "table", "position", "theme", "card", "action", "with_whom", "by_when"]
+CSV_COLUMNS = [
+    "player",
+    "table",
+    "position",
+    "theme",
+    "card",
+    "action",
+    "with_whom",
+    "by_when",
+    "if_then",
+]
 
 
 def results_csv(workshop: Workshop) -> str:
@@ -40,6 +50,7 @@ def results_csv(workshop: Workshop) -> str:
                 safe_cell(item.action),
                 item.sector,
                 safe_cell(item.by_when),
+                safe_cell(item.if_then),
             ]
         )
     return out.getvalue()

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from cards.models import Card
 from game.errors import Refused
-from game.models import MAX_PLAN_ITEMS, PlanItem, Player, Sector, Workshop
+from game.models import MAX_IF_THEN, MAX_PLAN_ITEMS, PlanItem, Player, Sector, Workshop
 from game.plans.selectors import plan_of
 from game.realtime import live
 from innovation_track.boundary import ListOf, Shape, Text
@@ -23,6 +23,7 @@ PLAN = ListOf(
         action=Text(MAX_ACTION, required=False),
         sector=Text(20, required=False, choices=frozenset(["", *Sector.values])),
         by_when=Text(MAX_BY_WHEN, required=False),
+        if_then=Text(MAX_IF_THEN, required=False),
     ),
     most=MAX_PLAN_ITEMS,
 )
@@ -30,7 +31,8 @@ PLAN = ListOf(
 
 def plan_save(*, player: Player, items: list[dict[str, str]]) -> list[PlanItem]:
     """Replace the player's plan with ``items`` (in order, of the shape ``PLAN``): at
-    most 5 ``{"card": key, "action": text, "sector": code, "by_when": text}``. The whole
+    most 5 ``{"card": key, "action": text, "sector": code, "by_when": text, "if_then":
+    text}``. The whole
     plan is sent on every autosave, so a save is idempotent and never half-applied.
     After commit the dashboard looks again (the top ideas and the results may change)."""
     workshop = Workshop.objects.get(pk=player.workshop_id)
@@ -59,6 +61,7 @@ def plan_save(*, player: Player, items: list[dict[str, str]]) -> list[PlanItem]:
                 action=item.get("action", "").strip(),
                 sector=item.get("sector", ""),
                 by_when=item.get("by_when", "").strip(),
+                if_then=item.get("if_then", "").strip(),
             )
         )
     with transaction.atomic():

@@ -35,6 +35,10 @@ PLAN_TEXTS = {
     "what": _("What will you do?"),
     "with": _("With whom?"),
     "when": _("By when?"),
+    "if_then": _("If … then I start (optional)"),
+    "if_then_hint": _(
+        "The moment that starts it, e.g. “If I see the alderman on Monday, I ask for a date.”"
+    ),
     "choose": _("Choose…"),
     "add": _("Add to my plan"),
     "added": _("In my plan"),
@@ -95,7 +99,13 @@ def plan_page(request: HttpRequest) -> HttpResponse:
     if player is None:
         return redirect("join")
     items = [
-        {"card": i.card.key, "action": i.action, "sector": i.sector, "by_when": i.by_when}
+        {
+            "card": i.card.key,
+            "action": i.action,
+            "sector": i.sector,
+            "by_when": i.by_when,
+            "if_then": i.if_then,
+        }
         for i in plan_of(player)
     ]
     contact = contact_of(player)

@@ -76,6 +76,9 @@
         field("sector", sector),
         el("label", { for: `${id}-when` }, T.when),
         field("by_when", el("input", { id: `${id}-when`, value: item.by_when || "", maxlength: "60", disabled: !data.editable })),
+        el("label", { for: `${id}-if` }, T.if_then),
+        el("p", { class: "field-hint", id: `${id}-if-hint` }, T.if_then_hint),
+        field("if_then", el("input", { id: `${id}-if`, value: item.if_then || "", maxlength: "200", disabled: !data.editable, "aria-describedby": `${id}-if-hint` })),
         data.editable ? el("div", { class: "button-row" },
           el("button", { type: "button", class: "btn btn-outline", disabled: index === 0, onclick: () => move(index, -1) }, "↑ " + T.up),
           el("button", { type: "button", class: "btn btn-outline", disabled: index === items.length - 1, onclick: () => move(index, 1) }, "↓ " + T.down),
@@ -106,7 +109,7 @@
 
   /* A card added: its questions next, in view, the first one to type in. */
   function add(key) {
-    items.push({ card: key, action: "", sector: "", by_when: "" });
+    items.push({ card: key, action: "", sector: "", by_when: "", if_then: "" });
     changed();
     render();
     const what = document.getElementById(`item-${items.length - 1}-action`);

@@ -23,7 +23,17 @@ except ImportError:  # the conftest skips these tests (or fails them where requi
     expect = None
 
 SAVED = "Opgeslagen"  # "Saved", the plan editor's status in Dutch
-CSV_HEADER = ["player", "table", "position", "theme", "card", "action", "with_whom", "by_when"]
+CSV_HEADER = [
+    "player",
+    "table",
+    "position",
+    "theme",
+    "card",
+    "action",
+    "with_whom",
+    "by_when",
+    "if_then",
+]
 
 
 @dataclass(frozen=True)
@@ -36,11 +46,16 @@ class Item:
     sector: str  # the option's value (the CSV's with_whom)
     sector_label: str  # the option's text (the page's and the Markdown's)
     by_when: str
+    if_then: str
 
 
 PLANNED = (
-    ("Een proeverij met drie mkb-bedrijven\nen het ROC organiseren", "vóór de zomer"),
-    ("Subsidiecriteria van de provincie bespreken met de gemeente", "eind 2025"),
+    (
+        "Een proeverij met drie mkb-bedrijven\nen het ROC organiseren",
+        "vóór de zomer",
+        "Als de nieuwe ROC-directeur begint, bel ik haar",
+    ),
+    ("Subsidiecriteria van de provincie bespreken met de gemeente", "eind 2025", ""),
 )
 
 
@@ -58,7 +73,7 @@ def write_plan(phone: Page, planned=PLANNED) -> list[Item]:
     themes = data["themes"][:2]
     sectors = data["sectors"]
     items = []
-    for index, (theme, (action, by_when)) in enumerate(zip(themes, planned, strict=True)):
+    for index, (theme, (action, by_when, if_then)) in enumerate(zip(themes, planned, strict=True)):
         card = theme["cards"][index + 1]  # the second card of one, the third of the other
         add = phone.locator(".plan-add").filter(has_text=card["title"])
         add.tap()
@@ -67,7 +82,8 @@ def write_plan(phone: Page, planned=PLANNED) -> list[Item]:
         phone.fill(f"#item-{index}-action", action)
         phone.select_option(f"#item-{index}-sector", value)
         phone.fill(f"#item-{index}-when", by_when)
-        items.append(Item(card["title"], theme["name"], action, value, label, by_when))
+        phone.fill(f"#item-{index}-if", if_then)
+        items.append(Item(card["title"], theme["name"], action, value, label, by_when, if_then))
     expect(phone.locator("#plan-status")).to_have_text(SAVED)
     return items
 
@@ -90,6 +106,7 @@ def editor_shows(phone: Page) -> list[Item]:
                 sector=sector,
                 sector_label=sectors.get(sector, ""),
                 by_when=phone.locator(f"#item-{index}-when").input_value(),
+                if_then=phone.locator(f"#item-{index}-if").input_value(),
             )
         )
     return shown
@@ -122,7 +139,14 @@ def test_a_plan_written_on_a_phone_is_kept_printed_and_downloaded(facilitator_pa
     assert "Vera" in markdown
     positions = []
     for item in items:
-        for text in (item.title, item.theme, item.action, item.sector_label, item.by_when):
+        for text in (
+            item.title,
+            item.theme,
+            item.action,
+            item.sector_label,
+            item.by_when,
+            item.if_then,
+        ):
             assert text in markdown, f"{text!r} not in the download:\n{markdown}"
         positions.append(markdown.index(item.title))
     assert positions == sorted(positions), f"the cards out of order:\n{markdown}"
@@ -133,7 +157,14 @@ def test_a_plan_written_on_a_phone_is_kept_printed_and_downloaded(facilitator_pa
     for n, item in enumerate(items):
         section = sections.nth(n)
         expect(section.locator("h2")).to_contain_text(f"{n + 1}. {item.title}")
-        for text in (item.theme, item.sector_label, item.by_when, *item.action.splitlines()):
+        lines = (
+            item.theme,
+            item.sector_label,
+            item.by_when,
+            item.if_then,
+            *item.action.splitlines(),
+        )
+        for text in filter(None, lines):
             expect(section).to_contain_text(text)
     screenshot(phone, "action-plan-print")
 
@@ -223,6 +254,7 @@ def test_the_facilitator_sees_the_plan_on_the_results_page_and_in_the_csv(facili
             "action": item.action,
             "with_whom": item.sector,
             "by_when": item.by_when,
+            "if_then": item.if_then,
         }
 
 

@@ -126,6 +126,20 @@ def test_an_imported_session_keeps_its_plans_open_as_long_as_on_the_laptop(tmp_p
     assert Workshop.objects.get(import_key__isnull=False).plan_days == kept
 
 
+def test_an_if_then_line_goes_with_the_plan_and_a_file_without_one_is_read(tmp_path):
+    session = ended_session()
+    anna = session.players[0]
+    PlanItem.objects.filter(player=anna, position=1).update(if_then="Als het voorjaar is")
+    data = export(session, tmp_path / "f.json")
+    assert data["players"][0]["plan"][0]["if_then"] == "Als het voorjaar is"
+    del data["players"][1]["plan"][0]["if_then"]  # a file of before the line
+    (tmp_path / "g.json").write_text(json.dumps(data))
+    Workshop.objects.filter(pk=session.workshop.pk).update(code="ZZZZZZ")
+    import_here(tmp_path / "g.json")
+    imported = PlanItem.objects.filter(player__workshop__import_key__isnull=False)
+    assert sorted(imported.values_list("if_then", flat=True)) == [""] * 5 + ["Als het voorjaar is"]
+
+
 def test_mails_a_laptop_delivered_are_not_sent_again(tmp_path, smtp):
     session = ended_session()
     followups_run(base_url=BASE)  # the laptop had a mail server: the plans went
@@ -158,6 +172,7 @@ def test_an_unknown_deck_is_refused_by_name_and_nothing_is_made(tmp_path):
         (lambda d: d["session"].update(ended=None), "has not ended"),
         (lambda d: d["players"][1].update(tables=[]), "unknown fields"),
         (lambda d: d["session"].update(plan_days=91), "plan_days must be 0 to 90"),
+        (lambda d: d["players"][0]["plan"][0].update(if_then="x" * 201), "if-then"),
         (lambda d: d["session"].update(plan_days="7"), "plan_days must be a whole number"),
     ],
 )

@@ -112,6 +112,7 @@ def test_the_export_holds_the_polls_with_counts_and_the_plans(played):
         "action": "Regionale kroeg organiseren",
         "sector": "overheid",
         "by_when": "juni",
+        "if_then": "",
     }
 
 

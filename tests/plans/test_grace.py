@@ -109,10 +109,11 @@ def test_the_plan_mail_links_to_the_plan_which_opens_on_any_browser(game, smtp):
     workshop, _, (anna, bob, _) = game
     contact_set(player=anna, email="anna@example.org", consent=True, language="nl")
     end(workshop)
-    plan_save(player=anna, items=[item("thema-1-3")])  # written after the end
+    plan_save(player=anna, items=[{**item("thema-1-3"), "if_then": "Als het regent"}])  # after
     assert len(followups_run(base_url=BASE).sent) == 1
     (mail,) = smtp.wait_for(1)
     text, html = parts(mail)
+    assert "Als … dan: Als het regent" in text and "Als het regent" in html
     assert "Je kunt je plan nog schrijven en veranderen tot" in text
     (url,) = [link for link in links(text) if "/plan/open/" in link]
     assert url in html and "Open mijn plan" in html

@@ -1,6 +1,9 @@
 """Each player's action plan: at most 5 cards, sectors, editable until the session closes,
 only your own, saved as you type."""
 
+import csv
+import io
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -10,7 +13,7 @@ from game.models import PlanItem
 from game.plans.selectors import plan_of
 from game.plans.services import plan_save
 from game.table import play
-from tests.plans.builders import item, phone_of, save
+from tests.plans.builders import host_client, item, phone_of, save
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +166,31 @@ def test_a_refused_plan_makes_the_dashboard_look_at_nothing(
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(Refused):
         plan_save(player=players[0], items=[item("geld-9")])
     assert looks == []
+
+
+def test_an_if_then_line_is_kept_and_shown_wherever_the_plan_is(game):
+    """The moment that starts a card's action ("if ..., then ..."): optional, at most
+    200 characters, shown on the page, the print, the download and the results."""
+    from game.plans.results_csv import results_csv
+
+    workshop, _, (anna, *_) = game
+    trigger = "Als de wethouder maandag belt, plan ik de proeverij"
+    phone = phone_of(anna)
+    assert save(phone, [{**item("thema-1-1"), "if_then": f"  {trigger} "}]).json()["ok"]
+    assert [i.if_then for i in plan_of(anna)] == [trigger]
+    assert phone.get(reverse("plan")).context["data"]["items"][0]["if_then"] == trigger
+    assert trigger in phone.get(reverse("plan_print")).content.decode()
+    assert f"- **Als … dan:** {trigger}" in phone.get(reverse("plan_download")).content.decode()
+    header, row = csv.reader(io.StringIO(results_csv(workshop)))
+    assert header[-2:] == ["by_when", "if_then"] and row[-1] == trigger
+    results = host_client(workshop).get(reverse("host:results", kwargs={"code": workshop.code}))
+    assert trigger in results.content.decode()
+
+
+@pytest.mark.parametrize("if_then", ["x" * 201, 7, ["als"], {"als": "dan"}])
+def test_a_wrong_if_then_is_refused_and_changes_nothing(game, if_then):
+    _, _, (anna, *_) = game
+    plan_save(player=anna, items=[item("thema-1-1")])
+    answer = save(phone_of(anna), [{**item("thema-2-2"), "if_then": if_then}])
+    assert answer.status_code == 400 and answer.json()["code"] == "bad_message"
+    assert [i.card.key for i in plan_of(anna)] == ["thema-1-1"]

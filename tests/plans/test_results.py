@@ -47,6 +47,7 @@ def test_the_csv_has_a_row_per_plan_card(game):
         'Kroeg, met "quotes"',
         "overheid",
         "juni",
+        "",  # no if-then line
     ]
     assert rows[2][0] == "Cees" and rows[2][6] == "ondernemer" and rows[2][7] == "2027"
     assert len(rows) == 3
