@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from tests.browser import measure
-from tests.browser.conftest import SOCKET_RECORDER, screenshot, wait_until
+from tests.browser.conftest import SOCKET_RECORDER, screenshot, settled, wait_until
 from tests.browser.rooms import Room
 from tests.browser.test_away import backdate
 from tests.browser.test_debrief import slide_fits, tables_of_bots, wait_for_the_end
@@ -150,6 +150,9 @@ def spotlight_beside_the_button(big: Page, where: str) -> None:
     outside it, and a tap on it reaches it."""
     spotlight = big.locator("#spotlight")
     expect(spotlight).to_be_visible()
+    # The quartet makes the panel read itself again: measure the button the read put in,
+    # not the one it is about to replace (a detached button has no box).
+    settled(big, "#projector-panel")
     button = big.get_by_role("link", name="Nabespreking →")
     expect(button).to_be_visible()
     hit = button.evaluate(measure.HIT)
