@@ -333,6 +333,9 @@ def _failed(mail: Mail, error: Exception, now: datetime, report: RunReport) -> N
     )
 
 
+SEND_SOON_THREAD = "followups-send-soon"  # the threads' names: logs, and tests wait for them
+
+
 def send_soon(*, workshop_id: int, base_url: str) -> None:
     """Right after a session ends or a player asks: send that session's due mails now,
     in a thread of this process, after the commit. The timer's run would send them
@@ -351,4 +354,5 @@ def send_soon(*, workshop_id: int, base_url: str) -> None:
             close_old_connections()
             connection.close()
 
-    transaction.on_commit(lambda: threading.Thread(target=run, daemon=True).start())
+    name = f"{SEND_SOON_THREAD}-{workshop_id}"
+    transaction.on_commit(lambda: threading.Thread(target=run, name=name, daemon=True).start())

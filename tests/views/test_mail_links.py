@@ -2,10 +2,13 @@
 of the request that made a mail go is the asker's to choose, so it never reaches one."""
 
 import json
+import threading
 
 import pytest
 from django.urls import reverse
 
+from game.followups.mail import SEND_SOON_THREAD
+from game.models import Mail
 from game.plans.services import plan_save
 from tests.followups.smtp import parts
 from tests.plans.builders import phone_of
@@ -29,6 +32,13 @@ def ask_for_the_plan_by_mail(smtp, settings) -> str:
     answer = phone.post(reverse("plan_send"), HTTP_HOST=FORGED_HOST)
     assert answer.json() == {"ok": True}
     (mail,) = smtp.wait_for(1)
+    # The thread that sent it writes the mail down as sent after the server took it: the
+    # test ends after that, not while it still uses the database.
+    for thread in threading.enumerate():
+        if thread.name.startswith(SEND_SOON_THREAD):
+            thread.join(timeout=10)
+            assert not thread.is_alive(), f"{thread.name} still runs after 10 s"
+    assert Mail.objects.get(player=anna, kind="plan").status == Mail.Status.SENT
     return parts(mail)[0]
 
 
