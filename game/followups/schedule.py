@@ -42,6 +42,11 @@ def mail_counts(workshop: Workshop) -> dict[str, int]:
 # --- the follow-up times ----------------------------------------------------------------------
 
 
+def check_plan_days(days: int) -> None:
+    if not 0 <= days <= PLAN_DAYS_MAX:
+        raise Refused("bad_plan_days", most=PLAN_DAYS_MAX)
+
+
 def check_weeks(first: int, second: int) -> None:
     for weeks in (first, second):
         if not 0 <= weeks <= FOLLOWUP_WEEKS_MAX:
@@ -64,8 +69,7 @@ def workshop_set_followups(
     check_runs(by, workshop)
     check_weeks(followup_weeks_1, followup_weeks_2)
     plan_days = workshop.plan_days if plan_days is None else plan_days
-    if not 0 <= plan_days <= PLAN_DAYS_MAX:
-        raise Refused("bad_plan_days", most=PLAN_DAYS_MAX)
+    check_plan_days(plan_days)
     Workshop.objects.filter(pk=workshop.pk).update(
         followup_weeks_1=followup_weeks_1, followup_weeks_2=followup_weeks_2, plan_days=plan_days
     )

@@ -29,14 +29,13 @@ from cards import access, studio
 from cards.models import Card, Deck
 from game.errors import Refused
 from game.followups.consent import LANGUAGES
-from game.followups.schedule import KINDS, check_weeks
+from game.followups.schedule import KINDS, check_plan_days, check_weeks
 from game.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
     MAX_IF_THEN,
     MAX_PLAN_ITEMS,
     PLAN_DAYS_DEFAULT,
-    PLAN_DAYS_MAX,
     Mail,
     PlanItem,
     Player,
@@ -190,8 +189,10 @@ def check_file(data: Any, *, by: AbstractBaseUser) -> dict[str, Any]:
     plan_days = session.get("plan_days", PLAN_DAYS_DEFAULT)
     if not isinstance(plan_days, int) or isinstance(plan_days, bool):
         raise _bad("plan_days must be a whole number of days")
-    if not 0 <= plan_days <= PLAN_DAYS_MAX:
-        raise _bad(f"plan_days must be 0 to {PLAN_DAYS_MAX}")
+    try:
+        check_plan_days(plan_days)
+    except Refused as refusal:
+        raise _bad(refusal.message("en")) from None
     deck_info = session.get("deck")
     if not isinstance(deck_info, dict):
         raise _bad("the session's deck is missing")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cards.text import booklet_plain
-from game.errors import Refused
+from game.errors import MESSAGES, Refused
 from game.followups.consent import contact_of, contact_set, plan_mail_request
 from game.followups.mail import send_soon
 from game.models import MAX_PLAN_ITEMS, Player, Sector
@@ -44,9 +44,7 @@ PLAN_TEXTS = {
     "added": _("In my plan"),
     "mine": _("your quartet"),
     "in_room": _("laid in the room"),
-    "closed": _(
-        "The time to write plans for this session is over: your plan can no longer change."
-    ),
+    "closed": MESSAGES["plans_closed"],  # what saving answers then
     "not_email": _("This is not an e-mail address yet. Check it, for example name@example.org."),
     "need_consent": _("Tick the box to get your plan: without it your address is not kept."),
     "mail_kept": _("Saved: your plan will come to %(email)s."),

@@ -171,7 +171,7 @@ def test_an_unknown_deck_is_refused_by_name_and_nothing_is_made(tmp_path):
         (lambda d: d.update(version=9), "version 9"),
         (lambda d: d["session"].update(ended=None), "has not ended"),
         (lambda d: d["players"][1].update(tables=[]), "unknown fields"),
-        (lambda d: d["session"].update(plan_days=91), "plan_days must be 0 to 90"),
+        (lambda d: d["session"].update(plan_days=91), "Plans stay open for 0 to 90 days"),
         (lambda d: d["players"][0]["plan"][0].update(if_then="x" * 201), "if-then"),
         (lambda d: d["session"].update(plan_days="7"), "plan_days must be a whole number"),
     ],
