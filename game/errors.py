@@ -124,6 +124,26 @@ MESSAGES: dict[str, StrPromise] = {
         "%(by_when)s for by when."
     ),
     "checkin_empty": _("Choose for at least one card how it is going."),
+    # Plan mates (game.plans.mates, game.followups.mates).
+    "mate_not_found": _("There is no such person in your session."),
+    "mate_self": _("You cannot be your own plan mate."),
+    "mate_not_at_table": _("%(name)s is not at your table: plan mates sit at the same table."),
+    "mate_twice": _("You and %(name)s are plan mates already, or one of you has asked."),
+    "mate_needs_address": _(
+        "Leave your e-mail address (and tick the box) first: plan mates see each other's "
+        "progress in the follow-up mails."
+    ),
+    "mate_unreachable": _(
+        "%(name)s has no e-mail address for the follow-ups any more, so you cannot follow "
+        "each other's plans."
+    ),
+    "mates_full": _("You can have at most %(most)s plan mates: undo one to ask someone else."),
+    "mate_no_ask": _("There is no request between you and %(name)s (any more)."),
+    "mate_gone": _("You are no longer plan mates, so this link does not work any more."),
+    "thumbs_too_soon": _(
+        "You sent %(name)s a thumbs-up less than a week ago; you can send the next one on %(date)s."
+    ),
+    "thumbs_failed": _("The thumbs-up could not be sent just now; try again later."),
     # Programmes (game.programmes).
     "bad_programme_name": _("Give the programme a name of 1 to 100 characters."),
     "unknown_facilitator": _("There is no facilitator called %(name)s."),

@@ -33,6 +33,8 @@ urlpatterns = [
     path("plan/mijn-actieplan.md", plan.plan_download, name="plan_download"),
     path("plan/contact/", plan.plan_contact, name="plan_contact"),
     path("plan/send/", plan.plan_send, name="plan_send"),
+    path("plan/mates/", plan.plan_mates, name="plan_mates"),
+    path("plan/thumbs/<str:token>/", followup.followup_thumbs, name="followup_thumbs"),
     # From the follow-up mails, by signed token (game.views.followup).
     path("plan/checkin/<str:token>/", followup.followup_checkin, name="followup_checkin"),
     path("plan/stop/<str:token>/", followup.followup_stop, name="followup_stop"),

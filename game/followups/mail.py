@@ -30,6 +30,7 @@ from game.errors import describe
 from game.followups.checkins import checkins_of
 from game.followups.consent import contact_bounced
 from game.followups.links import CHECKIN_SALT, PLAN_SALT, STOP_SALT, card_link, make_token
+from game.followups.mates import mates_progress
 from game.followups.outbox import outbox_claim, outbox_fill
 from game.followups.schedule import Due, mails_due
 from game.models import (
@@ -139,6 +140,8 @@ def build_message(
             "followup": mail.followup,
             "weeks": workshop.followup_weeks_1 if mail.followup == 1 else workshop.followup_weeks_2,
             "items": _items(player, base, checkin_url),
+            # Plan mates who agreed: their cards started or done, and a thumbs-up.
+            "mates": mates_progress(player, base) if mail.kind != MailKind.PLAN else [],
             "checkin_url": checkin_url,
             "plan_url": plan_url,
             "stop_url": stop_url,

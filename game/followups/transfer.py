@@ -5,7 +5,8 @@ for its follow-ups (``manage.py export_session CODE --for-followups`` there,
 The file holds what the follow-ups need and nothing else: the session (name, code,
 times, deck, follow-up weeks), and per person their plan, their consent and address,
 and which of their mails a mail server already took; no names (the mails of an imported
-session greet without one). The laptop then sends nothing
+session greet without one), except of plan mates, who see each other's name in their
+follow-ups (``mates``: the refs, which are the places in the list). The laptop then sends nothing
 more for that session (``Workshop.followups_moved``).
 
 An import checks the whole file before it writes anything; a deck this server does not
@@ -35,9 +36,11 @@ from game.models import (
     CODE_LENGTH,
     MAX_IF_THEN,
     MAX_PLAN_ITEMS,
+    MAX_PLAN_MATES,
     PLAN_DAYS_DEFAULT,
     Mail,
     PlanItem,
+    PlanMate,
     Player,
     PlayerContact,
     Sector,
@@ -69,10 +72,18 @@ def _people(workshop: Workshop):
 
 def export_for_followups(workshop: Workshop) -> dict[str, Any]:
     """The session's follow-ups as JSON-ready data (see the module's docstring)."""
+    people = list(_people(workshop))
+    refs = {player.pk: ref for ref, player in enumerate(people, start=1)}
+    mates = _agreed_pairs(workshop, refs)
     players = []
-    for ref, player in enumerate(_people(workshop), start=1):
+    for ref, player in enumerate(people, start=1):
         contact = getattr(player, "contact", None)
         entry: dict[str, Any] = {"ref": ref}
+        if mates.get(ref):
+            # Plan mates see each other's name in their follow-ups, so theirs travels;
+            # no one else's does.
+            entry["name"] = player.name
+            entry["mates"] = sorted(mates[ref])
         if contact is not None and contact.email:
             entry["contact"] = {
                 "email": contact.email,
@@ -115,6 +126,17 @@ def export_for_followups(workshop: Workshop) -> dict[str, Any]:
         },
         "players": players,
     }
+
+
+def _agreed_pairs(workshop: Workshop, refs: dict[int, int]) -> dict[int, set[int]]:
+    """Each exported person's plan mates who said yes, by their refs."""
+    pairs: dict[int, set[int]] = {}
+    agreed = PlanMate.objects.filter(asker__workshop=workshop, agreed__isnull=False)
+    for asker, mate in agreed.values_list("asker_id", "mate_id"):
+        if asker in refs and mate in refs:
+            pairs.setdefault(refs[asker], set()).add(refs[mate])
+            pairs.setdefault(refs[mate], set()).add(refs[asker])
+    return pairs
 
 
 def workshop_mark_moved(*, workshop: Workshop) -> Workshop:
@@ -212,6 +234,10 @@ def check_file(data: Any, *, by: AbstractBaseUser) -> dict[str, Any]:
     if not isinstance(players, list) or len(players) > MAX_PLAYERS:
         raise _bad(f"players must be a list of at most {MAX_PLAYERS}")
     checked = [_check_player(entry, n, cards) for n, entry in enumerate(players, start=1)]
+    for n, entry in enumerate(checked, start=1):
+        for ref in entry["mates"]:
+            if not 1 <= ref <= len(checked) or ref == n or n not in checked[ref - 1]["mates"]:
+                raise _bad(f"player {n}'s plan mate {ref} is not a player who has them as mate")
     return {
         "name": name.strip(),
         "code": code,
@@ -224,7 +250,7 @@ def check_file(data: Any, *, by: AbstractBaseUser) -> dict[str, Any]:
     }
 
 
-PLAYER_FIELDS = {"ref", "contact", "plan", "sent"}
+PLAYER_FIELDS = {"ref", "contact", "plan", "sent", "name", "mates"}
 
 
 def _check_player(entry: Any, n: int, cards: dict[str, Card]) -> dict[str, Any]:
@@ -275,7 +301,22 @@ def _check_player(entry: Any, n: int, cards: dict[str, Card]) -> dict[str, Any]:
     sent = entry.get("sent", [])
     if not isinstance(sent, list) or not all(kind in KINDS for kind in sent):
         raise _bad(f"{where}'s sent mails must be among {', '.join(KINDS)}")
-    return {"contact": checked_contact, "plan": items, "sent": sorted(set(sent))}
+    # Files of before plan mates have neither; players are matched by their place.
+    mates = entry.get("mates", [])
+    if (
+        not isinstance(mates, list)
+        or len(mates) > MAX_PLAN_MATES
+        or not all(type(ref) is int for ref in mates)
+    ):
+        raise _bad(f"{where}'s plan mates must be a list of at most {MAX_PLAN_MATES} players")
+    name = _text(entry.get("name", ""), f"{where}'s name", 30, line=True).strip()
+    return {
+        "contact": checked_contact,
+        "plan": items,
+        "sent": sorted(set(sent)),
+        "name": name,
+        "mates": sorted(set(mates)),
+    }
 
 
 def import_key(checked: dict[str, Any]) -> str:
@@ -333,8 +374,10 @@ def _create(checked: dict[str, Any], key: str, by: AbstractBaseUser) -> Workshop
         import_key=key,
     )
     Workshop.objects.filter(pk=workshop.pk).update(created=checked["created"])
+    made: list[Player] = []
     for n, entry in enumerate(checked["players"], start=1):
-        player = Player.objects.create(workshop=workshop, name=f"Speler {n}")
+        player = Player.objects.create(workshop=workshop, name=entry["name"] or f"Speler {n}")
+        made.append(player)
         PlanItem.objects.bulk_create(
             [
                 PlanItem(
@@ -359,5 +402,13 @@ def _create(checked: dict[str, Any], key: str, by: AbstractBaseUser) -> Workshop
                 for kind in entry["sent"]
             ]
         )
+    PlanMate.objects.bulk_create(
+        [
+            PlanMate(asker=made[n - 1], mate=made[ref - 1], agreed=checked["ended"])
+            for n, entry in enumerate(checked["players"], start=1)
+            for ref in entry["mates"]
+            if n < ref
+        ]
+    )
     workshop.refresh_from_db()
     return workshop

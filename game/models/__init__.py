@@ -15,7 +15,14 @@ from game.models.followups import (
     MailKind,
     PlayerContact,
 )
-from game.models.plans import MAX_IF_THEN, MAX_PLAN_ITEMS, PlanItem, Sector
+from game.models.plans import (
+    MAX_IF_THEN,
+    MAX_PLAN_ITEMS,
+    MAX_PLAN_MATES,
+    PlanItem,
+    PlanMate,
+    Sector,
+)
 from game.models.polls import Poll, PollTemplate, Vote
 from game.models.programmes import Programme
 from game.models.sessions import (
@@ -46,6 +53,7 @@ __all__ = [
     "FOLLOWUP_WEEKS_MAX",
     "MAX_IF_THEN",
     "MAX_PLAN_ITEMS",
+    "MAX_PLAN_MATES",
     "PLAN_DAYS_DEFAULT",
     "PLAN_DAYS_MAX",
     "STAND_IN_LEVEL",
@@ -58,6 +66,7 @@ __all__ = [
     "MailKind",
     "MissPassesTo",
     "PlanItem",
+    "PlanMate",
     "Player",
     "PlayerContact",
     "Poll",

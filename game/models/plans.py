@@ -51,3 +51,36 @@ class PlanItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.player}: {self.card}"
+
+
+# A player follows their plan with at most this many plan mates from their table.
+MAX_PLAN_MATES = 2
+
+
+class PlanMate(models.Model):
+    """Two players of one table who follow each other's plan: ``asker`` asked ``mate``
+    on their phone; the pairing holds once ``mate`` said yes too (``agreed``). Either may
+    undo it (the row goes). Their follow-up mails show each other's cards' status, and
+    each may send the other a thumbs-up by mail, at most one a week (``thumbs_*``)."""
+
+    asker = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="mates_asked")
+    mate = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="mates_asking")
+    asked = models.DateTimeField(_("asked"), auto_now_add=True)
+    agreed = models.DateTimeField(_("agreed"), null=True, blank=True)
+    # The last thumbs-up each way: from the asker to the mate, and back.
+    thumbs_to_mate = models.DateTimeField(null=True, blank=True)
+    thumbs_to_asker = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked", "id"]
+        verbose_name = _("plan mate")
+        verbose_name_plural = _("plan mates")
+        constraints = [
+            models.UniqueConstraint(fields=["asker", "mate"], name="plan_mate_once"),
+            models.CheckConstraint(
+                condition=~models.Q(asker=models.F("mate")), name="plan_mate_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asker} & {self.mate}{'' if self.agreed else ' (asked)'}"

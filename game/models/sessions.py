@@ -117,6 +117,11 @@ class Workshop(models.Model):
         _("plans stay open after the session (days, 0 = closed with it)"),
         default=PLAN_DAYS_DEFAULT,
     )
+    # The plan phase (game.plans.phase): since when the facilitator asks the room to write
+    # plans (phones go to the plan page, the projector counts the plans); and, when they
+    # chose a countdown, when it runs out.
+    plan_phase = models.DateTimeField(_("plan phase started"), null=True, blank=True)
+    plan_countdown = models.DateTimeField(_("plan countdown ends"), null=True, blank=True)
     # Exported for its follow-ups to another server (venue mode: the laptop's session moved
     # to the hosted one): this server sends nothing more for it.
     followups_moved = models.DateTimeField(null=True, blank=True)

@@ -1,4 +1,4 @@
-"""The funnel (reached, made a plan, checked in, activated) as SVG geometry for
+"""The funnel (reached, made a plan, with a plan mate, checked in, activated) as SVG geometry for
 ``templates/game/_funnel.svg``, drawn on the server (no script)."""
 
 from __future__ import annotations
@@ -49,17 +49,18 @@ class Funnel:
         return not self.stages or self.stages[0].count == 0
 
 
-FUNNEL_STAGES = ("reached", "plans", "checked_in", "activated")
+FUNNEL_STAGES = ("reached", "plans", "with_mate", "checked_in", "activated")
 STAGE_LABELS = {
     "reached": _("reached"),
     "plans": _("made a plan"),
+    "with_mate": _("with a plan mate"),
     "checked_in": _("checked in"),
     "activated": _("activated"),
 }
 
 
 def funnel(numbers: Figures) -> Funnel:
-    """reached → plan → checked in → activated, drawn on the server (no script)."""
+    """reached → plan → with a plan mate → checked in → activated, drawn on the server (no script)."""
     top = numbers.reached
     stages, joins = [], []
     for index, key in enumerate(FUNNEL_STAGES):

@@ -19,6 +19,7 @@ from game.models import (
     Mail,
     MailKind,
     PlanItem,
+    PlanMate,
     PlayerContact,
     Programme,
     Workshop,
@@ -38,6 +39,11 @@ class Figures:
     followups_sent: int = 0
     checked_in: int = 0
     activated: int = 0
+    # People with a plan and a plan mate who said yes, and of them, those who checked in
+    # and those activated: the organiser's own evidence whether mates make a difference.
+    with_mate: int = 0
+    mate_checked_in: int = 0
+    mate_activated: int = 0
 
     def __add__(self, other: Figures) -> Figures:
         return Figures(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(Figures)))
@@ -47,6 +53,7 @@ FIGURE_LABELS = {
     "reached": _("people reached"),
     "plans": _("plans made"),
     "addresses": _("left an address"),
+    "with_mate": _("with a plan mate"),
     "followups_sent": _("follow-ups sent"),
     "checked_in": _("checked in"),
     "activated": _("activated"),
@@ -85,6 +92,7 @@ def figures(workshops: list[Workshop]) -> dict[int, Figures]:
             status=Mail.Status.SENT,
         ).values_list("player__workshop_id", flat=True)
     )
+    mates = _with_mate(people)
     latest = latest_checkins(workshops)
     checked: dict[int, set[int]] = defaultdict(set)
     active: dict[int, set[int]] = defaultdict(set)
@@ -101,8 +109,46 @@ def figures(workshops: list[Workshop]) -> dict[int, Figures]:
             followups_sent=sent[workshop.pk],
             checked_in=len(checked[workshop.pk]),
             activated=len(active[workshop.pk]),
+            with_mate=len(mates[workshop.pk]),
+            mate_checked_in=len(checked[workshop.pk] & mates[workshop.pk]),
+            mate_activated=len(active[workshop.pk] & mates[workshop.pk]),
         )
         for workshop in workshops
+    }
+
+
+def _with_mate(people) -> dict[int, set[int]]:
+    """Per session, the people with a plan and a plan mate who said yes."""
+    pairs = PlanMate.objects.filter(agreed__isnull=False, asker__in=people).values_list(
+        "asker_id", "mate_id"
+    )
+    paired = {pk for pair in pairs for pk in pair}
+    found: dict[int, set[int]] = defaultdict(set)
+    planned = people.filter(pk__in=paired, plan__isnull=False).distinct()
+    for pk, workshop_id in planned.values_list("pk", "workshop_id"):
+        found[workshop_id].add(pk)
+    return found
+
+
+def mate_comparison(numbers: Figures) -> dict[str, dict[str, int]]:
+    """Whether plans with a mate were checked in and activated more often: the shares (in
+    percent) for plans with a plan mate and for plans without one."""
+    without = numbers.plans - numbers.with_mate
+
+    def share(part: int, whole: int) -> int:
+        return round(100 * part / whole) if whole else 0
+
+    return {
+        "with": {
+            "plans": numbers.with_mate,
+            "checked_in": share(numbers.mate_checked_in, numbers.with_mate),
+            "activated": share(numbers.mate_activated, numbers.with_mate),
+        },
+        "without": {
+            "plans": without,
+            "checked_in": share(numbers.checked_in - numbers.mate_checked_in, without),
+            "activated": share(numbers.activated - numbers.mate_activated, without),
+        },
     }
 
 
@@ -218,6 +264,7 @@ def programme_report(programme: Programme, *, names: bool = False) -> dict[str, 
     return {
         "sessions": [(workshop, per_session[workshop.pk]) for workshop in workshops],
         "total": whole,
+        "mates": mate_comparison(whole),
         "themes": card_figures(workshops),
         "lines": lines(workshops, names=names),
         "names": names,

@@ -164,6 +164,9 @@ def _seat_view(player, table, seat: int | None) -> dict[str, Any]:
             "name": workshop.name,
             "status": workshop.status,
             "paused": workshop.paused,
+            # Since when the facilitator asks for plans: the page goes to the plan page
+            # once per start (game.plans.phase).
+            "plan_phase": workshop.plan_phase.isoformat() if workshop.plan_phase else None,
         },
         "you": {
             "player": player.pk,

@@ -28,6 +28,7 @@ from game.models import (
     Table,
     Workshop,
 )
+from game.plans import phase
 from game.room import join_limits, polls, seating, sessions
 from game.room.privacy import workshop_forget_people
 from game.table import away, play
@@ -110,7 +111,8 @@ FOR_THE_SESSION: dict[str, Callable] = {
     "start_all": play.workshop_start_all,
     "pause_all": partial(play.workshop_pause, paused=True),
     "resume_all": partial(play.workshop_pause, paused=False),
-    "end": play.workshop_end,  # games stop, plans can no longer change
+    "plan_phase_end": phase.workshop_plan_phase_end,  # the projector shows the tables again
+    "end": play.workshop_end,  # games stop; plans stay open for the session's plan_days
     "forget_people": workshop_forget_people,  # irreversible
 }
 
@@ -248,6 +250,18 @@ def poll_new(workshop, by, data):
     answers = fields["answers"].splitlines()
     poll = polls.poll_create(workshop=workshop, by=by, question=fields["question"], answers=answers)
     return polls.poll_open(poll=poll, by=by)
+
+
+class PlanPhaseForm(ActionForm):
+    countdown = forms.BooleanField(required=False)
+
+
+@with_input
+def plan_phase(workshop, by, data):
+    """Phones go to the plan page; the projector counts the plans, with a minute's
+    countdown when the facilitator ticked it."""
+    countdown = PlanPhaseForm(workshop, data).checked()["countdown"]
+    return phase.workshop_plan_phase(workshop=workshop, by=by, countdown=countdown)
 
 
 class LiftForm(ActionForm):

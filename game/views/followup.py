@@ -23,9 +23,10 @@ from game.errors import Refused
 from game.followups.checkins import checkin_save, checkins_of
 from game.followups.consent import contact_of, contact_stop
 from game.followups.links import CHECKIN_SALT, PLAN_SALT, STOP_SALT, make_token, read_token
+from game.followups.mates import read_thumbs_token, thumbs_send
 from game.models import CheckInStatus, Player
 from game.plans.selectors import plan_of
-from game.views.common import remember_player
+from game.views.common import remember_player, site_base
 
 
 def _language(request: HttpRequest, player: Player) -> str:
@@ -162,6 +163,30 @@ def followup_stop(request: HttpRequest, token: str) -> HttpResponse:
             "stopped": stopped or (contact is None or not contact.email),
         }
         response = render(request, "game/followup_stop.html", context)
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def followup_thumbs(request: HttpRequest, token: str) -> HttpResponse:
+    """A follow-up's "send a thumbs-up" to a plan mate: GET asks to confirm (mail scanners
+    open links), POST sends it by mail, at most one a week."""
+    try:
+        sender, mate = read_thumbs_token(token)
+    except Refused as refusal:
+        return _link_refused(request, refusal)
+    with translation.override(_language(request, sender)):
+        context = {"workshop": sender.workshop, "mate": mate, "sent": False, "error": ""}
+        status = 200
+        if request.method == "POST":
+            try:
+                thumbs_send(sender=sender, mate=mate, base_url=site_base(request))
+            except Refused as refusal:
+                context["error"], status = refusal.message(), 400
+            else:
+                context["sent"] = True
+        response = render(request, "game/followup_thumbs.html", context, status=status)
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -22,8 +22,10 @@ from game.errors import Refused
 from game.followups.mail import send_soon
 from game.followups.schedule import check_weeks, mail_counts, workshop_set_followups
 from game.models import BotLevel, MissPassesTo, PollTemplate, Workshop
+from game.plans.phase import plan_counts
 from game.room import join_limits, polls
 from game.room.accounts import can_invite
+from game.room.people import people_reached
 from game.room.sessions import TIMING, workshop_create
 from game.table.selectors import Member, TableView, room_tables
 from game.views.actions import followup_field, perform, timing_field
@@ -157,7 +159,10 @@ def dashboard(workshop: Workshop) -> dict:
         for poll in workshop.polls.prefetch_related("votes")
     ]
     unseated = workshop.players.filter(removed=False, table__isnull=True, bot_level="")
+    plans = plan_counts(workshop)
     return {
+        "plans": plans,  # who has a plan (names only, never the text), and the counts
+        "without_plan": people_reached([workshop]).exclude(pk__in=plans.with_plan),
         "polls": workshop_polls,
         "open_poll": next((p for p in workshop_polls if p["poll"].status == "open"), None),
         "ready_polls": PollTemplate.objects.all(),

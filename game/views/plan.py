@@ -7,20 +7,21 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cards.text import booklet_plain
 from game.errors import MESSAGES, Refused
 from game.followups.consent import contact_of, contact_set, plan_mail_request
 from game.followups.mail import send_soon
-from game.models import MAX_PLAN_ITEMS, Player, Sector
+from game.models import MAX_PLAN_ITEMS, MAX_PLAN_MATES, Player, Sector
+from game.plans import mates
 from game.plans import services as plan_services
 from game.plans.markdown import plan_markdown
 from game.plans.selectors import plan_of
 from game.table import seats
 from game.views.common import attachment, current_player, refused_json, site_base, texts
 from innovation_track import boundary
-from innovation_track.boundary import Flag, Shape, Text
+from innovation_track.boundary import Flag, Shape, Text, Whole
 
 MAX_PLAN_BYTES = 32_000
 
@@ -50,6 +51,14 @@ PLAN_TEXTS = {
     "mail_kept": _("Saved: your plan will come to %(email)s."),
     "mail_removed": _("Your address is not kept."),
     "mail_sent": _("Your plan is on its way to %(email)s."),
+    "mate_ask": _("Ask"),
+    "mate_asked": _("Asked: waiting for their yes"),
+    "mate_take_back": _("Take back"),
+    "mate_asks_you": _("asks you to be plan mates"),
+    "mate_yes": _("Yes"),
+    "mate_no": _("No"),
+    "mate_agreed": _("Plan mates ✓"),
+    "mate_undo": _("Undo"),
 }
 
 
@@ -116,6 +125,7 @@ def plan_page(request: HttpRequest) -> HttpResponse:
         "items": items,
         "sectors": [[value, str(label)] for value, label in Sector.choices],
         "editable": player.workshop.plans_open(),
+        "mates": mates_state(player),
         "max": MAX_PLAN_ITEMS,
         "texts": texts(PLAN_TEXTS),
     }
@@ -212,3 +222,47 @@ def plan_download(request: HttpRequest) -> HttpResponse:
         return redirect("join")
     markdown = plan_markdown(player)
     return attachment(markdown, "text/markdown; charset=utf-8", "mijn-actieplan.md")
+
+
+MAX_MATE_BYTES = 500
+MATE = Shape(
+    action=Text(10, choices=frozenset(["ask", "yes", "no", "undo"])),
+    player=Whole(1, 2**31 - 1),
+)
+
+
+def mates_state(player: Player) -> dict[str, Any]:
+    """What the plan page shows of plan mates: the people at the player's table and where
+    each stands with them; asking needs an address, and plans still open."""
+    contact = contact_of(player)
+    table = mates.table_mates(player)
+    return {
+        "mates": [{"id": m.player.pk, "name": m.player.name, "state": m.state} for m in table],
+        "address": bool(contact and contact.reachable),
+        "open": player.workshop.plans_open(),
+        "full": sum(m.state in ("asked", "mates") for m in table) >= MAX_PLAN_MATES,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def plan_mates(request: HttpRequest) -> HttpResponse:
+    """GET: the table's people and where each stands. POST ``{"action": "ask" | "yes" |
+    "no" | "undo", "player": id}``: ask a table-mate, answer their ask, or undo."""
+    player = current_player(request)
+    if player is None:
+        return refused_json(Refused("not_a_player"), status=403)
+    if request.method == "POST":
+        try:
+            body = _body(request, MATE, MAX_MATE_BYTES, "the plan mate")
+            other, action = body["player"], body["action"]
+            if action == "ask":
+                mates.mate_ask(player=player, other_id=other)
+            elif action == "undo":
+                mates.mate_undo(player=player, other_id=other)
+            else:
+                mates.mate_answer(player=player, other_id=other, yes=action == "yes")
+        except boundary.Malformed as error:
+            return _malformed(error)
+        except Refused as refusal:
+            return refused_json(refusal)
+    return JsonResponse(mates_state(player))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cards.text import booklet_plain
 from game.models import Table, TableEvent, Workshop
+from game.plans.phase import countdown_left
 from game.plans.selectors import top_ideas
 from game.table.selectors import TableView, room_ranking
 from game.views.common import host_only, join_url, texts, workshop_for
@@ -118,6 +119,7 @@ def projector_context(request: HttpRequest, workshop: Workshop) -> dict:
     started = [row for row in panel["rows"] if row.started]
     phase = _phase(workshop, started)
     colours = _colours(workshop)
+    countdown = countdown_left(workshop)
     return {
         **panel,
         "workshop": workshop,
@@ -130,6 +132,10 @@ def projector_context(request: HttpRequest, workshop: Workshop) -> dict:
         "room": room_ranking(started),
         "feed": _feed(workshop, panel["rows"], colours),
         "top_ideas": top_ideas(workshop),
+        # The plan phase: the count of plans takes the screen (panel["plans"]).
+        "plan_phase": workshop.plan_phase is not None,
+        "countdown": countdown,
+        "countdown_text": None if countdown is None else f"{countdown // 60}:{countdown % 60:02d}",
     }
 
 

@@ -179,6 +179,7 @@
         else if (!(address && !consent.checked)) mailStatus.textContent = T.mail_removed;
         kept = body.kept;
         renderAround();
+        document.dispatchEvent(new CustomEvent("plan:contact"));
       } catch (e) {
         mailStatus.textContent = T.offline;
       }

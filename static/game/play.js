@@ -53,7 +53,23 @@
 
   /* ---- Handlers: what each message changes, then what is drawn again. ---- */
 
+  /* The facilitator started the plan phase: go to the plan page, once per start (a
+     player who comes back to the game stays here). */
+  function goToPlan(since) {
+    if (!since) return false;
+    const key = "plan-phase";
+    try {
+      if (sessionStorage.getItem(key) === since) return false;
+      sessionStorage.setItem(key, since);
+    } catch (error) {
+      return false;  // no storage (a private window): stay, the menu links the plan
+    }
+    location.href = $("game").dataset.plan;
+    return true;
+  }
+
   function onView(message) {
+    if (goToPlan(message.workshop.plan_phase)) return;
     page.poll = message.poll || null;
     drawPoll();
     page.thinking = null;

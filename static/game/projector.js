@@ -103,7 +103,25 @@
       if (!overflowing(cards)) return;
     }
   }
-  new MutationObserver(fit).observe(panel, { childList: true });
+  /* The plan phase's countdown: the panel says the seconds left when it was drawn; the
+     screen counts down from there (the clock of this machine, not the server's). */
+  let ticking = null;
+  function countdown() {
+    clearInterval(ticking);
+    const clock = panel.querySelector("#pj-countdown");
+    if (!clock) return;
+    const end = Date.now() + Number(clock.dataset.left) * 1000;
+    const draw = () => {
+      const left = Math.max(0, Math.ceil((end - Date.now()) / 1000));
+      clock.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+      clock.classList.toggle("is-over", left === 0);
+      if (!left) clearInterval(ticking);
+    };
+    draw();
+    ticking = setInterval(draw, 250);
+  }
+  new MutationObserver(() => { fit(); countdown(); }).observe(panel, { childList: true });
+  countdown();
   window.addEventListener("resize", fit);
   fit();
 

@@ -65,6 +65,7 @@ def test_the_plan_comes_back_and_the_programme_counts_what_it_set_in_motion(smtp
         "reached": 3,
         "plans": 3,
         "addresses": 2,
+        "with_mate": 0,
         "followups_sent": 2,
         "checked_in": 1,
         "activated": 1,

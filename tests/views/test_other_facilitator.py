@@ -114,7 +114,12 @@ def snapshot(workshop: Workshop) -> dict:
     """What Otto must not change of Fenna's session."""
     workshop.refresh_from_db()
     return {
-        "workshop": (workshop.status, workshop.paused, workshop.followups_moved),
+        "workshop": (
+            workshop.status,
+            workshop.paused,
+            workshop.followups_moved,
+            workshop.plan_phase,
+        ),
         "tables": list(Table.objects.filter(workshop=workshop).values_list("status", "seq")),
         "players": list(
             Player.objects.filter(workshop=workshop).values_list("removed", "table_id", "bot_level")
@@ -168,6 +173,8 @@ DASHBOARD_ACTIONS = [
     "poll_close",
     "arrange",
     "pause_all",
+    "plan_phase",
+    "plan_phase_end",
     "end",
     "forget_people",
 ]
