@@ -4,6 +4,7 @@ and by when."""
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
 from game.models.sessions import Player
@@ -76,7 +77,10 @@ class PlanMate(models.Model):
         verbose_name = _("plan mate")
         verbose_name_plural = _("plan mates")
         constraints = [
-            models.UniqueConstraint(fields=["asker", "mate"], name="plan_mate_once"),
+            # One row a pair, whoever asked: two asks at the same moment make one pair.
+            models.UniqueConstraint(
+                Least("asker", "mate"), Greatest("asker", "mate"), name="plan_mate_once"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(asker=models.F("mate")), name="plan_mate_not_self"
             ),

@@ -81,8 +81,13 @@ def mate_ask(*, player: Player, other_id: object) -> PlanMate:
         try:
             with transaction.atomic():
                 return PlanMate.objects.create(asker=player, mate=other)
-        except IntegrityError:  # the same ask twice at once
-            raise Refused("mate_twice", name=other.name) from None
+        except IntegrityError:  # asked at the same moment from this phone or theirs
+            pass
+    crossed = PlanMate.objects.filter(asker=other, mate=player, agreed__isnull=True).first()
+    if crossed is None:
+        raise Refused("mate_twice", name=other.name)
+    with transaction.atomic():  # they asked at the same moment: both said yes
+        return _agree(PlanMate.objects.select_for_update().get(pk=crossed.pk), other)
 
 
 def _agree(pair: PlanMate, asker: Player) -> PlanMate:

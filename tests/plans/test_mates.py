@@ -6,12 +6,14 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from game.errors import Refused
 from game.followups.consent import contact_set, contact_stop
 from game.models import PlanMate, Workshop
+from game.plans import mates as mates_module
 from game.plans.mates import agreed_mates, mate_answer, mate_ask, mate_undo, table_mates
 from game.room import sessions
 from game.room.privacy import workshop_forget_people, workshops_purge
@@ -188,3 +190,26 @@ def test_no_player_no_mates_and_a_facilitator_sees_counts_only(table):
     # The dashboard shows nothing of who follows whom.
     page = host_client(workshop).get(reverse("host:session", kwargs={"code": workshop.code}))
     assert b"plan mate" not in page.content.lower() and b"planma" not in page.content.lower()
+
+
+def test_one_row_a_pair_whoever_asked(table):
+    _workshop, (anna, bob, *_) = table
+    PlanMate.objects.create(asker=anna, mate=bob)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PlanMate.objects.create(asker=bob, mate=anna)
+
+
+def test_two_phones_asking_each_other_at_the_same_moment_make_one_pair(table, monkeypatch):
+    """Bob's ask lands between Anna's look for one and her own ask being written."""
+    _workshop, (anna, bob, *_) = table
+    erased = mates_module._erased
+
+    def bob_asks_meanwhile(player_id):
+        if not PlanMate.objects.exists():
+            PlanMate.objects.create(asker=bob, mate=anna)
+        return erased(player_id)
+
+    monkeypatch.setattr(mates_module, "_erased", bob_asks_meanwhile)
+    mate_ask(player=anna, other_id=bob.pk)
+    assert PlanMate.objects.count() == 1
+    assert agreed_mates(anna.pk) == [bob] and agreed_mates(bob.pk) == [anna]
