@@ -149,6 +149,8 @@ MESSAGES: dict[str, StrPromise] = {
     "unknown_facilitator": _("There is no facilitator called %(name)s."),
     "not_your_session": _("There is no session %(code)s of yours."),
     "owner_only": _("Only the programme's owner may do that."),
+    "bad_helper": _("The helper was not saved: %(problems)s"),
+    "too_many_helpers": _("A programme holds at most %(most)s helpers."),
     # Moving a session's follow-ups to this server (game.followups.transfer).
     "bad_import": _("This file cannot be imported: %(detail)s"),
     "unknown_deck": _(

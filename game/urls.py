@@ -10,6 +10,16 @@ host_patterns = [
     path("programmes/<int:pk>/", programme.programme_page, name="programme"),
     path("programmes/<int:pk>/do/", programme.programme_action, name="programme_action"),
     path("programmes/<int:pk>/programme.csv", programme.programme_csv, name="programme_csv"),
+    path(
+        "programmes/<int:pk>/helpers/import/",
+        programme.programme_helpers_import,
+        name="programme_helpers_import",
+    ),
+    path(
+        "programmes/<int:pk>/helpers.<str:kind>",
+        programme.programme_helpers_file,
+        name="programme_helpers_file",
+    ),
     path("<str:code>/", host.host_session, name="session"),
     path("<str:code>/panel/", host.host_panel, name="panel"),
     path("<str:code>/qr.svg", host.host_qr, name="qr"),

@@ -43,6 +43,7 @@ from game.models import (
     Sector,
     Workshop,
 )
+from game.plans.helpers import helper_json, helpers_by_card
 from game.plans.selectors import plan_of
 
 log = logging.getLogger("game.followups")  # one logger for the whole outbox
@@ -74,6 +75,7 @@ class MailItem:
     by_when: str  # the latest "by when": from the last check-in, else the plan's
     status: str  # the last check-in's status label, or ""
     answers: list[tuple[str, str]]  # (label, check-in link with that answer chosen)
+    helpers: list[dict[str, str]]  # who can help with it (game.plans.helpers.helper_json)
 
 
 def _items(player: Player, base: str, checkin_url: str) -> list[MailItem]:
@@ -81,7 +83,9 @@ def _items(player: Player, base: str, checkin_url: str) -> list[MailItem]:
     checkins = checkins_of(player)
     statuses = dict(CheckInStatus.choices)
     items = []
-    for item in plan_of(player):
+    plan = plan_of(player)
+    helpers = helpers_by_card(player.workshop, [item.card for item in plan])
+    for item in plan:
         last = max(checkins.get(item.pk, {}).items(), default=(0, None))[1]
         answers = (
             [
@@ -102,6 +106,7 @@ def _items(player: Player, base: str, checkin_url: str) -> list[MailItem]:
                 by_when=(last.by_when if last and last.by_when else item.by_when),
                 status=str(statuses.get(last.status, "")) if last else "",
                 answers=answers,
+                helpers=[helper_json(helper) for helper in helpers[item.card.pk]],
             )
         )
     return items

@@ -24,7 +24,7 @@ from game.models.plans import (
     Sector,
 )
 from game.models.polls import Poll, PollTemplate, Vote
-from game.models.programmes import Programme
+from game.models.programmes import Helper, Programme
 from game.models.sessions import (
     AWAY_MIN,
     CODE_ALPHABET,
@@ -62,6 +62,7 @@ __all__ = [
     "BotLevel",
     "CheckIn",
     "CheckInStatus",
+    "Helper",
     "Mail",
     "MailKind",
     "MissPassesTo",

@@ -38,3 +38,42 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Helper(models.Model):
+    """Someone who helps people act on a card ("Wie kan helpen"): an ambassador, a coach,
+    a desk, a voucher scheme, kept by the programme's organiser. ``themes`` and ``cards``
+    name what they help with (theme names, card titles; ";" between them, as in the
+    programme's helper file). Their address and phone reach players only with
+    ``show_contact``. The fields map onto Open Referral's (HSDS) organization, service and
+    contact, so a regional directory can be exchanged."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="helpers", verbose_name=_("programme")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    organisation = models.CharField(_("organisation"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail address"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    url = models.URLField(_("website"), max_length=300, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    themes = models.CharField(_("themes"), max_length=1000, blank=True)
+    cards = models.CharField(_("cards"), max_length=2000, blank=True)
+    offer = models.TextField(_("what they offer"), max_length=500)
+    show_contact = models.BooleanField(_("show address and phone to players"), default=False)
+
+    class Meta:
+        ordering = ["programme", "name", "id"]
+        verbose_name = _("helper")
+        verbose_name_plural = _("helpers")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def theme_names(self) -> list[str]:
+        return [part.strip() for part in self.themes.split(";") if part.strip()]
+
+    @property
+    def card_titles(self) -> list[str]:
+        return [part.strip() for part in self.cards.split(";") if part.strip()]

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cards.models import Card
 from cards.text import booklet_plain
 from game.errors import MESSAGES, Refused
 from game.followups.consent import contact_of, contact_set, plan_mail_request
@@ -16,6 +17,7 @@ from game.followups.mail import send_soon
 from game.models import MAX_PLAN_ITEMS, MAX_PLAN_MATES, Player, Sector
 from game.plans import mates
 from game.plans import services as plan_services
+from game.plans.helpers import helper_json, helpers_by_card
 from game.plans.markdown import plan_markdown
 from game.plans.selectors import plan_of
 from game.table import seats
@@ -51,6 +53,7 @@ PLAN_TEXTS = {
     "mail_kept": _("Saved: your plan will come to %(email)s."),
     "mail_removed": _("Your address is not kept."),
     "mail_sent": _("Your plan is on its way to %(email)s."),
+    "helpers": _("Who can help"),
     "mate_ask": _("Ask"),
     "mate_asked": _("Asked: waiting for their yes"),
     "mate_take_back": _("Take back"),
@@ -100,6 +103,19 @@ def _themes(player: Player) -> list[dict]:
     return sorted(themes, key=lambda theme: (not theme["collected"], not theme["in_room"]))
 
 
+def _helpers(player: Player) -> dict[str, list[dict]]:
+    """Per card of the deck (by key), the programme's helpers for it or its theme."""
+    cards = list(
+        Card.objects.filter(theme__deck_id=player.workshop.deck_id).select_related("theme")
+    )
+    found = helpers_by_card(player.workshop, cards)
+    return {
+        card.key: [helper_json(helper) for helper in found[card.pk]]
+        for card in cards
+        if found[card.pk]
+    }
+
+
 def plan_page(request: HttpRequest) -> HttpResponse:
     """The plan editor: up to 5 cards, collected ones first, saved as you type."""
     player = current_player(request)
@@ -126,6 +142,7 @@ def plan_page(request: HttpRequest) -> HttpResponse:
         "sectors": [[value, str(label)] for value, label in Sector.choices],
         "editable": player.workshop.plans_open(),
         "mates": mates_state(player),
+        "helpers": _helpers(player),
         "max": MAX_PLAN_ITEMS,
         "texts": texts(PLAN_TEXTS),
     }

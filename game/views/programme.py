@@ -9,13 +9,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cards.sheets import SheetProblems
+from cards.sheets.reading import MAX_BYTES as MAX_SHEET_BYTES
+from cards.sheets.writing import XLSX_TYPE
 from game.errors import Refused
 from game.followups.transfer import MAX_FILE_BYTES, import_for_followups
 from game.models import Programme, Workshop
+from game.programmes import helpers
 from game.programmes.access import NotFound, may_change, programme_for, programmes_for
 from game.programmes.funnel_svg import funnel
 from game.programmes.programme_csv import programme_csv as programme_csv_text
@@ -78,8 +83,29 @@ def programme_page(request: HttpRequest, pk: int) -> HttpResponse:
         "shared_with": programme.shared_with.order_by("username"),
         "own_sessions": own.order_by("-created")[:50],
         "labels": FIGURE_LABELS,
+        "helpers": programme.helpers.all(),
+        "helper_columns": helpers.COLUMNS,
     }
     return render(request, "game/programme.html", context)
+
+
+def _helper_cells(post) -> dict[str, str]:
+    return {column: post.get(column, "")[:5000] for column in helpers.COLUMNS}
+
+
+def _helper_save(programme, by, post, helper_id: int | None = None) -> None:
+    saved = helpers.helper_save(
+        programme=programme,
+        by=by,
+        cells=_helper_cells(post),
+        show_contact=post.get("show_contact") == "on",
+        helper_id=helper_id,
+    )
+    if isinstance(saved, dict):  # problems by column: nothing saved
+        raise Refused(
+            "bad_helper",
+            problems="; ".join(f"{column}: {what}" for column, what in saved.items()),
+        )
 
 
 PROGRAMME_ACTIONS = {
@@ -96,6 +122,11 @@ PROGRAMME_ACTIONS = {
         programme=p, by=by, user_id=_int(post.get("user"))
     ),
     "rename": lambda p, by, post: programme_rename(programme=p, by=by, name=post.get("name", "")),
+    "helper_add": lambda p, by, post: _helper_save(p, by, post),
+    "helper_edit": lambda p, by, post: _helper_save(p, by, post, _int(post.get("helper"))),
+    "helper_delete": lambda p, by, post: helpers.helper_delete(
+        programme=p, by=by, helper_id=_int(post.get("helper"))
+    ),
 }
 
 
@@ -139,6 +170,46 @@ def programme_csv(request: HttpRequest, pk: int) -> HttpResponse:
         "text/csv; charset=utf-8",
         f"programma-{programme.pk}.csv",
     )
+
+
+@host_only
+def programme_helpers_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The programme's helpers as CSV or XLSX, under exactly the import's header."""
+    programme = _programme(request, pk)
+    if kind not in ("csv", "xlsx"):
+        raise Http404
+    if kind == "xlsx":
+        response = HttpResponse(helpers.helpers_xlsx(programme), content_type=XLSX_TYPE)
+    else:
+        response = HttpResponse(
+            helpers.helpers_csv(programme), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="helpers-{programme.pk}.{kind}"'
+    return response
+
+
+@require_POST
+@host_only
+def programme_helpers_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Replace the helpers with those of an uploaded CSV or XLSX: a file with any bad cell
+    is refused whole, every problem named by its row and column."""
+    programme = _programme(request, pk)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise SheetProblems([_("Choose a CSV or XLSX file.")])
+        content = upload.read(MAX_SHEET_BYTES + 1)
+        count = helpers.helpers_import(
+            programme=programme, by=request.user, content=content, filename=upload.name or ""
+        )
+    except SheetProblems as problems:
+        for problem in problems.problems:
+            messages.error(request, problem)
+    except Refused as refusal:
+        messages.error(request, refusal.message())
+    else:
+        messages.success(request, _("%(count)d helpers imported.") % {"count": count})
+    return redirect(reverse("host:programme", kwargs={"pk": pk}) + "#helpers-h")
 
 
 # What a file that is no JSON we read is told (innovation_track.boundary's codes).

@@ -79,11 +79,26 @@
         el("label", { for: `${id}-if` }, T.if_then),
         el("p", { class: "field-hint", id: `${id}-if-hint` }, T.if_then_hint),
         field("if_then", el("input", { id: `${id}-if`, value: item.if_then || "", maxlength: "200", disabled: !data.editable, "aria-describedby": `${id}-if-hint` })),
+        helpersOf(item.card),
         data.editable ? el("div", { class: "button-row" },
           el("button", { type: "button", class: "btn btn-outline", disabled: index === 0, onclick: () => move(index, -1) }, "↑ " + T.up),
           el("button", { type: "button", class: "btn btn-outline", disabled: index === items.length - 1, onclick: () => move(index, 1) }, "↓ " + T.down),
           el("button", { type: "button", class: "btn btn-danger", onclick: () => { items.splice(index, 1); changed(); render(); } }, T.remove)) : "");
     }));
+  }
+
+  /* The programme's helpers for this card or its theme: who they are, what they offer,
+     and how to reach them where they allow it. */
+  function helpersOf(key) {
+    const helpers = data.helpers[key] || [];
+    if (!helpers.length) return "";
+    return el("section", { class: "plan-helpers" },
+      el("h3", {}, T.helpers),
+      el("ul", {}, ...helpers.map((h) => el("li", {},
+        el("strong", {}, h.name), h.organisation ? ` · ${h.organisation}` : "", el("br"), h.offer,
+        ...(h.url ? [el("br"), el("a", { href: h.url, rel: "noopener", target: "_blank" }, h.url)] : []),
+        ...(h.email ? [el("br"), el("a", { href: `mailto:${h.email}` }, h.email)] : []),
+        ...(h.phone ? [el("br"), el("a", { href: `tel:${h.phone.replace(/[^0-9+]/g, "")}` }, h.phone)] : [])))));
   }
 
   function move(index, step) {
