@@ -144,6 +144,14 @@ MESSAGES: dict[str, StrPromise] = {
         "You sent %(name)s a thumbs-up less than a week ago; you can send the next one on %(date)s."
     ),
     "thumbs_failed": _("The thumbs-up could not be sent just now; try again later."),
+    # Asking a helper for help (game.followups.help).
+    "help_needs_consent": _(
+        "Tick the box first: without your consent your name and address are not passed on."
+    ),
+    "help_question": _("Write your question in one line of at most %(most)s characters."),
+    "help_not_in_plan": _("That card is not in your plan."),
+    "help_no_helper": _("There is no such helper for %(card)s."),
+    "help_twice": _("You asked %(name)s for help with this card today already."),
     # Programmes (game.programmes).
     "bad_programme_name": _("Give the programme a name of 1 to 100 characters."),
     "unknown_facilitator": _("There is no facilitator called %(name)s."),

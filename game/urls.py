@@ -47,6 +47,8 @@ urlpatterns = [
     path("plan/thumbs/<str:token>/", followup.followup_thumbs, name="followup_thumbs"),
     # From the follow-up mails, by signed token (game.views.followup).
     path("plan/checkin/<str:token>/", followup.followup_checkin, name="followup_checkin"),
+    path("plan/checkin/<str:token>/help/", followup.followup_help, name="followup_help"),
+    path("plan/help/<str:token>/", followup.followup_help_contact, name="followup_help_contact"),
     path("plan/stop/<str:token>/", followup.followup_stop, name="followup_stop"),
     path("plan/open/<str:token>/", followup.plan_open, name="plan_open"),
     path("host/", include((host_patterns, "host"))),

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from game.errors import Refused
 from game.models import (
+    HelpRequest,
     Mail,
     MailKind,
     Player,
@@ -94,6 +95,8 @@ def contact_stop(*, player: Player) -> bool:
             .update(email="", stopped=timezone.now())
         )
         _cancel_waiting(player.pk)
+        # Their requests for help go too (the helpers' mails not sent yet with them).
+        HelpRequest.objects.filter(item__player=player).delete()
     if erased:
         log.info("followups: player %s stopped the mails; address erased", player.pk)
     return bool(erased)

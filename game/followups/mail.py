@@ -29,12 +29,14 @@ from django.utils.translation import gettext
 from game.errors import describe
 from game.followups.checkins import checkins_of
 from game.followups.consent import contact_bounced
+from game.followups.help import build_help_message
 from game.followups.links import CHECKIN_SALT, PLAN_SALT, STOP_SALT, card_link, make_token
 from game.followups.mates import mates_progress
 from game.followups.outbox import outbox_claim, outbox_fill
 from game.followups.schedule import Due, mails_due
 from game.models import (
     CheckInStatus,
+    HelpRequest,
     Mail,
     MailKind,
     PlanItem,
@@ -76,6 +78,7 @@ class MailItem:
     status: str  # the last check-in's status label, or ""
     answers: list[tuple[str, str]]  # (label, check-in link with that answer chosen)
     helpers: list[dict[str, str]]  # who can help with it (game.plans.helpers.helper_json)
+    asked: list[str]  # the helpers asked for help with it: did help come?
 
 
 def _items(player: Player, base: str, checkin_url: str) -> list[MailItem]:
@@ -85,6 +88,7 @@ def _items(player: Player, base: str, checkin_url: str) -> list[MailItem]:
     items = []
     plan = plan_of(player)
     helpers = helpers_by_card(player.workshop, [item.card for item in plan])
+    asked = HelpRequest.objects.filter(item__player=player).values_list("item_id", "helper__name")
     for item in plan:
         last = max(checkins.get(item.pk, {}).items(), default=(0, None))[1]
         answers = (
@@ -107,6 +111,7 @@ def _items(player: Player, base: str, checkin_url: str) -> list[MailItem]:
                 status=str(statuses.get(last.status, "")) if last else "",
                 answers=answers,
                 helpers=[helper_json(helper) for helper in helpers[item.card.pk]],
+                asked=[name for item_id, name in asked if item_id == item.pk],
             )
         )
     return items
@@ -263,7 +268,10 @@ def _send_one(mail: Mail, backend: Any, base: str, now: datetime, report: RunRep
         Mail.objects.filter(pk=mail.pk).update(status=Mail.Status.CANCELLED)
         return
     try:
-        message = build_message(mail=mail, player=player, contact=contact, base_url=base)
+        if mail.kind == MailKind.HELP:  # to the helper, the player's address as Reply-To
+            message = build_help_message(mail=mail, base=base)
+        else:
+            message = build_message(mail=mail, player=player, contact=contact, base_url=base)
         message.connection = backend
         message.send()
     except (smtplib.SMTPException, OSError) as error:  # refused, or the server is down
@@ -295,7 +303,7 @@ def _close_quietly(backend: Any) -> None:
 
 def _failed(mail: Mail, error: Exception, now: datetime, report: RunReport) -> None:
     text = describe(error)[:300]
-    if _is_bounce(error):
+    if _is_bounce(error) and mail.kind != MailKind.HELP:  # a helper's address: not the player's
         Mail.objects.filter(pk=mail.pk).update(
             status=Mail.Status.FAILED, attempts=mail.attempts, last_error=text
         )
@@ -309,7 +317,11 @@ def _failed(mail: Mail, error: Exception, now: datetime, report: RunReport) -> N
         )
         return
     # Given up on a refusal for good, or when it has not gone for two weeks after its day.
-    give_up = _is_permanent(error) or (mail.attempts > 1 and now - mail.due > GIVE_UP_AFTER)
+    give_up = (
+        _is_permanent(error)
+        or _is_bounce(error)  # a helper's address that does not work
+        or (mail.attempts > 1 and now - mail.due > GIVE_UP_AFTER)
+    )
     if give_up:
         Mail.objects.filter(pk=mail.pk).update(
             status=Mail.Status.FAILED, attempts=mail.attempts, last_error=text

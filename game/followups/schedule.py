@@ -35,7 +35,7 @@ def mail_counts(workshop: Workshop) -> dict[str, int]:
     return {
         "addresses": PlayerContact.objects.filter(player__workshop=workshop).count(),
         "plans_sent": sent.filter(kind=MailKind.PLAN).count(),
-        "followups_sent": sent.exclude(kind=MailKind.PLAN).count(),
+        "followups_sent": sent.filter(kind__in=(MailKind.FOLLOWUP_1, MailKind.FOLLOWUP_2)).count(),
     }
 
 

@@ -106,7 +106,7 @@ def export_for_followups(workshop: Workshop) -> dict[str, Any]:
         entry["sent"] = sorted(
             mail.kind
             for mail in player.mails.all()
-            if mail.status == Mail.Status.SENT and mail.transport == "smtp"
+            if mail.status == Mail.Status.SENT and mail.transport == "smtp" and mail.kind in KINDS
         )
         players.append(entry)
     return {

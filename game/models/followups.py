@@ -39,6 +39,32 @@ class MailKind(models.TextChoices):
     PLAN = "plan", _("the plan")
     FOLLOWUP_1 = "followup-1", _("first follow-up")
     FOLLOWUP_2 = "followup-2", _("second follow-up")
+    HELP = "help", _("a request for help, to a helper")
+
+
+class HelpRequest(models.Model):
+    """A player asks a programme's helper for help with one card of their plan, from a
+    check-in, with their explicit consent to pass their first name and address to that
+    helper (one mail, the player's address as Reply-To). The helper taps "contact made";
+    the player's next check-in says whether help came."""
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="help_requests")
+    helper = models.ForeignKey(
+        "game.Helper", on_delete=models.CASCADE, related_name="requests", verbose_name=_("helper")
+    )
+    question = models.CharField(_("question"), max_length=200)
+    consented = models.DateTimeField(_("consent given"))
+    created = models.DateTimeField(auto_now_add=True)
+    contacted = models.DateTimeField(_("contact made"), null=True, blank=True)
+    help_came = models.BooleanField(_("help came"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        verbose_name = _("request for help")
+        verbose_name_plural = _("requests for help")
+
+    def __str__(self) -> str:
+        return f"{self.item} → {self.helper}"
 
 
 class Mail(models.Model):
@@ -62,6 +88,10 @@ class Mail(models.Model):
     next_attempt = models.DateTimeField(db_index=True)
     last_error = models.CharField(max_length=300, blank=True)
     sent = models.DateTimeField(null=True, blank=True)
+    # A request for help goes to the helper (kind "help"), about this request.
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="mails"
+    )
     # The backend that took it ("smtp", "filebased", ...): a mail written to a file on a
     # laptop was never delivered, so a move to the hosted server sends it again.
     transport = models.CharField(max_length=20, blank=True)
@@ -71,7 +101,16 @@ class Mail(models.Model):
         verbose_name = _("mail")
         verbose_name_plural = _("mails")
         constraints = [
-            models.UniqueConstraint(fields=["player", "kind"], name="mail_once_per_kind")
+            models.UniqueConstraint(
+                fields=["player", "kind"],
+                condition=~models.Q(kind="help"),
+                name="mail_once_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["help_request"],
+                condition=models.Q(help_request__isnull=False),
+                name="mail_once_per_help_request",
+            ),
         ]
 
     def __str__(self) -> str:

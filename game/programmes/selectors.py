@@ -16,6 +16,7 @@ from game.models import (
     ACTIVE,
     CheckIn,
     CheckInStatus,
+    HelpRequest,
     Mail,
     MailKind,
     PlanItem,
@@ -254,6 +255,41 @@ def session_figures(workshop: Workshop) -> Figures:
     return figures([workshop])[workshop.pk]
 
 
+@dataclass(frozen=True)
+class HelpFigures:
+    """What asking for help set in motion, per helper or card: requests, the helper's
+    "contact made", and requests whose card was started or done after it was asked."""
+
+    name: str
+    asked: int
+    contacted: int
+    activated: int
+
+
+def help_figures(workshops: list[Workshop]) -> dict[str, list[HelpFigures]]:
+    """Per helper and per card (by title): help asked → contact made → activated after
+    help. Counts only: no name or address of anyone who asked."""
+    latest = latest_checkins(workshops)
+    requests = HelpRequest.objects.filter(
+        item__player__in=people_reached(workshops)
+    ).select_related("helper", "item__card")
+    by: dict[str, dict[str, list[int]]] = {"helpers": {}, "cards": {}}
+    for request in requests:
+        checkin = latest.get(request.item_id)
+        after = (
+            checkin is not None and checkin.status in ACTIVE and checkin.updated > request.created
+        )
+        for group, key in (("helpers", request.helper.name), ("cards", request.item.card.title)):
+            counts = by[group].setdefault(key, [0, 0, 0])
+            counts[0] += 1
+            counts[1] += request.contacted is not None
+            counts[2] += after
+    return {
+        group: [HelpFigures(name, *counts) for name, counts in sorted(rows.items())]
+        for group, rows in by.items()
+    }
+
+
 # --- the page ---------------------------------------------------------------------
 
 
@@ -265,6 +301,7 @@ def programme_report(programme: Programme, *, names: bool = False) -> dict[str, 
         "sessions": [(workshop, per_session[workshop.pk]) for workshop in workshops],
         "total": whole,
         "mates": mate_comparison(whole),
+        "help": help_figures(workshops),
         "themes": card_figures(workshops),
         "lines": lines(workshops, names=names),
         "names": names,

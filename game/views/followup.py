@@ -12,19 +12,30 @@ the CSRF check: the signed token is its authority, and all it can do is stop.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from game.errors import Refused
 from game.followups.checkins import checkin_save, checkins_of
 from game.followups.consent import contact_of, contact_stop
+from game.followups.help import (
+    help_ask,
+    help_came_save,
+    help_contacted,
+    open_requests,
+    read_contact_token,
+)
 from game.followups.links import CHECKIN_SALT, PLAN_SALT, STOP_SALT, make_token, read_token
+from game.followups.mail import send_soon
 from game.followups.mates import read_thumbs_token, thumbs_send
 from game.models import CheckInStatus, Player
+from game.plans.helpers import helpers_by_card
 from game.plans.selectors import plan_of
 from game.views.common import remember_player, site_base
 
@@ -46,8 +57,11 @@ def _cards(player: Player, followup: int, chosen: dict[str, str]) -> list[dict]:
     """Each card of the plan with this follow-up's answer so far: the saved one, else what
     the mail's button chose (``chosen``, from the query), else the last follow-up's."""
     checkins = checkins_of(player)
+    plan = plan_of(player)
+    helpers = helpers_by_card(player.workshop, [item.card for item in plan])
+    requests = open_requests(player)
     cards = []
-    for item in plan_of(player):
+    for item in plan:
         mine = checkins.get(item.pk, {})
         saved = mine.get(followup)
         before = mine.get(followup - 1) if followup > 1 else None
@@ -62,6 +76,10 @@ def _cards(player: Player, followup: int, chosen: dict[str, str]) -> list[dict]:
                 "by_when": saved.by_when if saved else (before.by_when if before else item.by_when),
                 "before": before,
                 "saved": saved,
+                # Who can help with it (those with an address can be asked), and the
+                # requests made: did help come?
+                "helpers": [h for h in helpers[item.card.pk] if h.email],
+                "requests": [r for r in requests if r.item_id == item.pk],
             }
         )
     return cards
@@ -95,6 +113,7 @@ def followup_checkin(request: HttpRequest, token: str) -> HttpResponse:
                     answers=answers,
                     named=request.POST.get("named") == "on",
                 )
+                help_came_save(player=player, answers=_help_came(request.POST))
             except Refused as refusal:
                 error = refusal.message()
                 chosen = dict(request.POST.items())
@@ -116,6 +135,7 @@ def followup_checkin(request: HttpRequest, token: str) -> HttpResponse:
             "saved": request.GET.get("saved") == "1" and not error,
             "named": any(card["saved"] and card["saved"].named for card in cards),
             "stop_url": _stop_url(player.pk, kind),
+            "token": token,
         }
         response = render(
             request, "game/followup_checkin.html", context, status=400 if error else 200
@@ -187,6 +207,65 @@ def followup_thumbs(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 context["sent"] = True
         response = render(request, "game/followup_thumbs.html", context, status=status)
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _help_came(post) -> dict[int, bool]:
+    """The check-in's "did help come?" answers: ``help_came-<request id>`` = yes / no."""
+    answers = {}
+    for key, value in post.items():
+        number = key.removeprefix("help_came-")
+        if number != key and number.isascii() and number.isdigit() and value in ("yes", "no"):
+            answers[int(number[:9])] = value == "yes"
+    return answers
+
+
+@require_http_methods(["POST"])
+def followup_help(request: HttpRequest, token: str) -> HttpResponse:
+    """From a check-in: "I want help with this", to one of the card's helpers, with one
+    line of question and the consent to pass the first name and address on."""
+    try:
+        player, _kind = read_token(token, salt=CHECKIN_SALT)
+    except Refused as refusal:
+        return _link_refused(request, refusal)
+    checkin = reverse("followup_checkin", kwargs={"token": token})
+    with translation.override(_language(request, player)):
+        try:
+            help_ask(
+                player=player,
+                item_id=_number(request.POST.get("item")),
+                helper_id=_number(request.POST.get("helper")),
+                question=request.POST.get("question", "")[:1000],
+                consent=request.POST.get("consent") == "on",
+            )
+        except Refused as refusal:
+            messages.error(request, refusal.message())
+            return redirect(f"{checkin}#help")
+        messages.success(request, _("Sent: the helper gets your question and your address."))
+    send_soon(workshop_id=player.workshop_id, base_url=site_base(request))
+    return redirect(f"{checkin}#help")
+
+
+def _number(value: str | None) -> int:
+    text = (value or "")[:12]
+    return int(text) if text.isascii() and text.isdigit() else 0
+
+
+@require_http_methods(["GET", "POST"])
+def followup_help_contact(request: HttpRequest, token: str) -> HttpResponse:
+    """The helper's one tap: "I have been in touch" (GET asks, POST records it)."""
+    try:
+        help_request = read_contact_token(token)
+    except Refused as refusal:
+        return _link_refused(request, refusal)
+    language = request.LANGUAGE_CODE if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) else "nl"
+    with translation.override(language):
+        if request.method == "POST":
+            help_contacted(request=help_request)
+        context = {"help_request": help_request, "done": help_request.contacted is not None}
+        response = render(request, "game/followup_help_contact.html", context)
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response

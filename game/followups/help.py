@@ -1,0 +1,166 @@
+"""Asking a helper for help (the programme's "Wie kan helpen", game.programmes.helpers):
+from a check-in, per card of the plan, with one line of question and an explicit consent
+to pass the player's first name and address to that helper. The helper gets one mail
+through the outbox (the player's address as Reply-To) with a one-tap "ik heb contact
+opgenomen"; the player's next check-in asks whether help came. Nobody else ever sees
+the address: the programme counts requests, contacts and what followed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from game.errors import Refused
+from game.followups.consent import contact_of
+from game.followups.links import TOKEN_MAX_AGE
+from game.models import HelpRequest, Mail, MailKind, PlanItem, Player
+from game.plans.helpers import helpers_by_card
+from innovation_track.boundary import has_control_characters
+
+MAX_QUESTION = 200
+AGAIN_AFTER = timedelta(days=1)  # one request per card and helper a day
+CONTACT_SALT = "game.followups.help-contact"
+
+
+def help_ask(
+    *,
+    player: Player,
+    item_id: int,
+    helper_id: int,
+    question: str,
+    consent: bool,
+    now: datetime | None = None,
+) -> HelpRequest:
+    """The player asks ``helper_id`` for help with their plan's card ``item_id``: checked
+    whole first (consent, the card in their plan, a helper for it with an address, one a
+    day), then the request and its mail in the outbox."""
+    now = now or timezone.now()
+    question = " ".join((question or "").split())
+    if not consent:
+        raise Refused("help_needs_consent")
+    if not 1 <= len(question) <= MAX_QUESTION or has_control_characters(question):
+        raise Refused("help_question", most=MAX_QUESTION)
+    item = PlanItem.objects.select_related("card__theme").filter(pk=item_id, player=player).first()
+    if item is None:
+        raise Refused("help_not_in_plan")
+    helpers = {h.pk: h for h in helpers_by_card(player.workshop, [item.card])[item.card.pk]}
+    helper = helpers.get(helper_id)
+    if helper is None or not helper.email:
+        raise Refused("help_no_helper", card=item.card.title)
+    contact = contact_of(player)
+    if contact is None or not contact.reachable:
+        raise Refused("no_address")
+    with transaction.atomic():
+        recent = HelpRequest.objects.select_for_update().filter(
+            item=item, helper=helper, created__gt=now - AGAIN_AFTER
+        )
+        if recent.exists():
+            raise Refused("help_twice", name=helper.name)
+        request = HelpRequest.objects.create(
+            item=item, helper=helper, question=question, consented=now
+        )
+        Mail.objects.create(
+            player=player, kind=MailKind.HELP, help_request=request, due=now, next_attempt=now
+        )
+    return request
+
+
+def contact_token(request_id: int) -> str:
+    return signing.dumps({"r": request_id}, salt=CONTACT_SALT, compress=True)
+
+
+def contact_url(request: HelpRequest, base: str) -> str:
+    return base + reverse("followup_help_contact", kwargs={"token": contact_token(request.pk)})
+
+
+def read_contact_token(token: str) -> HelpRequest:
+    try:
+        data = signing.loads(token, salt=CONTACT_SALT, max_age=TOKEN_MAX_AGE)
+        request_id = int(data["r"])
+    except signing.SignatureExpired:
+        raise Refused("link_expired") from None
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise Refused("bad_link") from None
+    request = (
+        HelpRequest.objects.select_related("helper", "item__card", "item__player__workshop")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None:  # the player's data was deleted, or they stopped
+        raise Refused("bad_link")
+    return request
+
+
+def help_contacted(*, request: HelpRequest, now: datetime | None = None) -> HelpRequest:
+    """The helper says they got in touch (the mail's one tap; again changes nothing)."""
+    if request.contacted is None:
+        request.contacted = now or timezone.now()
+        request.save(update_fields=["contacted"])
+    return request
+
+
+def open_requests(player: Player) -> list[HelpRequest]:
+    """The player's requests whose outcome they have not told yet: the next check-in
+    asks whether help came."""
+    return list(
+        HelpRequest.objects.filter(item__player=player)
+        .select_related("helper", "item__card")
+        .order_by("created")
+    )
+
+
+def help_came_save(*, player: Player, answers: dict[int, bool]) -> int:
+    """From a check-in: for each of the player's requests, whether help came."""
+    saved = 0
+    for request in HelpRequest.objects.filter(item__player=player, pk__in=list(answers)):
+        request.help_came = answers[request.pk]
+        request.save(update_fields=["help_came"])
+        saved += 1
+    return saved
+
+
+def build_help_message(*, mail: Mail, base: str):
+    """The one mail to the helper: the player's first name, the card, the question, the
+    player's address as Reply-To (they agreed), and the "contact made" link."""
+    from django.conf import settings
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    request = mail.help_request
+    player = request.item.player
+    contact = contact_of(player)
+    first_name = (player.name.split() or ["?"])[0]
+    with translation.override("nl"):  # the programme's helpers are Dutch organisations
+        subject = gettext("Request for help with %(card)s from %(name)s") % {
+            "card": request.item.card.title,
+            "name": first_name,
+        }
+        subject = " ".join(subject.split())
+        context = {
+            "subject": subject,
+            "request": request,
+            "first_name": first_name,
+            "workshop": player.workshop,
+            "contact_url": contact_url(request, base),
+            "reply_to": contact.email,
+            "language": "nl",
+        }
+        text = render_to_string("game/mail/help.txt", context)
+        html = render_to_string("game/mail/help.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[request.helper.email],
+        reply_to=[contact.email],
+        headers={"Auto-Submitted": "auto-generated", "Content-Language": "nl"},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
