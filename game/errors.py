@@ -152,6 +152,14 @@ MESSAGES: dict[str, StrPromise] = {
     "help_not_in_plan": _("That card is not in your plan."),
     "help_no_helper": _("There is no such helper for %(card)s."),
     "help_twice": _("You asked %(name)s for help with this card today already."),
+    # Learning circles (game.programmes.circles).
+    "circle_closed": _("This learning circle is closed."),
+    "circle_answered": _("You have answered this invitation already."),
+    "circle_too_few": _(
+        "A learning circle needs at least %(least)s people who opted in; there are %(count)s."
+    ),
+    "bad_circle_name": _("Give the circle a name of 1 to 100 characters."),
+    "circle_member_invited": _("This person has been invited already and stays in the circle."),
     # Programmes (game.programmes).
     "bad_programme_name": _("Give the programme a name of 1 to 100 characters."),
     "unknown_facilitator": _("There is no facilitator called %(name)s."),

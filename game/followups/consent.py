@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from game.errors import Refused
 from game.models import (
+    CircleMember,
+    CircleOptIn,
     HelpRequest,
     Mail,
     MailKind,
@@ -97,6 +99,9 @@ def contact_stop(*, player: Player) -> bool:
         _cancel_waiting(player.pk)
         # Their requests for help go too (the helpers' mails not sent yet with them).
         HelpRequest.objects.filter(item__player=player).delete()
+        # and their place in learning circles (no one is introduced to them any more).
+        CircleOptIn.objects.filter(player=player).delete()
+        CircleMember.objects.filter(player=player).delete()
     if erased:
         log.info("followups: player %s stopped the mails; address erased", player.pk)
     return bool(erased)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext
 
 from game.errors import describe
 from game.followups.checkins import checkins_of
+from game.followups.circles_mail import build_circle_message
 from game.followups.consent import contact_bounced
 from game.followups.help import build_help_message
 from game.followups.links import CHECKIN_SALT, PLAN_SALT, STOP_SALT, card_link, make_token
@@ -270,6 +271,8 @@ def _send_one(mail: Mail, backend: Any, base: str, now: datetime, report: RunRep
     try:
         if mail.kind == MailKind.HELP:  # to the helper, the player's address as Reply-To
             message = build_help_message(mail=mail, base=base)
+        elif mail.kind in (MailKind.INVITE, MailKind.INTRO):  # a learning circle's
+            message = build_circle_message(mail=mail, contact=contact, base=base)
         else:
             message = build_message(mail=mail, player=player, contact=contact, base_url=base)
         message.connection = backend

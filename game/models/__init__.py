@@ -25,7 +25,7 @@ from game.models.plans import (
     Sector,
 )
 from game.models.polls import Poll, PollTemplate, Vote
-from game.models.programmes import Helper, Programme
+from game.models.programmes import Circle, CircleMember, CircleOptIn, Helper, Programme
 from game.models.sessions import (
     AWAY_MIN,
     CODE_ALPHABET,
@@ -63,6 +63,9 @@ __all__ = [
     "BotLevel",
     "CheckIn",
     "CheckInStatus",
+    "Circle",
+    "CircleMember",
+    "CircleOptIn",
     "HelpRequest",
     "Helper",
     "Mail",

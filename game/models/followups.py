@@ -40,6 +40,8 @@ class MailKind(models.TextChoices):
     FOLLOWUP_1 = "followup-1", _("first follow-up")
     FOLLOWUP_2 = "followup-2", _("second follow-up")
     HELP = "help", _("a request for help, to a helper")
+    INVITE = "invite", _("an invitation to a learning circle")
+    INTRO = "intro", _("the introduction of a learning circle")
 
 
 class HelpRequest(models.Model):
@@ -92,6 +94,15 @@ class Mail(models.Model):
     help_request = models.ForeignKey(
         HelpRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="mails"
     )
+    # A learning circle's invitation or introduction (kinds "invite", "intro") is for this
+    # membership.
+    circle_member = models.ForeignKey(
+        "game.CircleMember",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mails",
+    )
     # The backend that took it ("smtp", "filebased", ...): a mail written to a file on a
     # laptop was never delivered, so a move to the hosted server sends it again.
     transport = models.CharField(max_length=20, blank=True)
@@ -103,8 +114,13 @@ class Mail(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["player", "kind"],
-                condition=~models.Q(kind="help"),
+                condition=~models.Q(kind__in=["help", "invite", "intro"]),
                 name="mail_once_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["circle_member", "kind"],
+                condition=models.Q(circle_member__isnull=False),
+                name="mail_once_per_circle_member",
             ),
             models.UniqueConstraint(
                 fields=["help_request"],

@@ -77,3 +77,69 @@ class Helper(models.Model):
     @property
     def card_titles(self) -> list[str]:
         return [part.strip() for part in self.cards.split(";") if part.strip()]
+
+
+class CircleOptIn(models.Model):
+    """A player ticked "ik wil met anderen verder in een leerkring" (on the plan page or a
+    check-in): they may be proposed for a learning circle of their session's programmes."""
+
+    player = models.OneToOneField(
+        "game.Player", on_delete=models.CASCADE, related_name="circle_opt_in"
+    )
+    consented = models.DateTimeField(_("consent given"))
+
+    class Meta:
+        verbose_name = _("learning circle opt-in")
+        verbose_name_plural = _("learning circle opt-ins")
+
+    def __str__(self) -> str:
+        return str(self.player)
+
+
+class Circle(models.Model):
+    """A learning circle ("leerkring") of 4 to 8 people across a programme's sessions who
+    share themes or cards of their plans, proposed by game.programmes.circles, named and
+    hosted (a helper) by the organiser. Its members are invited by mail; once three say
+    yes (or on ``introduce_on``) those who said yes are introduced to each other."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="circles")
+    name = models.CharField(_("name"), max_length=100)
+    host = models.ForeignKey(
+        Helper, on_delete=models.SET_NULL, null=True, blank=True, related_name="circles"
+    )
+    invited = models.DateTimeField(_("invitations sent"), null=True, blank=True)
+    introduce_on = models.DateField(_("introduce on"), null=True, blank=True)
+    introduced = models.DateTimeField(_("introduced"), null=True, blank=True)
+    closed = models.DateTimeField(_("closed"), null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["programme", "created", "id"]
+        verbose_name = _("learning circle")
+        verbose_name_plural = _("learning circles")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CircleMember(models.Model):
+    """A person proposed for a circle, and their answer to its invitation (None: none yet)."""
+
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="members")
+    player = models.ForeignKey(
+        "game.Player", on_delete=models.CASCADE, related_name="circle_memberships"
+    )
+    joined = models.BooleanField(_("said yes"), null=True, blank=True)
+    answered = models.DateTimeField(null=True, blank=True)
+    introduced = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["circle", "id"]
+        verbose_name = _("circle member")
+        verbose_name_plural = _("circle members")
+        constraints = [
+            models.UniqueConstraint(fields=["circle", "player"], name="circle_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.player} in {self.circle}"

@@ -1,4 +1,5 @@
-"""A programme's figures as CSV: a row per session and the total, then a row per card."""
+"""A programme's figures as CSV: a row per session and the total, then a row per card,
+then a row per learning circle."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from game.models import (
     Programme,
 )
 from game.plans.results_csv import safe_cell
-from game.programmes.selectors import FIGURE_LABELS, programme_report
+from game.programmes.circles import circle_rows
+from game.programmes.selectors import FIGURE_LABELS, latest_checkins, programme_report
 
 CSV_COLUMNS = [
     "row",
@@ -24,7 +26,13 @@ CSV_COLUMNS = [
     "chosen",
     "started",
     "done",
+    # A learning circle's row: its name in "session", then these.
+    "circle_size",
+    "circle_yes",
+    "circle_checked_in",
+    "circle_activated",
 ]
+CIRCLE_COLUMNS = 4
 
 
 def programme_csv(programme: Programme) -> str:
@@ -34,7 +42,7 @@ def programme_csv(programme: Programme) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    blank_cards = ["", "", "", "", ""]
+    blank_cards = ["", "", "", "", "", *[""] * CIRCLE_COLUMNS]
     for workshop, numbers in report["sessions"]:
         day = timezone.localtime(workshop.ended or workshop.created).date().isoformat()
         writer.writerow(
@@ -72,6 +80,26 @@ def programme_csv(programme: Programme) -> str:
                     row.chosen,
                     row.started,
                     row.done,
+                    *[""] * CIRCLE_COLUMNS,
                 ]
             )
+    for row in circle_rows(programme, latest_checkins(list(programme.sessions.all()))):
+        writer.writerow(
+            [
+                "circle",
+                safe_cell(row["circle"].name),
+                "",
+                "",
+                *([""] * len(FIGURE_LABELS)),
+                "",
+                "",
+                "",
+                "",
+                "",
+                row["size"],
+                row["yes"],
+                row["checked_in"],
+                row["activated"],
+            ]
+        )
     return out.getvalue()

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from game.errors import Refused
 from game.followups.checkins import checkin_save, checkins_of
+from game.followups.circles_mail import read_answer_token
 from game.followups.consent import contact_of, contact_stop
 from game.followups.help import (
     help_ask,
@@ -37,6 +38,7 @@ from game.followups.mates import read_thumbs_token, thumbs_send
 from game.models import CheckInStatus, Player
 from game.plans.helpers import helpers_by_card
 from game.plans.selectors import plan_of
+from game.programmes.circles import circle_answer, circle_opt_in
 from game.views.common import remember_player, site_base
 
 
@@ -114,6 +116,8 @@ def followup_checkin(request: HttpRequest, token: str) -> HttpResponse:
                     named=request.POST.get("named") == "on",
                 )
                 help_came_save(player=player, answers=_help_came(request.POST))
+                if "circle_shown" in request.POST:  # the tick was offered: keep what it says
+                    circle_opt_in(player=player, on=request.POST.get("circle") == "on")
             except Refused as refusal:
                 error = refusal.message()
                 chosen = dict(request.POST.items())
@@ -136,6 +140,9 @@ def followup_checkin(request: HttpRequest, token: str) -> HttpResponse:
             "named": any(card["saved"] and card["saved"].named for card in cards),
             "stop_url": _stop_url(player.pk, kind),
             "token": token,
+            # A session of a programme offers its learning circles.
+            "circles": player.workshop.programmes.exists(),
+            "circle_on": hasattr(player, "circle_opt_in"),
         }
         response = render(
             request, "game/followup_checkin.html", context, status=400 if error else 200
@@ -266,6 +273,31 @@ def followup_help_contact(request: HttpRequest, token: str) -> HttpResponse:
             help_contacted(request=help_request)
         context = {"help_request": help_request, "done": help_request.contacted is not None}
         response = render(request, "game/followup_help_contact.html", context)
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def circle_answer_page(request: HttpRequest, token: str) -> HttpResponse:
+    """A learning circle's invitation: GET shows both buttons (mail scanners open links),
+    POST ``answer=yes|no`` answers, once."""
+    try:
+        member = read_answer_token(token)
+    except Refused as refusal:
+        return _link_refused(request, refusal)
+    with translation.override(_language(request, member.player)):
+        error, status = "", 200
+        if request.method == "POST":
+            answer = request.POST.get("answer", "")
+            try:
+                if answer not in ("yes", "no"):
+                    raise Refused("bad_message", detail="answer must be yes or no")
+                member = circle_answer(member=member, join=answer == "yes")
+            except Refused as refusal:
+                error, status = refusal.message(), 400
+        context = {"member": member, "circle": member.circle, "error": error}
+        response = render(request, "game/circle_answer.html", context, status=status)
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response

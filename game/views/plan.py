@@ -20,6 +20,7 @@ from game.plans import services as plan_services
 from game.plans.helpers import helper_json, helpers_by_card
 from game.plans.markdown import plan_markdown
 from game.plans.selectors import plan_of
+from game.programmes.circles import circle_opt_in
 from game.table import seats
 from game.views.common import attachment, current_player, refused_json, site_base, texts
 from innovation_track import boundary
@@ -54,6 +55,8 @@ PLAN_TEXTS = {
     "mail_removed": _("Your address is not kept."),
     "mail_sent": _("Your plan is on its way to %(email)s."),
     "helpers": _("Who can help"),
+    "circle_on": _("Saved: you will be invited to a learning circle by mail."),
+    "circle_off": _("Saved: no learning circle for you."),
     "mate_ask": _("Ask"),
     "mate_asked": _("Asked: waiting for their yes"),
     "mate_take_back": _("Take back"),
@@ -149,6 +152,9 @@ def plan_page(request: HttpRequest) -> HttpResponse:
     context = {
         "player": player,
         "data": data,
+        # A session of a programme offers its learning circles.
+        "circles": player.workshop.programmes.exists(),
+        "circle_on": hasattr(player, "circle_opt_in"),
         "contact": contact,
         "mail_moved": player.workshop.followups_moved is not None,
         "plans_until": player.workshop.plans_until,
@@ -283,3 +289,22 @@ def plan_mates(request: HttpRequest) -> HttpResponse:
         except Refused as refusal:
             return refused_json(refusal)
     return JsonResponse(mates_state(player))
+
+
+CIRCLE = Shape(on=Flag(required=True))
+
+
+@require_POST
+def plan_circle(request: HttpRequest) -> HttpResponse:
+    """The plan page's "ik wil met anderen verder in een leerkring": ``{"on": true}``."""
+    player = current_player(request)
+    if player is None:
+        return refused_json(Refused("not_a_player"), status=403)
+    try:
+        body = _body(request, CIRCLE, MAX_MATE_BYTES, "the learning circle")
+        on = circle_opt_in(player=player, on=body["on"])
+    except boundary.Malformed as error:
+        return _malformed(error)
+    except Refused as refusal:
+        return refused_json(refusal)
+    return JsonResponse({"ok": True, "on": on})

@@ -20,11 +20,11 @@ from cards.sheets.writing import XLSX_TYPE
 from game.errors import Refused
 from game.followups.transfer import MAX_FILE_BYTES, import_for_followups
 from game.models import Programme, Workshop
-from game.programmes import helpers
+from game.programmes import circles, helpers
 from game.programmes.access import NotFound, may_change, programme_for, programmes_for
 from game.programmes.funnel_svg import funnel
 from game.programmes.programme_csv import programme_csv as programme_csv_text
-from game.programmes.selectors import FIGURE_LABELS, programme_report
+from game.programmes.selectors import FIGURE_LABELS, latest_checkins, programme_report
 from game.programmes.services import (
     MAX_NAME,
     programme_add_session,
@@ -84,6 +84,8 @@ def programme_page(request: HttpRequest, pk: int) -> HttpResponse:
         "own_sessions": own.order_by("-created")[:50],
         "labels": FIGURE_LABELS,
         "helpers": programme.helpers.all(),
+        "circles": circles.circle_rows(programme, latest_checkins(list(programme.sessions.all()))),
+        "circle_waiting": circles.waiting_count(programme),
         "helper_columns": helpers.COLUMNS,
     }
     return render(request, "game/programme.html", context)
@@ -127,7 +129,34 @@ PROGRAMME_ACTIONS = {
     "helper_delete": lambda p, by, post: helpers.helper_delete(
         programme=p, by=by, helper_id=_int(post.get("helper"))
     ),
+    "circles_propose": lambda p, by, post: circles.circles_propose(programme=p, by=by),
+    "circle_change": lambda p, by, post: circles.circle_change(
+        programme=p,
+        by=by,
+        circle_id=_int(post.get("circle")),
+        name=post.get("name", ""),
+        host_id=_int(post["host"]) if post.get("host") else None,
+        introduce_on=_date(post.get("introduce_on")),
+    ),
+    "circle_move": lambda p, by, post: circles.circle_move(
+        programme=p, by=by, member_id=_int(post.get("member")), circle_id=_int(post.get("circle"))
+    ),
+    "circle_invite": lambda p, by, post: circles.circle_invite(
+        programme=p, by=by, circle_id=_int(post.get("circle"))
+    ),
+    "circle_close": lambda p, by, post: circles.circle_close(
+        programme=p, by=by, circle_id=_int(post.get("circle"))
+    ),
 }
+
+DAY = forms.DateField(required=False)
+
+
+def _date(value: str | None):
+    try:
+        return DAY.clean((value or "")[:20])
+    except ValidationError:
+        raise Refused("bad_message", detail="the day must be a date, e.g. 2027-03-01") from None
 
 
 # A session's or a person's id, as the buttons post it.

@@ -199,6 +199,21 @@
         mailStatus.textContent = T.offline;
       }
     }
+    const circle = document.getElementById("plan-circle");
+    if (circle) circle.addEventListener("change", async () => {
+      try {
+        const response = await fetch(circle.dataset.save, {
+          method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+          body: JSON.stringify({ on: circle.checked }),
+        });
+        const body = await response.json();
+        if (!response.ok) { circle.checked = false; mailStatus.textContent = body.message; return; }
+        mailStatus.textContent = body.on ? T.circle_on : T.circle_off;
+      } catch (e) {
+        mailStatus.textContent = T.offline;
+      }
+    });
     email.addEventListener("input", () => { clearTimeout(mailTimer); mailTimer = setTimeout(saveContact, 900); });
     email.addEventListener("change", () => { clearTimeout(mailTimer); saveContact(); });
     consent.addEventListener("change", () => { clearTimeout(mailTimer); saveContact(); });

@@ -10,6 +10,7 @@ from django.utils import timezone
 from game.followups.mail import followups_run, links_base
 from game.followups.schedule import end_of_day
 from game.models import Workshop
+from game.programmes.circles import circles_due
 from game.room.sessions import normalise_code
 
 
@@ -58,6 +59,8 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError(str(error)) from None
         moment = end_of_day(as_of) if as_of else timezone.now()
+        if not dry_run:  # learning circles whose introduction day came: their mails go now
+            circles_due(today=timezone.localtime(moment).date())
         report = followups_run(as_of=moment, base_url=base_url, dry_run=dry_run, workshop=workshop)
         if dry_run:
             for item in report.would_send:

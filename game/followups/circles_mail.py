@@ -1,0 +1,117 @@
+"""A learning circle's mails (game.programmes.circles makes the circles): the invitation
+(join / no thanks, a page with two buttons behind a signed link) and the introduction
+(those who said yes: each other's first names and addresses, the host's details and the
+cards their plans share). Both go through the outbox, in the player's language, with the
+stop link of every mail."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from game.errors import Refused
+from game.followups.links import STOP_SALT, TOKEN_MAX_AGE, make_token
+from game.models import CircleMember, Mail, MailKind, PlanItem, PlayerContact
+
+ANSWER_SALT = "game.followups.circle"
+
+
+def answer_token(member_id: int) -> str:
+    return signing.dumps({"m": member_id}, salt=ANSWER_SALT, compress=True)
+
+
+def read_answer_token(token: str) -> CircleMember:
+    try:
+        member_id = int(signing.loads(token, salt=ANSWER_SALT, max_age=TOKEN_MAX_AGE)["m"])
+    except signing.SignatureExpired:
+        raise Refused("link_expired") from None
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise Refused("bad_link") from None
+    member = (
+        CircleMember.objects.select_related("circle__programme", "circle__host", "player")
+        .filter(pk=member_id)
+        .first()
+    )
+    if member is None:  # their data was deleted, or they stopped the mails
+        raise Refused("bad_link")
+    return member
+
+
+def first_name(name: str) -> str:
+    return (name.split() or ["?"])[0]
+
+
+def shared_cards(members: list[CircleMember]) -> list[tuple[str, int]]:
+    """The cards in the members' plans, those in most plans first: (title, plans)."""
+    counts = Counter(
+        PlanItem.objects.filter(player__in=[m.player_id for m in members]).values_list(
+            "card__title", flat=True
+        )
+    )
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def build_circle_message(*, mail: Mail, contact: PlayerContact, base: str):
+    """The invitation or the introduction for ``mail.circle_member``."""
+    member = mail.circle_member
+    circle = member.circle
+    player = member.player
+    stop_url = base + reverse(
+        "followup_stop", kwargs={"token": make_token(player.pk, MailKind.PLAN, salt=STOP_SALT)}
+    )
+    context = {
+        "circle": circle,
+        "host": circle.host,
+        "player": player,
+        "first_name": first_name(player.name),
+        "workshop": player.workshop,
+        "stop_url": stop_url,
+        "language": contact.language,
+    }
+    with translation.override(contact.language):
+        if mail.kind == MailKind.INVITE:
+            name = "circle_invite"
+            subject = gettext("An invitation to the learning circle %(circle)s")
+            context["answer_url"] = base + reverse(
+                "circle_answer", kwargs={"token": answer_token(member.pk)}
+            )
+            context["cards"] = shared_cards(list(circle.members.all()))[:5]
+        else:
+            name = "circle_intro"
+            subject = gettext("Meet your learning circle %(circle)s")
+            yes = list(
+                circle.members.filter(joined=True)
+                .exclude(pk=member.pk)
+                .select_related("player__contact")
+            )
+            context["others"] = [
+                (first_name(m.player.name), m.player.contact.email)
+                for m in yes
+                if getattr(m.player, "contact", None) and m.player.contact.reachable
+            ]
+            context["cards"] = shared_cards([member, *yes])[:8]
+        subject = " ".join((subject % {"circle": circle.name}).split())
+        context["subject"] = subject
+        text = render_to_string(f"game/mail/{name}.txt", context)
+        html = render_to_string(f"game/mail/{name}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[contact.email],
+        headers={
+            "List-Unsubscribe": f"<{stop_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+            "Content-Language": contact.language,
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
