@@ -50,6 +50,7 @@ urlpatterns = [
     path("plan/checkin/<str:token>/help/", followup.followup_help, name="followup_help"),
     path("plan/help/<str:token>/", followup.followup_help_contact, name="followup_help_contact"),
     path("plan/circle/<str:token>/", followup.circle_answer_page, name="circle_answer"),
+    path("plan/helper-stop/<str:token>/", followup.helper_stop_page, name="helper_stop"),
     path("plan/circle/", plan.plan_circle, name="plan_circle"),
     path("plan/stop/<str:token>/", followup.followup_stop, name="followup_stop"),
     path("plan/open/<str:token>/", followup.plan_open, name="plan_open"),

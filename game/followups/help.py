@@ -18,13 +18,14 @@ from django.utils import timezone
 from game.errors import Refused
 from game.followups.consent import contact_of
 from game.followups.links import TOKEN_MAX_AGE
-from game.models import HelpRequest, Mail, MailKind, PlanItem, Player
+from game.models import Helper, HelpRequest, Mail, MailKind, PlanItem, Player
 from game.plans.helpers import helpers_by_card
 from innovation_track.boundary import has_control_characters
 
 MAX_QUESTION = 200
 AGAIN_AFTER = timedelta(days=1)  # one request per card and helper a day
 CONTACT_SALT = "game.followups.help-contact"
+HELPER_STOP_SALT = "game.followups.helper-stop"
 
 
 def help_ask(
@@ -96,6 +97,35 @@ def read_contact_token(token: str) -> HelpRequest:
     return request
 
 
+def helper_stop_url(helper_id: int, base: str) -> str:
+    token = signing.dumps({"h": helper_id}, salt=HELPER_STOP_SALT, compress=True)
+    return base + reverse("helper_stop", kwargs={"token": token})
+
+
+def read_helper_stop_token(token: str) -> Helper:
+    try:
+        helper_id = int(signing.loads(token, salt=HELPER_STOP_SALT, max_age=TOKEN_MAX_AGE)["h"])
+    except signing.SignatureExpired:
+        raise Refused("link_expired") from None
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise Refused("bad_link") from None
+    helper = Helper.objects.filter(pk=helper_id).first()
+    if helper is None:
+        raise Refused("bad_link")
+    return helper
+
+
+def helper_stop(*, helper: Helper) -> None:
+    """A helper stops the mails: their address is erased from the programme's list (it
+    is no longer shown or mailed), and their mails not sent yet are cancelled."""
+    with transaction.atomic():
+        Mail.objects.filter(
+            help_request__helper=helper, status__in=(Mail.Status.PENDING, Mail.Status.SENDING)
+        ).update(status=Mail.Status.CANCELLED)
+        helper.email, helper.show_contact = "", False
+        helper.save(update_fields=["email", "show_contact"])
+
+
 def help_contacted(*, request: HelpRequest, now: datetime | None = None) -> HelpRequest:
     """The helper says they got in touch (the mail's one tap; again changes nothing)."""
     if request.contacted is None:
@@ -151,6 +181,7 @@ def build_help_message(*, mail: Mail, base: str):
             "contact_url": contact_url(request, base),
             "reply_to": contact.email,
             "language": "nl",
+            "stop_url": helper_stop_url(request.helper_id, base),
         }
         text = render_to_string("game/mail/help.txt", context)
         html = render_to_string("game/mail/help.html", context)
@@ -160,7 +191,12 @@ def build_help_message(*, mail: Mail, base: str):
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[request.helper.email],
         reply_to=[contact.email],
-        headers={"Auto-Submitted": "auto-generated", "Content-Language": "nl"},
+        headers={
+            "List-Unsubscribe": f"<{context['stop_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+            "Content-Language": "nl",
+        },
     )
     message.attach_alternative(html, "text/html")
     return message

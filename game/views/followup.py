@@ -29,8 +29,10 @@ from game.followups.help import (
     help_ask,
     help_came_save,
     help_contacted,
+    helper_stop,
     open_requests,
     read_contact_token,
+    read_helper_stop_token,
 )
 from game.followups.links import CHECKIN_SALT, PLAN_SALT, STOP_SALT, make_token, read_token
 from game.followups.mail import send_soon
@@ -298,6 +300,25 @@ def circle_answer_page(request: HttpRequest, token: str) -> HttpResponse:
                 error, status = refusal.message(), 400
         context = {"member": member, "circle": member.circle, "error": error}
         response = render(request, "game/circle_answer.html", context, status=status)
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@csrf_exempt  # RFC 8058: the mail program posts without cookies; the signed token decides
+@require_http_methods(["GET", "POST"])
+def helper_stop_page(request: HttpRequest, token: str) -> HttpResponse:
+    """A helper's "no more requests": GET asks, POST (or one-click) erases their address."""
+    try:
+        helper = read_helper_stop_token(token)
+    except Refused as refusal:
+        return _link_refused(request, refusal)
+    with translation.override("nl"):
+        if request.method == "POST":
+            helper_stop(helper=helper)
+        response = render(
+            request, "game/helper_stop.html", {"helper": helper, "stopped": not helper.email}
+        )
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -160,3 +160,29 @@ def test_deleting_the_sessions_people_erases_the_requests(setup):
     help_ask(player=anna, item_id=item.pk, helper_id=helper.pk, question="Vraag", consent=True)
     workshop_forget_people(workshop=session.workshop, by=session.workshop.facilitator)
     assert not HelpRequest.objects.exists() and not Mail.objects.filter(kind="help").exists()
+
+
+def test_a_helper_stops_the_requests_with_one_click(setup, smtp):
+    _session, _programme, anna, item, helper = setup
+    help_ask(player=anna, item_id=item.pk, helper_id=helper.pk, question="Vraag", consent=True)
+    followups_run(base_url=BASE)
+    mail = next(m for m in smtp.received if m["To"] == "ans@kvk.example")
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    stop = str(mail["List-Unsubscribe"]).strip().strip("<>")
+    assert "Geen hulpvragen meer" in Client().get(path_of(stop)).content.decode()
+    assert Helper.objects.get(pk=helper.pk).email == "ans@kvk.example"  # opening: nothing
+    one_click = Client(enforce_csrf_checks=True).post(
+        path_of(stop), {"List-Unsubscribe": "One-Click"}
+    )
+    assert one_click.status_code == 200
+    assert Helper.objects.get(pk=helper.pk).email == ""
+    with pytest.raises(Refused) as refused:  # no address: nobody can ask them any more
+        help_ask(
+            player=anna,
+            item_id=item.pk,
+            helper_id=helper.pk,
+            question="Nog een",
+            consent=True,
+            now=timezone.now() + timedelta(days=2),
+        )
+    assert refused.value.code == "help_no_helper"
