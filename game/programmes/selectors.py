@@ -267,19 +267,24 @@ class HelpFigures:
 
 
 def help_figures(workshops: list[Workshop]) -> dict[str, list[HelpFigures]]:
-    """Per helper and per card (by title): help asked → contact made → activated after
+    """Per helper, theme and card (by title): help asked → contact made → activated after
     help. Counts only: no name or address of anyone who asked."""
     latest = latest_checkins(workshops)
     requests = HelpRequest.objects.filter(
         item__player__in=people_reached(workshops)
-    ).select_related("helper", "item__card")
-    by: dict[str, dict[str, list[int]]] = {"helpers": {}, "cards": {}}
+    ).select_related("helper", "item__card__theme")
+    by: dict[str, dict[str, list[int]]] = {"helpers": {}, "themes": {}, "cards": {}}
     for request in requests:
         checkin = latest.get(request.item_id)
         after = (
             checkin is not None and checkin.status in ACTIVE and checkin.updated > request.created
         )
-        for group, key in (("helpers", request.helper.name), ("cards", request.item.card.title)):
+        card = request.item.card
+        for group, key in (
+            ("helpers", request.helper.name),
+            ("themes", card.theme.name),
+            ("cards", card.title),
+        ):
             counts = by[group].setdefault(key, [0, 0, 0])
             counts[0] += 1
             counts[1] += request.contacted is not None

@@ -93,6 +93,8 @@ def test_the_helper_gets_one_mail_with_the_players_address_to_reply_to(setup, sm
     assert [(r.name, r.asked, r.contacted, r.activated) for r in figures["helpers"]] == [
         ("Ans de Vries", 1, 1, 1)
     ]
+    assert [(r.name, r.asked) for r in figures["themes"]] == [(item.card.theme.name, 1)]
+    assert [(r.name, r.activated) for r in figures["cards"]] == [(item.card.title, 1)]
     page = programme_page(programme)
     assert 'data-helper="Ans de Vries"' in page and "anna@example.org" not in page
 
