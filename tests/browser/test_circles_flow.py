@@ -83,6 +83,12 @@ def wait_for_mails(smtp_server, subject: str, count: int, timeout: float = 20.0)
     return mails_with(smtp_server, subject)
 
 
+def subject_of(mail) -> str:
+    """The subject as a mail client shows it: Python's compat32 folding puts a non-ASCII
+    subject's encoded word on a continuation line, which the parser keeps a space of."""
+    return " ".join(mail["Subject"].split())
+
+
 def text_of(mail) -> str:
     return mail.get_body(preferencelist=("plain",)).get_content()
 
@@ -176,7 +182,7 @@ def test_five_players_opt_in_three_say_yes_and_only_they_are_introduced(
     assert sorted(m["To"] for m in invitations) == sorted(address(n) for n in players)
     links = {}
     for mail in invitations:
-        assert mail["Subject"] == f"{INVITE} {circle_name}", mail["Subject"]
+        assert subject_of(mail) == f"{INVITE} {circle_name}", mail["Subject"]
         text = text_of(mail)
         assert "@example.org" not in text.replace(mail["To"], ""), text  # nobody else's
         links[mail["To"]] = answer_link(mail)
@@ -210,7 +216,7 @@ def test_five_players_opt_in_three_say_yes_and_only_they_are_introduced(
     intros = wait_for_mails(smtp_server, INTRO, 3)
     assert sorted(m["To"] for m in intros) == sorted(address(n) for n in YES)
     for mail in intros:
-        assert mail["Subject"] == f"{INTRO} {circle_name}", mail["Subject"]
+        assert subject_of(mail) == f"{INTRO} {circle_name}", mail["Subject"]
         text = text_of(mail)
         me = next(n for n in YES if address(n) == mail["To"])
         for other in YES:
