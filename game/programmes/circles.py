@@ -83,6 +83,7 @@ def circle_answer(*, member: CircleMember, join: bool, now: datetime | None = No
             _introduce(circle, [member], now)
         elif circle.introduced is None and _yeses(circle).count() >= INTRODUCE_AT:
             circle_introduce(circle=circle, now=now)
+            circle.refresh_from_db()  # the page says the circle has started
     return member
 
 

@@ -170,6 +170,8 @@ def dashboard(workshop: Workshop) -> dict:
         "table_cards": cards,
         "tables": [row.table for row in rows],
         "waiting_tables": [row.table for row in rows if not row.started],
+        # "Start all tables" only where a waiting table has the two players a game needs.
+        "startable": any(not row.started and len(row.members) >= 2 for row in rows),
         "room_laid": sum(card.laid for card in started),
         "room_total": sum(card.total for card in started),
         "unseated": list(unseated),

@@ -148,12 +148,12 @@ def test_five_players_opt_in_three_say_yes_and_only_they_are_introduced(
     for name, phone in players.items():
         opt_in(phone, name)
     anna = players["Anna"]
-    anna.reload()  # the tick is kept
-    expect(anna.locator("#plan-circle")).to_be_checked()
-    anna.locator("#plan-mail").scroll_into_view_if_needed()
+    anna.locator("#plan-circle").scroll_into_view_if_needed()
     screenshot(anna, "circles-plan-opt-in", full_page=False)
     width = anna.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the plan page scrolls sideways at 360 px ({width})"
+    anna.reload()  # the tick is kept
+    expect(anna.locator("#plan-circle")).to_be_checked()
 
     # The organiser proposes circles: one circle of the five, of both sessions.
     facilitator_page.goto(programme)
@@ -202,7 +202,12 @@ def test_five_players_opt_in_three_say_yes_and_only_they_are_introduced(
         join_button.tap()
         expect(phone.locator("#circle-joined")).to_be_visible()
         if n == len(YES) - 1:
+            # The third yes: her page says at once that the circle has started.
+            expect(phone.locator("#circle-joined")).to_contain_text("De kring is begonnen")
             screenshot(phone, "circles-answer-joined", full_page=False)
+            # Opened again, her link still says so.
+            phone.goto(links[address(name)])
+            expect(phone.locator("#circle-joined")).to_contain_text("De kring is begonnen")
     # Bob says no thanks; Cees does nothing.
     bob = players[NO]
     bob.goto(links[address(NO)])

@@ -155,3 +155,22 @@ def test_an_incomplete_deck_cannot_host_a_session(host):
         sessions.workshop_create(facilitator=host, name="Kapot", deck=deck)
     assert error.value.code == "deck_not_playable"
     assert "3" in error.value.message("en")
+
+
+def test_a_table_of_one_says_what_it_needs_and_is_not_offered_to_start(workshop, host):
+    """Issue 31, item 3: "Iedereen aan tafels zetten" with one player made a table of one
+    and offered "Alle tafels starten". One person may play against bots, so they are
+    seated; the table says what it needs, and "start all" waits for a table of two."""
+    from django.test import Client
+    from django.urls import reverse
+
+    join(workshop, "Anna")
+    (table,) = seating.tables_arrange(workshop=workshop, by=host)
+    client = Client()
+    client.force_login(host)
+    page = client.get(reverse("host:panel", kwargs={"code": workshop.code})).content.decode()
+    assert 'value="start_all"' not in page
+    assert "Eén speler: voeg een bot toe" in page
+    seating.bot_add(table=table, level="easy", by=host)
+    page = client.get(reverse("host:panel", kwargs={"code": workshop.code})).content.decode()
+    assert 'value="start_all"' in page and "Eén speler" not in page
