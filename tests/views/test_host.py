@@ -191,3 +191,28 @@ def test_the_create_facilitator_command_prints_a_password(capsys):
     password = capsys.readouterr().out.split("Password: ")[1].strip()
     user = authenticate(username="nieuw", password=password)
     assert user is not None and user.has_perm("game.host_workshop")
+
+
+def test_an_ended_sessions_dashboard_no_longer_offers_to_join():
+    """Issue 31, item 4: after the end the dashboard still showed "Live", the join link,
+    the QR code and the venue warning."""
+    from game.table import play as table_play
+
+    workshop, _table, _people = session_with_table(start=False)
+    client = Client()
+    client.force_login(workshop.facilitator)
+    url = reverse("host:session", kwargs={"code": workshop.code})
+    page = client.get(url).content.decode()
+    assert 'class="join-url"' in page and 'class="qr"' in page
+    table_play.workshop_end(workshop=workshop, by=workshop.facilitator)
+    page = client.get(url).content.decode()
+    for gone in (
+        'class="join-url"',
+        'class="qr"',
+        'class="join-code"',
+        "join-warning",
+        "join-hint",
+    ):
+        assert gone not in page, gone
+    assert 'data-online="Afgelopen"' in page
+    assert "Afgelopen op" in page and "niemand kan meer meedoen" in page
