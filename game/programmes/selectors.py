@@ -36,7 +36,8 @@ class Figures:
 
     reached: int = 0
     plans: int = 0
-    addresses: int = 0
+    addresses: int = 0  # ever left one with consent (also those who later stopped)
+    reachable: int = 0  # of them, whose address still works (not stopped, not bounced)
     followups_sent: int = 0
     checked_in: int = 0
     activated: int = 0
@@ -54,6 +55,7 @@ FIGURE_LABELS = {
     "reached": _("people reached"),
     "plans": _("plans made"),
     "addresses": _("left an address"),
+    "reachable": _("still reachable by mail"),
     "with_mate": _("with a plan mate"),
     "followups_sent": _("follow-ups sent"),
     "checked_in": _("checked in"),
@@ -86,6 +88,13 @@ def figures(workshops: list[Workshop]) -> dict[int, Figures]:
             "player__workshop_id", flat=True
         )
     )
+    reachable = per_session(
+        PlayerContact.objects.filter(
+            player__in=people, stopped__isnull=True, bounced__isnull=True
+        )
+        .exclude(email="")
+        .values_list("player__workshop_id", flat=True)
+    )
     sent = per_session(
         Mail.objects.filter(
             player__in=people,
@@ -107,6 +116,7 @@ def figures(workshops: list[Workshop]) -> dict[int, Figures]:
             reached=reached[workshop.pk],
             plans=planned[workshop.pk],
             addresses=addresses[workshop.pk],
+            reachable=reachable[workshop.pk],
             followups_sent=sent[workshop.pk],
             checked_in=len(checked[workshop.pk]),
             activated=len(active[workshop.pk]),

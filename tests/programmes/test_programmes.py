@@ -98,7 +98,9 @@ def test_the_page_counts_per_session_and_in_total_with_its_funnel(setup):
         .content.decode()
     )
     numbers = figures([session.workshop])[session.workshop.pk]
-    assert numbers == Figures(3, 3, 2, 0, 2, 1)
+    assert numbers == Figures(
+        reached=3, plans=3, addresses=2, reachable=2, followups_sent=0, checked_in=2, activated=1
+    )
     assert '<svg class="funnel-svg"' in html and 'data-count="3"' in html
     assert ">3 · 100%<" in html and ">aan de slag<" in html and ">1 · 33%<" in html
     assert "anna@example.org" not in html
@@ -199,3 +201,26 @@ def test_follow_up_times_are_set_at_creation_and_on_the_dashboard():
     )
     workshop.refresh_from_db()
     assert workshop.followup_weeks_1 == 3
+
+
+def test_left_an_address_says_what_it_counts_and_still_reachable_follows_the_erasures(setup):
+    """Issue 31, item 5: "lieten een adres achter" stayed at 2 after both owners erased
+    their address. It counts who ever left one (the page says so); beside it, how many
+    can still be reached, which drops when an address is erased."""
+    from game.followups.consent import contact_stop
+    from game.programmes.selectors import session_figures
+
+    session, owner, programme = setup
+    page = client_of(owner).get(reverse("host:programme", kwargs={"pk": programme.pk}))
+    assert 'data-figure-reachable="2"' in page.content.decode()
+    for player in session.players[:2]:
+        contact_stop(player=player)
+    numbers = session_figures(session.workshop)
+    assert (numbers.addresses, numbers.reachable) == (2, 0)
+    text = (
+        client_of(owner)
+        .get(reverse("host:programme", kwargs={"pk": programme.pk}))
+        .content.decode()
+    )
+    assert 'data-figure-reachable="0"' in text and "(0 nog bereikbaar)" in text
+    assert "ook als ze later de mails stopten" in text
