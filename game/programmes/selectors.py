@@ -89,9 +89,7 @@ def figures(workshops: list[Workshop]) -> dict[int, Figures]:
         )
     )
     reachable = per_session(
-        PlayerContact.objects.filter(
-            player__in=people, stopped__isnull=True, bounced__isnull=True
-        )
+        PlayerContact.objects.filter(player__in=people, stopped__isnull=True, bounced__isnull=True)
         .exclude(email="")
         .values_list("player__workshop_id", flat=True)
     )
