@@ -15,7 +15,10 @@ DEFAULT_DECK = "innovation-on-track"
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("cards:deck_default")
+    """The front page: what the product is, join with a code, host a session, the cards."""
+    published = Deck.objects.filter(frozen=False, published=True)
+    deck = published.filter(slug=DEFAULT_DECK).first() or published.first()
+    return render(request, "front.html", {"deck": deck})
 
 
 def deck_default(request: HttpRequest) -> HttpResponse:

@@ -133,7 +133,7 @@ def test_answers_that_are_not_pages_carry_the_policy_too(played):
         phone_of(players[0]).get(reverse("plan_download")),
         Client().post(reverse("join"), {"code": "ZZZZZZ", "name": "Anna"}),  # 400
         Client().get("/kaarten/geen-deck/"),  # 404
-        Client().get(reverse("cards:home")),  # a redirect
+        Client().get(reverse("cards:home")),  # the front page
     ):
         assert policy_of(response) == POLICY
 
