@@ -10,6 +10,7 @@ host_patterns = [
     path("programmes/<int:pk>/", programme.programme_page, name="programme"),
     path("programmes/<int:pk>/do/", programme.programme_action, name="programme_action"),
     path("programmes/<int:pk>/programme.csv", programme.programme_csv, name="programme_csv"),
+    path("programmes/<int:pk>/programme.xlsx", programme.programme_xlsx, name="programme_xlsx"),
     path(
         "programmes/<int:pk>/helpers/import/",
         programme.programme_helpers_import,
@@ -28,6 +29,7 @@ host_patterns = [
     path("<str:code>/projector/panel/", projector.projector_panel, name="projector_panel"),
     path("<str:code>/results/", results.host_results, name="results"),
     path("<str:code>/results.csv", results.host_results_csv, name="results_csv"),
+    path("<str:code>/results.xlsx", results.host_results_xlsx, name="results_xlsx"),
     path("<str:code>/projector/debrief/", debrief.host_debrief, name="debrief"),
     path("<str:code>/tables/<int:number>/replay/", debrief.host_replay, name="replay"),
 ]

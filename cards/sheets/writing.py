@@ -33,47 +33,54 @@ def rows_of(data: dict) -> list[list[Any]]:
     return rows
 
 
-def write_csv(data: dict) -> bytes:
-    """UTF-8 with a byte order mark (so Excel reads it as UTF-8), commas, CRLF."""
+def table_csv(rows: list[list[Any]], *, delimiter: str = ",") -> bytes:
+    """Rows as CSV: UTF-8 with a byte order mark (so Excel reads it as UTF-8), CRLF, every
+    text a spreadsheet would take for a formula kept text (``csv_cell``)."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows_of(data):
+    writer = csv.writer(out, delimiter=delimiter)
+    for row in rows:
         writer.writerow([csv_cell(cell) if isinstance(cell, str) else cell for cell in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def write_xlsx(data: dict) -> bytes:
-    """A workbook of one sheet, the header frozen and bold; every text cell a string, so
-    that text starting with ``=`` stays text."""
+def table_xlsx(
+    rows: list[list[Any]], *, title: str, widths: list[int] | None = None, wrap: bool = False
+) -> bytes:
+    """Rows as a workbook of one sheet, the header frozen and bold; every text cell a
+    string, so that text starting with ``=`` stays text."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = (data.get("name") or "deck")[:31].translate(str.maketrans("[]:*?/\\", "       "))
-    widths = {
-        "theme": 18,
-        "colour": 10,
-        "number": 8,
-        "title": 32,
-        "call_to_action": 50,
-        "example": 80,
-        "tip": 40,
-        "links": 50,
-    }
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for r, row in enumerate(rows_of(data), start=1):
+    sheet.title = (title or "sheet")[:31].translate(str.maketrans("[]:*?/\\", "       "))
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
             cell = sheet.cell(row=r, column=c, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula
             if r == 1:
                 cell.font = Font(bold=True)
-            else:
-                cell.alignment = wrap
-    for c, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=c).column_letter].width = widths[column]
+            elif wrap:
+                cell.alignment = wrapped
+    for c, width in enumerate(widths or [], start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=c).column_letter].width = width
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+# A deck's columns' widths in a workbook, in COLUMNS' order.
+WIDTHS = [18, 10, 8, 32, 50, 80, 40, 50]
+
+
+def write_csv(data: dict) -> bytes:
+    """UTF-8 with a byte order mark (so Excel reads it as UTF-8), commas, CRLF."""
+    return table_csv(rows_of(data))
+
+
+def write_xlsx(data: dict) -> bytes:
+    """A workbook of one sheet, the header frozen and bold; every text cell a string."""
+    return table_xlsx(rows_of(data), title=data.get("name") or "deck", widths=WIDTHS, wrap=True)

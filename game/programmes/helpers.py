@@ -10,8 +10,6 @@ their session is in for that card or its theme (``game.plans.helpers``).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -22,8 +20,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cards.models import Card, Deck
-from cards.sheets import SheetProblems, csv_cell, csv_unescape, quoted, sheet_place
+from cards.sheets import SheetProblems, csv_unescape, quoted, sheet_place
 from cards.sheets.reading import read_rows
+from cards.sheets.writing import table_csv, table_xlsx
 from game.errors import Refused
 from game.models import Helper, Programme
 from game.programmes.access import check_owner
@@ -218,28 +217,9 @@ def helper_rows(programme: Programme) -> list[list[str]]:
 
 def helpers_csv(programme: Programme) -> bytes:
     """UTF-8 with a byte order mark (Excel reads it as UTF-8), commas as the header says."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in helper_rows(programme):
-        writer.writerow([csv_cell(cell) for cell in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return table_csv(helper_rows(programme))
 
 
 def helpers_xlsx(programme: Programme) -> bytes:
     """One sheet, the header bold and frozen, every cell text (never a formula)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "helpers"
-    for r, row in enumerate(helper_rows(programme), start=1):
-        for c, value in enumerate(row, start=1):
-            cell = sheet.cell(row=r, column=c, value=value)
-            cell.data_type = "s"
-            if r == 1:
-                cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return table_xlsx(helper_rows(programme), title="helpers")

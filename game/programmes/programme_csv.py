@@ -1,17 +1,17 @@
-"""A programme's figures as CSV: a row per session and the total, then a row per card,
-then a row per learning circle."""
+"""A programme's figures as a spreadsheet: a row per session and the total, then a row per
+card, then a row per learning circle; as CSV (for Excel set to Dutch: semicolons, a byte
+order mark, the header in the page's language; see game.plans.results_csv) or XLSX."""
 
 from __future__ import annotations
 
-import csv
-import io
+from typing import Any
 
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
 
-from game.models import (
-    Programme,
-)
-from game.plans.results_csv import safe_cell
+from cards.sheets.writing import table_csv, table_xlsx
+from game.models import Programme
+from game.plans.results_csv import DELIMITER
 from game.programmes.circles import circle_rows
 from game.programmes.selectors import FIGURE_LABELS, latest_checkins, programme_report
 
@@ -32,23 +32,47 @@ CSV_COLUMNS = [
     "circle_checked_in",
     "circle_activated",
 ]
+COLUMN_LABELS = {
+    "row": _("row"),
+    "session": _("session"),
+    "code": _("code"),
+    "date": _("date"),
+    **FIGURE_LABELS,
+    "theme": _("theme"),
+    "card": _("card"),
+    "chosen": _("chosen"),
+    "started": _("started"),
+    "done": _("done"),
+    "circle_size": _("circle size"),
+    "circle_yes": _("said yes"),
+    "circle_checked_in": _("of them checked in"),
+    "circle_activated": _("of them activated"),
+}
+# What the first column says a row is.
+ROW_KINDS = {
+    "session": _("session"),
+    "total": _("total"),
+    "card": _("card"),
+    "circle": _("learning circle"),
+}
+CARD_COLUMNS = 5
 CIRCLE_COLUMNS = 4
 
 
-def programme_csv(programme: Programme) -> str:
-    """The page's figures: a row per session and the total, then a row per card. Cells
-    that a spreadsheet would take for a formula are made text (``safe_cell``)."""
+def programme_rows(programme: Programme) -> list[list[Any]]:
+    """The page's figures under the header, in the page's language."""
     report = programme_report(programme)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    blank_cards = ["", "", "", "", "", *[""] * CIRCLE_COLUMNS]
+    figures = len(FIGURE_LABELS)
+    rows: list[list[Any]] = [[str(COLUMN_LABELS[column]) for column in CSV_COLUMNS]]
+    blank_cards = [""] * (CARD_COLUMNS + CIRCLE_COLUMNS)
     for workshop, numbers in report["sessions"]:
-        day = timezone.localtime(workshop.ended or workshop.created).date().isoformat()
-        writer.writerow(
+        day = formats.date_format(
+            timezone.localtime(workshop.ended or workshop.created), "SHORT_DATE_FORMAT"
+        )
+        rows.append(
             [
-                "session",
-                safe_cell(workshop.name),
+                str(ROW_KINDS["session"]),
+                workshop.name,
                 workshop.code,
                 day,
                 *(getattr(numbers, key) for key in FIGURE_LABELS),
@@ -56,27 +80,27 @@ def programme_csv(programme: Programme) -> str:
             ]
         )
     whole = report["total"]
-    writer.writerow(
+    rows.append(
         [
-            "total",
-            safe_cell(programme.name),
+            str(ROW_KINDS["total"]),
+            programme.name,
             "",
             "",
-            *(getattr(whole, k) for k in FIGURE_LABELS),
+            *(getattr(whole, key) for key in FIGURE_LABELS),
             *blank_cards,
         ]
     )
     for theme in report["themes"]:
         for row in theme["cards"]:
-            writer.writerow(
+            rows.append(
                 [
-                    "card",
+                    str(ROW_KINDS["card"]),
                     "",
                     "",
                     "",
-                    *([""] * len(FIGURE_LABELS)),
-                    safe_cell(theme["theme"].name),
-                    safe_cell(row.card.title),
+                    *[""] * figures,
+                    theme["theme"].name,
+                    row.card.title,
                     row.chosen,
                     row.started,
                     row.done,
@@ -84,22 +108,27 @@ def programme_csv(programme: Programme) -> str:
                 ]
             )
     for row in circle_rows(programme, latest_checkins(list(programme.sessions.all()))):
-        writer.writerow(
+        rows.append(
             [
-                "circle",
-                safe_cell(row["circle"].name),
+                str(ROW_KINDS["circle"]),
+                row["circle"].name,
                 "",
                 "",
-                *([""] * len(FIGURE_LABELS)),
-                "",
-                "",
-                "",
-                "",
-                "",
+                *[""] * figures,
+                *[""] * CARD_COLUMNS,
                 row["size"],
                 row["yes"],
                 row["checked_in"],
                 row["activated"],
             ]
         )
-    return out.getvalue()
+    return rows
+
+
+def programme_csv(programme: Programme) -> bytes:
+    """Cells that a spreadsheet would take for a formula are made text."""
+    return table_csv(programme_rows(programme), delimiter=DELIMITER)
+
+
+def programme_xlsx(programme: Programme) -> bytes:
+    return table_xlsx(programme_rows(programme), title=programme.name)

@@ -89,7 +89,7 @@ def site_base(request: HttpRequest | None = None) -> str:
     return settings.PUBLIC_URL or settings.LOCAL_URL
 
 
-def attachment(content: str, content_type: str, filename: str) -> HttpResponse:
+def attachment(content: str | bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -23,7 +23,8 @@ from game.models import Programme, Workshop
 from game.programmes import circles, helpers
 from game.programmes.access import NotFound, may_change, programme_for, programmes_for
 from game.programmes.funnel_svg import funnel
-from game.programmes.programme_csv import programme_csv as programme_csv_text
+from game.programmes.programme_csv import programme_csv as programme_csv_bytes
+from game.programmes.programme_csv import programme_xlsx as programme_xlsx_bytes
 from game.programmes.selectors import FIGURE_LABELS, latest_checkins, programme_report
 from game.programmes.services import (
     MAX_NAME,
@@ -195,10 +196,14 @@ def programme_action(request: HttpRequest, pk: int) -> HttpResponse:
 def programme_csv(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     return attachment(
-        programme_csv_text(programme),
-        "text/csv; charset=utf-8",
-        f"programma-{programme.pk}.csv",
+        programme_csv_bytes(programme), "text/csv; charset=utf-8", f"programma-{programme.pk}.csv"
     )
+
+
+@host_only
+def programme_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk)
+    return attachment(programme_xlsx_bytes(programme), XLSX_TYPE, f"programma-{programme.pk}.xlsx")
 
 
 @host_only

@@ -1,12 +1,13 @@
-"""The session's results for the facilitator: the page (printable as a report) and the
-CSV of every action plan."""
+"""The session's results for the facilitator: the page (printable as a report) and every
+action plan as CSV or XLSX."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from game.plans.results_csv import results_csv
+from cards.sheets.writing import XLSX_TYPE
+from game.plans.results_csv import results_csv, results_xlsx
 from game.plans.selectors import results
 from game.programmes.funnel_svg import funnel
 from game.programmes.selectors import session_figures
@@ -32,6 +33,12 @@ def host_results(request: HttpRequest, code: str) -> HttpResponse:
 @host_only
 def host_results_csv(request: HttpRequest, code: str) -> HttpResponse:
     workshop = workshop_for(request, code)
-    csv = results_csv(workshop)
-    filename = f"actieplannen-{workshop.code}.csv"
-    return attachment(csv, "text/csv; charset=utf-8", filename)
+    return attachment(
+        results_csv(workshop), "text/csv; charset=utf-8", f"actieplannen-{workshop.code}.csv"
+    )
+
+
+@host_only
+def host_results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    workshop = workshop_for(request, code)
+    return attachment(results_xlsx(workshop), XLSX_TYPE, f"actieplannen-{workshop.code}.xlsx")

@@ -7,14 +7,13 @@ Screenshots land in tests/browser/screenshots/ (action-*.png).
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tests.browser.conftest import screenshot
 from tests.browser.test_session_flow import create_session, join
+from tests.spreadsheets import csv_rows, xlsx_rows
 
 try:
     from playwright.sync_api import Page, expect
@@ -23,6 +22,17 @@ except ImportError:  # the conftest skips these tests (or fails them where requi
     expect = None
 
 SAVED = "Opgeslagen"  # "Saved", the plan editor's status in Dutch
+DUTCH_HEADER = [
+    "speler",
+    "tafel",
+    "plaats",
+    "thema",
+    "kaart",
+    "wat ik ga doen",
+    "met wie",
+    "wanneer",
+    "als … dan",
+]
 CSV_HEADER = [
     "player",
     "table",
@@ -240,8 +250,8 @@ def test_the_facilitator_sees_the_plan_on_the_results_page_and_in_the_csv(facili
     assert response.ok, response.status
     assert response.headers["content-type"].startswith("text/csv")
     assert f"actieplannen-{code}.csv" in response.headers["content-disposition"]
-    table = list(csv.reader(io.StringIO(response.text())))
-    assert table[0] == CSV_HEADER
+    table = csv_rows(response.body())  # a byte order mark and semicolons: Excel in Dutch
+    assert table[0] == DUTCH_HEADER
     mine = [dict(zip(CSV_HEADER, row, strict=True)) for row in table[1:] if row[0] == "Wim"]
     assert len(table) == 3 and len(mine) == 2, table
     for n, (row, item) in enumerate(zip(mine, items, strict=True), start=1):
@@ -256,6 +266,17 @@ def test_the_facilitator_sees_the_plan_on_the_results_page_and_in_the_csv(facili
             "by_when": item.by_when,
             "if_then": item.if_then,
         }
+    # The same as a workbook, read back with openpyxl: numbers are numbers there.
+    link = facilitator_page.locator(f'a[href="/host/{code}/results.xlsx"]')
+    expect(link).to_be_visible()
+    response = facilitator_page.request.get(link.get_attribute("href"))
+    assert response.ok and f"actieplannen-{code}.xlsx" in response.headers["content-disposition"]
+    sheet = xlsx_rows(response.body())
+    assert sheet[0] == DUTCH_HEADER
+    wim = [row for row in sheet[1:] if row[0] == "Wim"]
+    assert [(row[2], row[4], row[5]) for row in wim] == [
+        (n, item.title, item.action) for n, item in enumerate(items, start=1)
+    ]
 
 
 def test_a_poll_is_voted_on_three_phones_and_shown_live_on_the_projector(

@@ -1,9 +1,6 @@
 """Each player's action plan: at most 5 cards, sectors, editable until the session closes,
 only your own, saved as you type."""
 
-import csv
-import io
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -14,6 +11,7 @@ from game.plans.selectors import plan_of
 from game.plans.services import plan_save
 from game.table import play
 from tests.plans.builders import host_client, item, phone_of, save
+from tests.spreadsheets import csv_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -181,8 +179,8 @@ def test_an_if_then_line_is_kept_and_shown_wherever_the_plan_is(game):
     assert phone.get(reverse("plan")).context["data"]["items"][0]["if_then"] == trigger
     assert trigger in phone.get(reverse("plan_print")).content.decode()
     assert f"- **Als … dan:** {trigger}" in phone.get(reverse("plan_download")).content.decode()
-    header, row = csv.reader(io.StringIO(results_csv(workshop)))
-    assert header[-2:] == ["by_when", "if_then"] and row[-1] == trigger
+    header, row = csv_rows(results_csv(workshop))
+    assert header[-2:] == ["wanneer", "als … dan"] and row[-1] == trigger
     results = host_client(workshop).get(reverse("host:results", kwargs={"code": workshop.code}))
     assert trigger in results.content.decode()
 

@@ -1,8 +1,5 @@
 """The session's results: the chart of chosen cards, the CSV, the room's top ideas."""
 
-import csv
-import io
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -13,6 +10,7 @@ from game.plans.selectors import results, top_ideas
 from game.plans.services import plan_save
 from tests.factories import facilitator
 from tests.plans.builders import host_client, item
+from tests.spreadsheets import csv_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +34,19 @@ def test_the_csv_has_a_row_per_plan_card(game):
     response = host_client(workshop).get(
         reverse("host:results_csv", kwargs={"code": workshop.code})
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == CSV_COLUMNS
+    rows = csv_rows(response.content)
+    assert rows[0] == [
+        "speler",
+        "tafel",
+        "plaats",
+        "thema",
+        "kaart",
+        "wat ik ga doen",
+        "met wie",
+        "wanneer",
+        "als … dan",
+    ]
+    assert len(rows[0]) == len(CSV_COLUMNS)
     assert rows[1] == [
         "Anna",
         "1",
@@ -102,5 +111,5 @@ def test_text_a_spreadsheet_would_run_as_a_formula_stays_text_in_the_csv(game):
     response = host_client(workshop).get(
         reverse("host:results_csv", kwargs={"code": workshop.code})
     )
-    row = list(csv.reader(io.StringIO(response.content.decode())))[1]
+    row = csv_rows(response.content)[1]
     assert row[4] == '\'=HYPERLINK("http://x")' and row[5] == "'-5 euro per deelnemer"

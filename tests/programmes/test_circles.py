@@ -5,7 +5,6 @@ introduction with each other's first names and addresses; a later yes is introdu
 same way. Every wrong answer is refused and changes nothing; stopping the mails or
 deleting the people removes them from their circles."""
 
-import csv
 import io
 from datetime import date
 
@@ -24,6 +23,7 @@ from game.programmes.services import programme_add_session, programme_create
 from game.room.privacy import workshop_forget_people
 from tests.followups.builders import BASE, links, path_of
 from tests.followups.smtp import parts
+from tests.spreadsheets import csv_rows
 from tests.tables import session_with_table
 
 pytestmark = pytest.mark.django_db
@@ -115,16 +115,8 @@ def test_five_of_two_sessions_three_say_yes_and_exactly_they_are_introduced(prog
     page = client.get(reverse("host:programme", kwargs={"pk": programme.pk})).content.decode()
     assert f'id="circle-{circle.pk}" data-size="5" data-yes="4"' in page
     assert "@example.org" not in page
-    rows = list(
-        csv.reader(
-            io.StringIO(
-                client.get(
-                    reverse("host:programme_csv", kwargs={"pk": programme.pk})
-                ).content.decode()
-            )
-        )
-    )
-    circle_row = next(r for r in rows if r[0] == "circle")
+    rows = csv_rows(client.get(reverse("host:programme_csv", kwargs={"pk": programme.pk})).content)
+    circle_row = next(r for r in rows if r[0] == "leerkring")
     assert circle_row[1] == circle.name and circle_row[-4:] == ["5", "4", "0", "0"]
 
 

@@ -3,19 +3,19 @@ figures per session and in total, the funnel, cards chosen/started/done, the lin
 people wrote (names only when asked, and only of those who agreed), the CSV; and the
 session's own funnel on its results page."""
 
-import csv
-import io
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from game.followups.checkins import checkin_save
 from game.models import PlanItem
+from game.plans.results_csv import CSV_COLUMNS as RESULT_COLUMNS
+from game.programmes.programme_csv import CSV_COLUMNS
 from game.programmes.selectors import Figures, card_figures, figures
 from game.programmes.services import programme_add_session, programme_create, programme_share
 from tests.factories import facilitator
 from tests.followups.builders import ended_session
+from tests.spreadsheets import by_column
 
 pytestmark = pytest.mark.django_db
 
@@ -131,12 +131,12 @@ def test_the_csv_has_the_same_figures_and_is_formula_safe(setup):
     session.workshop.name = '=HYPERLINK("http://x")'
     session.workshop.save()
     answer = client_of(owner).get(reverse("host:programme_csv", kwargs={"pk": programme.pk}))
-    rows = list(csv.DictReader(io.StringIO(answer.content.decode())))
+    rows = by_column(answer.content, CSV_COLUMNS)
     first = rows[0]
-    assert first["row"] == "session" and first["session"].startswith("'=")
+    assert first["row"] == "sessie" and first["session"].startswith("'=")
     assert (first["reached"], first["plans"], first["activated"]) == ("3", "3", "1")
-    assert rows[1]["row"] == "total" and rows[1]["checked_in"] == "2"
-    assert {row["row"] for row in rows[2:]} == {"card"}
+    assert rows[1]["row"] == "totaal" and rows[1]["checked_in"] == "2"
+    assert {row["row"] for row in rows[2:]} == {"kaart"}
     assert "@" not in answer.content.decode()
 
 
@@ -156,7 +156,7 @@ def test_the_results_csv_is_formula_safe_too(setup):
     answer = client_of(owner).get(
         reverse("host:results_csv", kwargs={"code": session.workshop.code})
     )
-    actions = [row["action"] for row in csv.DictReader(io.StringIO(answer.content.decode()))]
+    actions = [row["action"] for row in by_column(answer.content, RESULT_COLUMNS)]
     assert "'=Plan 0 twee" in actions and "=Plan 0 twee" not in actions
 
 

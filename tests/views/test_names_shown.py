@@ -2,14 +2,13 @@
 right-to-left name cannot reorder what is around it, and the CSV holds the name as
 it was stored: without the controls someone typed into it."""
 
-import csv
-import io
-
 import pytest
 from django.urls import reverse
 
+from game.plans.results_csv import CSV_COLUMNS
 from game.plans.services import plan_save
 from tests.plans.builders import host_client, item
+from tests.spreadsheets import by_column
 from tests.tables import session_with_table
 
 pytestmark = pytest.mark.django_db
@@ -51,5 +50,5 @@ def test_the_results_page_isolates_the_names(played):
 
 def test_the_csv_holds_the_name_without_its_bidi_override(played):
     answer = host_client(played).get(reverse("host:results_csv", kwargs={"code": played.code}))
-    names = [row["player"] for row in csv.DictReader(io.StringIO(answer.content.decode()))]
+    names = [row["player"] for row in by_column(answer.content, CSV_COLUMNS)]
     assert sorted(names) == sorted([NOA, "Evegnp.exe"])
