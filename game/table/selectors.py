@@ -31,6 +31,8 @@ class Member:
     turn: bool
     winner: bool
     offline: bool = False  # a person with no live socket for a while (game.realtime.presence)
+    # ... for longer than the session's away_after: the table waits for them.
+    gone: bool = False
 
     @property
     def score(self) -> int:
@@ -54,12 +56,16 @@ class TableView:
 
     @property
     def waiting_on(self) -> Member | None:
-        """The person on turn when they are away or offline: the table waits."""
+        """The person on turn when they have been away for the session's away time (the
+        scan flagged them, or their socket is gone that long), and no bot plays for them:
+        the table waits."""
         on_turn = next((m for m in self.members if m.turn), None)
         if self.table.status != Table.Status.PLAYING or on_turn is None:
             return None
-        away = on_turn.player.away and not on_turn.player.stand_in
-        return on_turn if away or (on_turn.offline and not on_turn.player.is_bot) else None
+        player = on_turn.player
+        if player.is_bot or player.stand_in:
+            return None
+        return on_turn if player.away or on_turn.gone else None
 
     @property
     def ranked(self) -> list[Member]:
@@ -72,7 +78,11 @@ def theme_names(workshop: Workshop) -> dict[str, str]:
 
 
 def _member(
-    player: Player, block: dict[str, Any], names: dict[str, str], offline_before: datetime
+    player: Player,
+    block: dict[str, Any],
+    names: dict[str, str],
+    offline_before: datetime,
+    gone_before: datetime,
 ) -> Member:
     seat = player.seat
     laid = block["laid"][seat] if seat is not None and seat < len(block["laid"]) else []
@@ -85,6 +95,7 @@ def _member(
         turn=seat is not None and block["turn"] == seat,
         winner=seat in block["winners"],
         offline=not player.is_bot and player.seen < offline_before,
+        gone=not player.is_bot and player.seen < gone_before,
     )
 
 
@@ -104,13 +115,15 @@ def room_tables(workshop: Workshop, *, with_last: bool = False) -> list[TableVie
         cards = Card.objects.filter(theme__deck=workshop.deck).select_related("theme")
         texts["cards"] = {card.key: card.title for card in cards}
     views = []
-    offline_before = timezone.now() - timedelta(seconds=presence.OFFLINE_SECONDS)
+    now = timezone.now()
+    offline_before = now - timedelta(seconds=presence.OFFLINE_SECONDS)
+    gone_before = now - timedelta(seconds=workshop.away_after)  # the session's away time
     for table in workshop.tables.prefetch_related("players").order_by("number"):
         block = state_block(table, None)
         seated = sorted(
             (p for p in table.players.all() if not p.removed), key=lambda p: p.seat or 0
         )
-        members = [_member(player, block, names, offline_before) for player in seated]
+        members = [_member(player, block, names, offline_before, gone_before) for player in seated]
         last = _last_event(table, members, texts) if with_last else None
         views.append(TableView(table=table, members=members, block=block, last=last))
     return views

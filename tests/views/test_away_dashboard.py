@@ -82,3 +82,33 @@ def test_a_player_cannot_stand_a_bot_in_for_someone():
     )
     assert response.status_code in (302, 403)
     assert not Player.objects.filter(stand_in=True).exists()
+
+
+@pytest.mark.parametrize("away_after", [40, 60])
+def test_the_table_waits_at_the_sessions_away_time_and_not_before(away_after):
+    """Issue 31, item 1: a player who left was flagged "De tafel wacht op …" about 26 s
+    after their phone closed (the dashboard's "offline", two missed presence refreshes),
+    where the session's away time was 60 s."""
+    workshop, table, _ = session_with_table(away_after=away_after)
+    anna = Player.objects.get(table=table, seat=game_state(table).turn)
+
+    def unseen_for(seconds: float) -> str:
+        Player.objects.filter(pk=anna.pk).update(seen=timezone.now() - timedelta(seconds=seconds))
+        return panel(workshop)
+
+    html = unseen_for(30)
+    assert ">offline<" in html  # the seat says the phone is gone ...
+    assert "De tafel wacht op" not in html  # ... but the table does not wait yet
+    assert "De tafel wacht op" not in unseen_for(away_after - 3)
+    assert f"De tafel wacht op <bdi>{anna.name}</bdi>." in unseen_for(away_after + 1)
+
+
+def test_the_banner_goes_at_once_when_a_bot_stands_in():
+    """Issue 31, item 2: after "Bot laten spelen" the banner stayed beside the badge."""
+    workshop, table, _ = session_with_table(away_after=60)
+    anna = Player.objects.get(table=table, seat=game_state(table).turn)
+    Player.objects.filter(pk=anna.pk).update(seen=timezone.now() - timedelta(seconds=90))
+    assert "De tafel wacht op" in panel(workshop)
+    assert act(workshop, action="stand_in", player=anna.pk).status_code == 200
+    html = panel(workshop)  # the bot has not moved yet: the turn is still hers
+    assert "weg · bot speelt" in html and "De tafel wacht op" not in html
