@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -51,11 +52,33 @@ def can_use(user: AbstractBaseUser, deck: Deck) -> bool:
 
 
 def can_read(request: HttpRequest, deck: Deck) -> bool:
-    """May read its card pages and print it: anyone when published, who may use it, and
-    whoever the game lets in (the players of a session that plays this version)."""
-    if can_use(request.user, deck):
+    """May read its card pages and print it: anyone when published, who may use it,
+    whoever holds a printed card's QR code (``print_token``), and whoever the game lets
+    in (the players of a session that plays this version)."""
+    if can_use(request.user, deck) or reads_by_print(request, deck):
         return True
     return any(reader(request, deck) for reader in _readers)
+
+
+# A printed card of a deck that is not published carries a QR code to its page with this
+# signed parameter: the page opens for whoever holds the paper, for as long as it lasts
+# (no expiry; a new SECRET_KEY ends them all).
+PRINT_READER = "druk"
+PRINT_SALT = "cards.print"
+
+
+def print_token(deck: Deck) -> str:
+    return signing.dumps(deck.pk, salt=PRINT_SALT)
+
+
+def reads_by_print(request: HttpRequest, deck: Deck) -> bool:
+    token = request.GET.get(PRINT_READER, "")[:200]
+    if not token:
+        return False
+    try:
+        return signing.loads(token, salt=PRINT_SALT) == deck.pk
+    except signing.BadSignature:
+        return False
 
 
 def decks_usable_by(user: AbstractBaseUser) -> QuerySet[Deck]:

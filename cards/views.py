@@ -93,14 +93,16 @@ def deck_print(request: HttpRequest, deck: str) -> HttpResponse:
         .order_by("theme__order", "number")
     )
     chosen, unknown = chosen_cards(cards, request.GET.get("cards", ""))
-    # A QR code leads to the card's page, which only a published deck's readers all see.
-    with_qr = deck_obj.base.published
+    # A QR code leads to the card's page: public for a published deck; for another, with
+    # a signed parameter that opens this version's pages to whoever holds the paper.
+    reader = (
+        "" if deck_obj.base.published else f"?{access.PRINT_READER}={access.print_token(deck_obj)}"
+    )
     context = {
         "deck": deck_obj,
         "chosen": chosen,
         "total": len(cards),
         "unknown": unknown,
-        "with_qr": with_qr,
     }
     context["themes"] = deck_obj.themes.all()  # their colours, on the backs
     if unknown:
@@ -112,7 +114,7 @@ def deck_print(request: HttpRequest, deck: str) -> HttpResponse:
         {
             "card": card,
             "siblings": siblings[card.theme_id],
-            "qr": qr_svg(request.build_absolute_uri(card.get_absolute_url())) if with_qr else "",
+            "qr": qr_svg(request.build_absolute_uri(card.get_absolute_url() + reader)),
         }
         for card in chosen
     ]

@@ -405,18 +405,26 @@ def test_the_decks_language_is_the_lang_of_its_texts(fenna):
     assert '<html lang="nl">' in page, "the page's own words stay in the reader's language"
 
 
-def test_an_unpublished_deck_prints_without_qr_codes_and_says_why(deck, fenna):
-    page = (
-        client_for(fenna).get(reverse("cards:print", kwargs={"deck": deck.slug})).content.decode()
-    )
-    assert 'class="pc-qr"' not in page
-    assert "Dit kaartspel is niet gepubliceerd, dus de kaarten krijgen geen QR-code" in page
-    deck.published = True
-    deck.save()
+def test_an_unpublished_deck_prints_with_qr_codes_that_open_its_cards_to_the_paper(deck, fenna):
+    """Issue 31, item 15: a facilitator's own deck printed without its cards' QR codes, so
+    paper lost the examples' links. Its codes carry a signed parameter that opens the card
+    pages (with their links) to whoever holds the paper, and nothing else."""
+    from cards.access import PRINT_READER, print_token
+
     page = (
         client_for(fenna).get(reverse("cards:print", kwargs={"deck": deck.slug})).content.decode()
     )
     assert page.count('class="pc-qr"') == 8
+    assert "krijgen geen QR-code" not in page
+    card = Card.objects.filter(theme__deck=deck).first()
+    stranger = Client()
+    assert stranger.get(card.get_absolute_url()).status_code == 404
+    printed = f"{card.get_absolute_url()}?{PRINT_READER}={print_token(deck)}"
+    assert stranger.get(printed).status_code == 200
+    other = Deck.objects.create(name="Ander", slug="ander", owner=fenna)
+    forged = f"{card.get_absolute_url()}?{PRINT_READER}={print_token(other)}"
+    assert stranger.get(forged).status_code == 404
+    assert stranger.get(f"{card.get_absolute_url()}?{PRINT_READER}=x").status_code == 404
 
 
 def test_the_admin_shows_a_frozen_version_but_never_changes_it(deck, fenna):
