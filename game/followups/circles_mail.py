@@ -83,6 +83,15 @@ def build_circle_message(*, mail: Mail, contact: PlayerContact, base: str):
                 "circle_answer", kwargs={"token": answer_token(member.pk)}
             )
             context["cards"] = shared_cards(list(circle.members.all()))[:5]
+        elif mail.kind == MailKind.JOINER:
+            name = "circle_joiner"
+            subject = gettext("Someone joined your learning circle %(circle)s")
+            newcomer = mail.about_member.player
+            contact_of_newcomer = getattr(newcomer, "contact", None)
+            context["newcomer"] = (
+                first_name(newcomer.name),
+                contact_of_newcomer.email if contact_of_newcomer else "",
+            )
         else:
             name = "circle_intro"
             subject = gettext("Meet your learning circle %(circle)s")

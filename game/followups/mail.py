@@ -271,7 +271,7 @@ def _send_one(mail: Mail, backend: Any, base: str, now: datetime, report: RunRep
     try:
         if mail.kind == MailKind.HELP:  # to the helper, the player's address as Reply-To
             message = build_help_message(mail=mail, base=base)
-        elif mail.kind in (MailKind.INVITE, MailKind.INTRO):  # a learning circle's
+        elif mail.kind in (MailKind.INVITE, MailKind.INTRO, MailKind.JOINER):  # a circle's
             message = build_circle_message(mail=mail, contact=contact, base=base)
         else:
             message = build_message(mail=mail, player=player, contact=contact, base_url=base)

@@ -42,6 +42,7 @@ class MailKind(models.TextChoices):
     HELP = "help", _("a request for help, to a helper")
     INVITE = "invite", _("an invitation to a learning circle")
     INTRO = "intro", _("the introduction of a learning circle")
+    JOINER = "joiner", _("a later member of a learning circle, to the others")
 
 
 class HelpRequest(models.Model):
@@ -103,6 +104,14 @@ class Mail(models.Model):
         blank=True,
         related_name="mails",
     )
+    # A "joiner" mail tells ``circle_member`` about this later member of their circle.
+    about_member = models.ForeignKey(
+        "game.CircleMember",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="announced_by",
+    )
     # The backend that took it ("smtp", "filebased", ...): a mail written to a file on a
     # laptop was never delivered, so a move to the hosted server sends it again.
     transport = models.CharField(max_length=20, blank=True)
@@ -114,13 +123,18 @@ class Mail(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["player", "kind"],
-                condition=~models.Q(kind__in=["help", "invite", "intro"]),
+                condition=~models.Q(kind__in=["help", "invite", "intro", "joiner"]),
                 name="mail_once_per_kind",
             ),
             models.UniqueConstraint(
                 fields=["circle_member", "kind"],
-                condition=models.Q(circle_member__isnull=False),
+                condition=models.Q(circle_member__isnull=False) & ~models.Q(kind="joiner"),
                 name="mail_once_per_circle_member",
+            ),
+            models.UniqueConstraint(
+                fields=["circle_member", "about_member"],
+                condition=models.Q(kind="joiner"),
+                name="mail_once_per_joiner",
             ),
             models.UniqueConstraint(
                 fields=["help_request"],

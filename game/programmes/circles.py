@@ -4,7 +4,7 @@ share, the organiser names the circles, moves people and adds a helper as host, 
 members are invited by mail (join / no thanks). Once three say yes (or on the circle's
 ``introduce_on`` day) those who said yes get one introduction mail with each other's
 first names and addresses, the host's details and the cards they share; a later yes is
-introduced the same way. Nobody else ever sees an address (the mails are
+introduced the same way, and the others get one mail with the newcomer's. Nobody else ever sees an address (the mails are
 game.followups.circles_mail; they go through the outbox).
 
 The rule of the proposal (``propose``):
@@ -81,6 +81,7 @@ def circle_answer(*, member: CircleMember, join: bool, now: datetime | None = No
         circle = member.circle
         if circle.introduced is not None and join:
             _introduce(circle, [member], now)
+            _announce(circle, member, now)
         elif circle.introduced is None and _yeses(circle).count() >= INTRODUCE_AT:
             circle_introduce(circle=circle, now=now)
             circle.refresh_from_db()  # the page says the circle has started
@@ -118,6 +119,19 @@ def _introduce(circle: Circle, members: list[CircleMember], now: datetime) -> in
         member.introduced = now
         member.save(update_fields=["introduced"])
     return len(members)
+
+
+def _announce(circle: Circle, newcomer: CircleMember, now: datetime) -> int:
+    """A later yes: the members introduced before hear of them (one mail each)."""
+    others = [m for m in _yeses(circle).exclude(pk=newcomer.pk) if m.introduced is not None]
+    for member in others:
+        Mail.objects.get_or_create(
+            circle_member=member,
+            about_member=newcomer,
+            kind=MailKind.JOINER,
+            defaults={"player_id": member.player_id, "due": now, "next_attempt": now},
+        )
+    return len(others)
 
 
 def circles_due(*, today: date) -> int:

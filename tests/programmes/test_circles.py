@@ -109,6 +109,16 @@ def test_five_of_two_sessions_three_say_yes_and_exactly_they_are_introduced(prog
         m for m in smtp.received if "Maak kennis" in m["Subject"] and m["To"] == "cees@example.org"
     ]
     assert len(late) == 1 and "Anna: anna@example.org" in parts(late[0])[0]
+    # ... and the three introduced before hear of Cees, once each.
+    joined = [m for m in smtp.received if "deed iemand mee" in m["Subject"]]
+    assert sorted(m["To"] for m in joined) == [
+        "anna@example.org",
+        "dirk@example.org",
+        "els@example.org",
+    ]
+    assert "cees@example.org" in parts(joined[0])[0]
+    followups_run(base_url=BASE)
+    assert len([m for m in smtp.received if "deed iemand mee" in m["Subject"]]) == 3
     # The programme page shows the circle in aggregate, never an address.
     client = Client()
     client.force_login(programme.owner)
