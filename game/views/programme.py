@@ -84,12 +84,21 @@ def programme_page(request: HttpRequest, pk: int) -> HttpResponse:
         "shared_with": programme.shared_with.order_by("username"),
         "own_sessions": own.order_by("-created")[:50],
         "labels": FIGURE_LABELS,
+        # Each row's figures with their labels: a phone shows a row as a labelled list.
+        "session_rows": [
+            (workshop, _cells(numbers)) for workshop, numbers in report["sessions"]
+        ],
+        "total_cells": _cells(report["total"]),
         "helpers": programme.helpers.all(),
         "circles": circles.circle_rows(programme, latest_checkins(list(programme.sessions.all()))),
         "circle_waiting": circles.waiting_count(programme),
         "helper_columns": helpers.COLUMNS,
     }
     return render(request, "game/programme.html", context)
+
+
+def _cells(numbers) -> list[tuple[str, int]]:
+    return [(str(label), getattr(numbers, key)) for key, label in FIGURE_LABELS.items()]
 
 
 def _helper_cells(post) -> dict[str, str]:
