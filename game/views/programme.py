@@ -85,9 +85,7 @@ def programme_page(request: HttpRequest, pk: int) -> HttpResponse:
         "own_sessions": own.order_by("-created")[:50],
         "labels": FIGURE_LABELS,
         # Each row's figures with their labels: a phone shows a row as a labelled list.
-        "session_rows": [
-            (workshop, _cells(numbers)) for workshop, numbers in report["sessions"]
-        ],
+        "session_rows": [(workshop, _cells(numbers)) for workshop, numbers in report["sessions"]],
         "total_cells": _cells(report["total"]),
         "helpers": programme.helpers.all(),
         "circles": circles.circle_rows(programme, latest_checkins(list(programme.sessions.all()))),

@@ -207,7 +207,9 @@ def test_a_facilitator_brings_her_own_deck_plays_edits_and_prints_it(
     printing = dashboard.context.new_page()
     printing.goto("/kaarten/regio-noord/print/")
     expect(printing.locator(".print-front")).to_have_count(24)
-    expect(printing.locator(".print-note")).to_contain_text("niet gepubliceerd")
+    # Not published: its QR codes carry the signed parameter that opens a card's page
+    # (with its links) to whoever holds the paper.
+    expect(printing.locator(".pc-qr")).to_have_count(24)
     printing.emulate_media(media="print")
     assert printing.evaluate(OVERFLOWS) == []
     pdf = printing.pdf(format="A4", print_background=True, prefer_css_page_size=True)
