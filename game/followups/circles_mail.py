@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
 from game.errors import Refused
-from game.followups.links import STOP_SALT, TOKEN_MAX_AGE, make_token
+from game.followups.links import STOP_SALT, make_token, signed_number
+from game.followups.message import mail_message
 from game.models import CircleMember, Mail, MailKind, PlanItem, PlayerContact
 
 ANSWER_SALT = "game.followups.circle"
@@ -28,12 +27,7 @@ def answer_token(member_id: int) -> str:
 
 
 def read_answer_token(token: str) -> CircleMember:
-    try:
-        member_id = int(signing.loads(token, salt=ANSWER_SALT, max_age=TOKEN_MAX_AGE)["m"])
-    except signing.SignatureExpired:
-        raise Refused("link_expired") from None
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise Refused("bad_link") from None
+    member_id = signed_number(token, "m", salt=ANSWER_SALT)
     member = (
         CircleMember.objects.select_related("circle__programme", "circle__host", "player")
         .filter(pk=member_id)
@@ -110,17 +104,11 @@ def build_circle_message(*, mail: Mail, contact: PlayerContact, base: str):
         context["subject"] = subject
         text = render_to_string(f"game/mail/{name}.txt", context)
         html = render_to_string(f"game/mail/{name}.html", context)
-    message = EmailMultiAlternatives(
+    return mail_message(
         subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[contact.email],
-        headers={
-            "List-Unsubscribe": f"<{stop_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-            "Content-Language": contact.language,
-        },
+        text=text,
+        html=html,
+        to=contact.email,
+        stop_url=stop_url,
+        language=contact.language,
     )
-    message.attach_alternative(html, "text/html")
-    return message

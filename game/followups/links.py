@@ -51,6 +51,17 @@ def reads_by_link(request: HttpRequest, deck: Deck) -> bool:
         return False
 
 
+def signed_number(token: str, key: str, *, salt: str) -> int:
+    """The number under ``key`` in a mail link's signed token; Refused when the link is
+    forged or expired (``TOKEN_MAX_AGE``)."""
+    try:
+        return int(signing.loads(token, salt=salt, max_age=TOKEN_MAX_AGE)[key])
+    except signing.SignatureExpired:
+        raise Refused("link_expired") from None
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise Refused("bad_link") from None
+
+
 def make_token(player_id: int, kind: str, *, salt: str) -> str:
     return signing.dumps({"p": player_id, "k": kind}, salt=salt, compress=True)
 

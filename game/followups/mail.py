@@ -33,6 +33,7 @@ from game.followups.consent import contact_bounced
 from game.followups.help import build_help_message
 from game.followups.links import CHECKIN_SALT, PLAN_SALT, STOP_SALT, card_link, make_token
 from game.followups.mates import mates_progress
+from game.followups.message import mail_message
 from game.followups.outbox import outbox_claim, outbox_fill
 from game.followups.schedule import Due, mails_due
 from game.models import (
@@ -160,20 +161,14 @@ def build_message(
         }
         text = render_to_string(f"game/mail/{name}.txt", context)
         html = render_to_string(f"game/mail/{name}.html", context)
-    message = EmailMultiAlternatives(
+    return mail_message(
         subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[contact.email],
-        headers={
-            "List-Unsubscribe": f"<{stop_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-            "Content-Language": contact.language,
-        },
+        text=text,
+        html=html,
+        to=contact.email,
+        stop_url=stop_url,
+        language=contact.language,
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 # --- sending ----------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -23,7 +22,8 @@ from django.utils.translation import gettext
 
 from game.errors import Refused, describe
 from game.followups.checkins import checkins_of
-from game.followups.links import STOP_SALT, TOKEN_MAX_AGE, make_token
+from game.followups.links import STOP_SALT, make_token, signed_number
+from game.followups.message import mail_message
 from game.models import ACTIVE, CheckInStatus, MailKind, PlanMate, Player, PlayerContact
 from game.plans.mates import agreed_mates
 from game.plans.selectors import plan_of
@@ -51,13 +51,8 @@ def thumbs_token(sender_id: int, mate_id: int) -> str:
 def read_thumbs_token(token: str) -> tuple[Player, Player]:
     """The sender and the mate of a thumbs-up link; Refused when the link is forged or
     expired, or either person is gone (their session's people were deleted)."""
-    try:
-        data = signing.loads(token, salt=THUMBS_SALT, max_age=TOKEN_MAX_AGE)
-        sender_id, mate_id = int(data["p"]), int(data["m"])
-    except signing.SignatureExpired:
-        raise Refused("link_expired") from None
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise Refused("bad_link") from None
+    sender_id = signed_number(token, "p", salt=THUMBS_SALT)
+    mate_id = signed_number(token, "m", salt=THUMBS_SALT)
     people = {
         p.pk: p
         for p in Player.objects.select_related("workshop").filter(
@@ -146,17 +141,11 @@ def _message(
         }
         text = render_to_string("game/mail/thumbs.txt", context)
         html = render_to_string("game/mail/thumbs.html", context)
-    message = EmailMultiAlternatives(
+    return mail_message(
         subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[contact.email],
-        headers={
-            "List-Unsubscribe": f"<{stop_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-            "Content-Language": contact.language,
-        },
+        text=text,
+        html=html,
+        to=contact.email,
+        stop_url=stop_url,
+        language=contact.language,
     )
-    message.attach_alternative(html, "text/html")
-    return message

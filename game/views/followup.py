@@ -52,6 +52,14 @@ def _language(request: HttpRequest, player: Player) -> str:
     return contact.language if contact else request.LANGUAGE_CODE
 
 
+def _private(response: HttpResponse) -> HttpResponse:
+    """A page behind a mail's link: its token stays out of other sites' logs (no
+    referrer) and out of search engines."""
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
 def _link_refused(request: HttpRequest, refusal: Refused) -> HttpResponse:
     status = 410 if refusal.code == "link_expired" else 404
     return render(request, "game/followup_link.html", {"message": refusal.message()}, status=status)
@@ -149,9 +157,7 @@ def followup_checkin(request: HttpRequest, token: str) -> HttpResponse:
         response = render(
             request, "game/followup_checkin.html", context, status=400 if error else 200
         )
-    response["Referrer-Policy"] = "same-origin"  # the token stays out of other sites' logs
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return _private(response)
 
 
 def plan_open(request: HttpRequest, token: str) -> HttpResponse:
@@ -162,9 +168,7 @@ def plan_open(request: HttpRequest, token: str) -> HttpResponse:
     except Refused as refusal:
         return _link_refused(request, refusal)
     response = remember_player(redirect("plan"), player)
-    response["Referrer-Policy"] = "same-origin"  # the token stays out of other sites' logs
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return _private(response)
 
 
 def _stop_url(player_id: int, kind: str) -> str:
@@ -192,9 +196,7 @@ def followup_stop(request: HttpRequest, token: str) -> HttpResponse:
             "stopped": stopped or (contact is None or not contact.email),
         }
         response = render(request, "game/followup_stop.html", context)
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return _private(response)
 
 
 @require_http_methods(["GET", "POST"])
@@ -216,9 +218,7 @@ def followup_thumbs(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 context["sent"] = True
         response = render(request, "game/followup_thumbs.html", context, status=status)
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return _private(response)
 
 
 def _help_came(post) -> dict[int, bool]:
@@ -275,9 +275,7 @@ def followup_help_contact(request: HttpRequest, token: str) -> HttpResponse:
             help_contacted(request=help_request)
         context = {"help_request": help_request, "done": help_request.contacted is not None}
         response = render(request, "game/followup_help_contact.html", context)
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return _private(response)
 
 
 @require_http_methods(["GET", "POST"])
@@ -300,9 +298,7 @@ def circle_answer_page(request: HttpRequest, token: str) -> HttpResponse:
                 error, status = refusal.message(), 400
         context = {"member": member, "circle": member.circle, "error": error}
         response = render(request, "game/circle_answer.html", context, status=status)
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return _private(response)
 
 
 @csrf_exempt  # RFC 8058: the mail program posts without cookies; the signed token decides
@@ -319,6 +315,4 @@ def helper_stop_page(request: HttpRequest, token: str) -> HttpResponse:
         response = render(
             request, "game/helper_stop.html", {"helper": helper, "stopped": not helper.email}
         )
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return _private(response)

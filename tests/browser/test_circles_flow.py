@@ -22,7 +22,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import LiveServer, run_server, screenshot
+from tests.browser import mailed
+from tests.browser.conftest import LiveServer, screenshot
 from tests.browser.test_followups import add_card
 from tests.browser.test_session_flow import create_session, join
 
@@ -32,6 +33,9 @@ except ImportError:  # the conftest skips these tests (or fails them where requi
     Page = Any
     expect = None
 
+# Mails go to a real SMTP server (tests/browser/mailed.py).
+smtp_server, site = mailed.smtp_server, mailed.site
+
 PROGRAMME = "Leerkringen Twente 2027"
 SESSIONS = {"Kring Enschede": ("Anna", "Bob", "Cees"), "Kring Hengelo": ("Dirk", "Els")}
 YES = ("Anna", "Dirk", "Els")
@@ -40,24 +44,6 @@ SILENT = "Cees"
 INVITE = "Een uitnodiging voor de leerkring"
 INTRO = "Maak kennis met je leerkring"
 OPTED_IN = "Opgeslagen: je krijgt per mail een uitnodiging voor een leerkring."
-
-
-@pytest.fixture(scope="module")
-def smtp_server():
-    from tests.followups.smtp import SmtpServer
-
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, smtp_server):
-    """This module's server sends its mails to the SMTP server above (overrides the
-    conftest's, which writes them to files); its links point at itself."""
-    env = {"EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}", "PORT": "{port}"}
-    with run_server(tmp_path_factory.mktemp("circles-flow-server"), env=env) as live:
-        yield live
 
 
 def address(name: str) -> str:

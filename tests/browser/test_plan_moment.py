@@ -16,9 +16,8 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-import pytest
-
-from tests.browser.conftest import LiveServer, run_server, screenshot, wait_until
+from tests.browser import mailed
+from tests.browser.conftest import LiveServer, screenshot, wait_until
 from tests.browser.test_followups import add_card
 from tests.browser.test_session_flow import Session, create_session, join, play
 
@@ -28,26 +27,11 @@ except ImportError:  # the conftest skips these tests (or fails them where requi
     Page = Any
     expect = None
 
+# Mails go to a real SMTP server (tests/browser/mailed.py).
+smtp_server, site = mailed.smtp_server, mailed.site
+
 NAMES = ("Anna", "Bob", "Cees", "Dirk", "Els", "Fay")
 WITH_ADDRESS = ("Anna", "Bob", "Cees", "Dirk")  # they write in the plan phase
-
-
-@pytest.fixture(scope="module")
-def smtp_server():
-    from tests.followups.smtp import SmtpServer
-
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, smtp_server):
-    """This module's server sends its mails to the SMTP server above (overrides the
-    conftest's, which writes them to files); its links point at itself."""
-    env = {"EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}", "PORT": "{port}"}
-    with run_server(tmp_path_factory.mktemp("plan-moment-server"), env=env) as live:
-        yield live
 
 
 def mail_to(smtp_server, address: str, subject: str, count: int) -> Any:
