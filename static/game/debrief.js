@@ -10,6 +10,25 @@
   const { schedule } = fragmentRefresher(root, root.dataset.url, 1000, { morph: true });
   const CHANGES = new Set(["game_started", "game_over"]);
 
+  /* The keys and clickers people use: a clicker sends PageDown and PageUp (or the
+     arrows), a keyboard the arrows and the space bar; each goes a whole slide on. */
+  const NEXT = new Set(["ArrowRight", "ArrowDown", "PageDown", " "]);
+  const BACK = new Set(["ArrowLeft", "ArrowUp", "PageUp"]);
+  document.addEventListener("keydown", (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.target.closest && event.target.closest("input, textarea, select, button, a, summary")) return;
+    let step = NEXT.has(event.key) ? 1 : BACK.has(event.key) ? -1 : 0;
+    if (event.key === " " && event.shiftKey) step = -1;
+    if (!step) return;
+    const slides = [...root.querySelectorAll(".db-slide")];
+    if (!slides.length) return;
+    const here = slides.reduce((best, slide, index) =>
+      Math.abs(slide.getBoundingClientRect().top) < Math.abs(slides[best].getBoundingClientRect().top) ? index : best, 0);
+    const next = Math.min(slides.length - 1, Math.max(0, here + step));
+    event.preventDefault();
+    slides[next].scrollIntoView({ behavior: "instant", block: "start" });
+  });
+
   liveSocket(root.dataset.socket, {
     onStatus: (open) => { root.dataset.live = open ? "on" : "off"; },
     onMessage: (message) => {

@@ -232,3 +232,41 @@ def test_a_room_of_20_tables_takes_several_slides_each_whole_and_readable_at_128
     for slide in slides[:: max(1, len(slides) - 1)]:  # the first and the last
         page.locator(f"#{slide['id']}").scroll_into_view_if_needed()
         screenshot(page, f"debrief-1280x720-{key}-{slide['id']}", full_page=False)
+
+
+def test_the_debrief_answers_the_keys_and_clickers_people_use(rooms, projector):
+    """Issue 31, item 9: the right arrow did nothing (PageDown did). Arrows, PageUp and
+    PageDown (a clicker) and the space bar each go a whole slide; the legend's "Ja!"
+    swatch is the line a card that changed hands draws."""
+    page = projector(rooms["s6-t20"]["code"])
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"/host/{rooms['s6-t20']['code']}/projector/debrief/")
+    slides = page.locator(".db-slide")
+    assert slides.count() >= 3
+
+    def slide_on_screen() -> int:
+        return page.evaluate(
+            """() => [...document.querySelectorAll('.db-slide')].findIndex(
+                 (s) => Math.abs(s.getBoundingClientRect().top) < 2)"""
+        )
+
+    assert slide_on_screen() == 0
+    for key, expected in (
+        ("ArrowRight", 1),
+        ("PageDown", 2),
+        ("ArrowLeft", 1),
+        ("PageUp", 0),
+        (" ", 1),
+        ("Shift+ ", 0),
+        ("ArrowDown", 1),
+        ("ArrowUp", 0),
+    ):
+        page.keyboard.press(key if key != "Shift+ " else "Shift+Space")
+        page.wait_for_function(
+            """(n) => { const s = document.querySelectorAll('.db-slide')[n];
+                        return Math.abs(s.getBoundingClientRect().top) < 2; }""",
+            arg=expected,
+        )
+        assert slide_on_screen() == expected, key
+    swatch = page.locator(".net-legend li").first.locator("path")
+    assert swatch.count() == 1 and swatch.get_attribute("class") == "net-hit"

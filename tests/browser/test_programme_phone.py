@@ -24,6 +24,8 @@ READABLE = 12  # px: the page's smallest type on a phone
 
 
 def test_the_programme_page_fits_a_phone_with_its_funnel_readable(facilitator_page, handheld):
+    # Another session of hers with a long name: the "add a session" menu names it.
+    create_session(facilitator_page, "Werksessie Noordoost-Overijssel met de ondernemers")
     code = create_session(facilitator_page, "Overijssel op de telefoon")
     facilitator_page.goto("/host/programmes/")
     facilitator_page.fill("#id_name", "Overijssel 2027 met een lange naam die doorloopt")

@@ -60,3 +60,9 @@ def links(text: str) -> list[str]:
 def path_of(url: str) -> str:
     assert url.startswith(BASE), url
     return url[len(BASE) :]
+
+
+def after_weeks(weeks: int):
+    """A moment surely past the follow-up ``weeks`` after a session that ended now: the
+    mails go at 09:00 on their day, so "now + 4 weeks" just after midnight is too early."""
+    return timezone.now() + timedelta(weeks=weeks, days=1)

@@ -19,7 +19,7 @@ from game.models import Helper, HelpRequest, Mail, PlanItem, PlayerContact
 from game.programmes.selectors import help_figures
 from game.programmes.services import programme_add_session, programme_create
 from game.room.privacy import workshop_forget_people
-from tests.followups.builders import BASE, ended_session, links, path_of
+from tests.followups.builders import BASE, after_weeks, ended_session, links, path_of
 from tests.followups.smtp import parts
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def programme_page(programme) -> str:
 def test_the_next_follow_up_asks_whether_help_came(setup, smtp):
     _session, _programme, anna, item, helper = setup
     help_ask(player=anna, item_id=item.pk, helper_id=helper.pk, question="Vraag", consent=True)
-    followups_run(as_of=timezone.now() + timedelta(weeks=4), base_url=BASE)
+    followups_run(as_of=after_weeks(4), base_url=BASE)
     mail = next(m for m in smtp.received if m["To"] == "anna@example.org")
     text, _html = parts(mail)
     assert "Je vroeg Ans de Vries om hulp. Kwam die hulp?" in text

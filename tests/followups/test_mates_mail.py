@@ -22,7 +22,7 @@ from game.plans.mates import agreed_mates, mate_answer, mate_ask, mate_undo
 from game.programmes.selectors import mate_comparison, session_figures
 from game.room.privacy import workshop_forget_people
 from tests.factories import facilitator
-from tests.followups.builders import BASE, ended_session, links, path_of
+from tests.followups.builders import BASE, after_weeks, ended_session, links, path_of
 from tests.followups.smtp import parts
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def to(smtp, address):
 def test_a_mates_check_in_shows_in_the_others_next_follow_up(smtp):
     session = ended_session()
     anna, _bob = mates(session)
-    followups_run(as_of=timezone.now() + timedelta(weeks=4), base_url=BASE)
+    followups_run(as_of=after_weeks(4), base_url=BASE)
     first = to(smtp, "bob@example.org")[-1]
     text, _html = parts(first)
     assert "Anna" in text and "No card started or done yet." in text  # Bob's mail is English
@@ -57,7 +57,7 @@ def test_a_mates_check_in_shows_in_the_others_next_follow_up(smtp):
     )
     assert posted.status_code == 302
 
-    followups_run(as_of=timezone.now() + timedelta(weeks=12), base_url=BASE)
+    followups_run(as_of=after_weeks(12), base_url=BASE)
     second = to(smtp, "bob@example.org")[-1]
     text, html = parts(second)
     assert f"{card.card.title} (started)" in text
@@ -71,7 +71,7 @@ def test_a_mates_check_in_shows_in_the_others_next_follow_up(smtp):
 def test_the_thumbs_up_goes_by_mail_at_most_once_a_week(smtp):
     session = ended_session()
     anna, bob = mates(session)
-    followups_run(as_of=timezone.now() + timedelta(weeks=4), base_url=BASE)
+    followups_run(as_of=after_weeks(4), base_url=BASE)
     text, _html = parts(to(smtp, "anna@example.org")[-1])
     thumbs = next(link for link in links(text) if "/plan/thumbs/" in link)
     phone = Client()
@@ -112,7 +112,7 @@ def test_a_thumbs_up_to_a_mate_who_left_or_erased_their_address_is_refused(smtp)
 def test_a_thumbs_link_after_the_sessions_people_were_deleted_does_not_work(smtp):
     session = ended_session()
     _anna, _bob = mates(session)
-    followups_run(as_of=timezone.now() + timedelta(weeks=4), base_url=BASE)
+    followups_run(as_of=after_weeks(4), base_url=BASE)
     thumbs = next(lk for lk in links(parts(to(smtp, "anna@example.org")[-1])[0]) if "thumbs" in lk)
     workshop_forget_people(workshop=session.workshop, by=session.workshop.facilitator)
     assert not PlanMate.objects.exists()

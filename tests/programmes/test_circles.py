@@ -6,12 +6,12 @@ same way. Every wrong answer is refused and changes nothing; stopping the mails 
 deleting the people removes them from their circles."""
 
 import io
-from datetime import date
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from game.errors import Refused
 from game.followups.consent import contact_set, contact_stop
@@ -182,7 +182,7 @@ def test_the_introduction_day_introduces_fewer_than_three(programme, smtp):
         circle_id=circle.pk,
         name="Kring Twente",
         host_id=None,
-        introduce_on=date.today(),
+        introduce_on=timezone.localdate(),
     )
     call_command("send_followups", "--base-url", BASE, stdout=io.StringIO())
     intros = sorted(m["To"] for m in smtp.received if "Maak kennis" in m["Subject"])
