@@ -7,6 +7,19 @@ import csv
 import io
 from typing import Any
 
+# The results' header in Dutch, as a Dutch Excel shows it (game.plans.results_csv).
+RESULTS_HEADER_NL = [
+    "speler",
+    "tafel",
+    "plaats",
+    "thema",
+    "kaart",
+    "wat ik ga doen",
+    "met wie",
+    "wanneer",
+    "als … dan",
+]
+
 
 def csv_rows(content: bytes | str) -> list[list[str]]:
     """The rows of one of our CSV exports; it must start with the byte order mark."""

@@ -15,8 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from game.errors import Refused
-from game.followups.links import STOP_SALT, make_token, signed_number
-from game.followups.message import mail_message
+from game.followups.links import STOP_SALT, make_token, signed_numbers
+from game.followups.message import first_name, mail_message
 from game.models import CircleMember, Mail, MailKind, PlanItem, PlayerContact
 
 ANSWER_SALT = "game.followups.circle"
@@ -27,7 +27,7 @@ def answer_token(member_id: int) -> str:
 
 
 def read_answer_token(token: str) -> CircleMember:
-    member_id = signed_number(token, "m", salt=ANSWER_SALT)
+    (member_id,) = signed_numbers(token, "m", salt=ANSWER_SALT)
     member = (
         CircleMember.objects.select_related("circle__programme", "circle__host", "player")
         .filter(pk=member_id)
@@ -36,10 +36,6 @@ def read_answer_token(token: str) -> CircleMember:
     if member is None:  # their data was deleted, or they stopped the mails
         raise Refused("bad_link")
     return member
-
-
-def first_name(name: str) -> str:
-    return (name.split() or ["?"])[0]
 
 
 def shared_cards(members: list[CircleMember]) -> list[tuple[str, int]]:

@@ -12,14 +12,16 @@ from datetime import datetime, timedelta
 
 from django.core import signing
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from game.errors import Refused
 from game.followups.consent import contact_of
-from game.followups.links import signed_number
-from game.followups.message import mail_message
-from game.models import Helper, HelpRequest, Mail, MailKind, PlanItem, Player
+from game.followups.links import signed_numbers
+from game.followups.message import first_name, mail_message
+from game.models import Helper, HelpRequest, Mail, MailKind, PlanItem, Player, is_reachable
 from game.plans.helpers import helpers_by_card
 from innovation_track.boundary import has_control_characters
 
@@ -54,8 +56,7 @@ def help_ask(
     helper = helpers.get(helper_id)
     if helper is None or not helper.email:
         raise Refused("help_no_helper", card=item.card.title)
-    contact = contact_of(player)
-    if contact is None or not contact.reachable:
+    if not is_reachable(player.pk):
         raise Refused("no_address")
     with transaction.atomic():
         recent = HelpRequest.objects.select_for_update().filter(
@@ -81,7 +82,7 @@ def contact_url(request: HelpRequest, base: str) -> str:
 
 
 def read_contact_token(token: str) -> HelpRequest:
-    request_id = signed_number(token, "r", salt=CONTACT_SALT)
+    (request_id,) = signed_numbers(token, "r", salt=CONTACT_SALT)
     request = (
         HelpRequest.objects.select_related("helper", "item__card", "item__player__workshop")
         .filter(pk=request_id)
@@ -98,7 +99,7 @@ def helper_stop_url(helper_id: int, base: str) -> str:
 
 
 def read_helper_stop_token(token: str) -> Helper:
-    helper_id = signed_number(token, "h", salt=HELPER_STOP_SALT)
+    (helper_id,) = signed_numbers(token, "h", salt=HELPER_STOP_SALT)
     helper = Helper.objects.filter(pk=helper_id).first()
     if helper is None:
         raise Refused("bad_link")
@@ -124,9 +125,9 @@ def help_contacted(*, request: HelpRequest, now: datetime | None = None) -> Help
     return request
 
 
-def open_requests(player: Player) -> list[HelpRequest]:
-    """The player's requests whose outcome they have not told yet: the next check-in
-    asks whether help came."""
+def requests_of(player: Player) -> list[HelpRequest]:
+    """The player's requests for help, oldest first: a check-in asks of each whether help
+    came (and shows the answer given so far)."""
     return list(
         HelpRequest.objects.filter(item__player=player)
         .select_related("helper", "item__card")
@@ -147,24 +148,19 @@ def help_came_save(*, player: Player, answers: dict[int, bool]) -> int:
 def build_help_message(*, mail: Mail, base: str):
     """The one mail to the helper: the player's first name, the card, the question, the
     player's address as Reply-To (they agreed), and the "contact made" link."""
-    from django.template.loader import render_to_string
-    from django.utils import translation
-    from django.utils.translation import gettext
-
     request = mail.help_request
     player = request.item.player
     contact = contact_of(player)
-    first_name = (player.name.split() or ["?"])[0]
     with translation.override("nl"):  # the programme's helpers are Dutch organisations
         subject = gettext("Request for help with %(card)s from %(name)s") % {
             "card": request.item.card.title,
-            "name": first_name,
+            "name": first_name(player.name),
         }
         subject = " ".join(subject.split())
         context = {
             "subject": subject,
             "request": request,
-            "first_name": first_name,
+            "first_name": first_name(player.name),
             "workshop": player.workshop,
             "contact_url": contact_url(request, base),
             "reply_to": contact.email,

@@ -51,11 +51,12 @@ def reads_by_link(request: HttpRequest, deck: Deck) -> bool:
         return False
 
 
-def signed_number(token: str, key: str, *, salt: str) -> int:
-    """The number under ``key`` in a mail link's signed token; Refused when the link is
+def signed_numbers(token: str, *keys: str, salt: str) -> tuple[int, ...]:
+    """The numbers under ``keys`` in a mail link's signed token; Refused when the link is
     forged or expired (``TOKEN_MAX_AGE``)."""
     try:
-        return int(signing.loads(token, salt=salt, max_age=TOKEN_MAX_AGE)[key])
+        data = signing.loads(token, salt=salt, max_age=TOKEN_MAX_AGE)
+        return tuple(int(data[key]) for key in keys)
     except signing.SignatureExpired:
         raise Refused("link_expired") from None
     except (signing.BadSignature, KeyError, TypeError, ValueError):

@@ -22,7 +22,8 @@ from django.utils.translation import gettext
 
 from game.errors import Refused, describe
 from game.followups.checkins import checkins_of
-from game.followups.links import STOP_SALT, make_token, signed_number
+from game.followups.consent import contact_of
+from game.followups.links import STOP_SALT, make_token, signed_numbers
 from game.followups.message import mail_message
 from game.models import ACTIVE, CheckInStatus, MailKind, PlanMate, Player, PlayerContact
 from game.plans.mates import agreed_mates
@@ -51,8 +52,7 @@ def thumbs_token(sender_id: int, mate_id: int) -> str:
 def read_thumbs_token(token: str) -> tuple[Player, Player]:
     """The sender and the mate of a thumbs-up link; Refused when the link is forged or
     expired, or either person is gone (their session's people were deleted)."""
-    sender_id = signed_number(token, "p", salt=THUMBS_SALT)
-    mate_id = signed_number(token, "m", salt=THUMBS_SALT)
+    sender_id, mate_id = signed_numbers(token, "p", "m", salt=THUMBS_SALT)
     people = {
         p.pk: p
         for p in Player.objects.select_related("workshop").filter(
@@ -98,7 +98,7 @@ def thumbs_send(
     longer plan mates, the mate's address is gone, or one went less than a week ago. A
     mail server that does not take it changes nothing (try again later)."""
     now = now or timezone.now()
-    contact = PlayerContact.objects.filter(player=mate).first()
+    contact = contact_of(mate)
     if contact is None or not contact.reachable:
         raise Refused("mate_unreachable", name=mate.name)
     with transaction.atomic():

@@ -32,3 +32,8 @@ def mail_message(
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def first_name(name: str) -> str:
+    """How a mail names a player to someone else (a helper, a learning circle)."""
+    return (name.split() or ["?"])[0]

@@ -15,6 +15,8 @@ from game.models.followups import (
     Mail,
     MailKind,
     PlayerContact,
+    is_reachable,
+    reachable_q,
 )
 from game.models.plans import (
     MAX_IF_THEN,
@@ -83,6 +85,8 @@ __all__ = [
     "TableEvent",
     "Vote",
     "Workshop",
+    "is_reachable",
     "new_join_code",
     "new_player_token",
+    "reachable_q",
 ]

@@ -10,6 +10,19 @@ from game.models.plans import PlanItem
 from game.models.sessions import Player
 
 
+def reachable_q(path: str = "") -> models.Q:
+    """Where an address still works (kept, not stopped, not bounced): the query's twin of
+    ``PlayerContact.reachable``. ``path`` leads to the contact, e.g. "player__contact__"."""
+    return models.Q(
+        **{f"{path}email__gt": "", f"{path}stopped__isnull": True, f"{path}bounced__isnull": True}
+    )
+
+
+def is_reachable(player_id: int) -> bool:
+    """Whether the player left an address that still works."""
+    return PlayerContact.objects.filter(reachable_q(), player_id=player_id).exists()
+
+
 class PlayerContact(models.Model):
     """A player's e-mail address, kept only with their consent, for their plan and the
     follow-ups (game.followups). Never shown to a facilitator, only counted. Stopping

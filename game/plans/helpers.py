@@ -13,17 +13,22 @@ from game.models import Helper, Workshop
 def helpers_by_card(workshop: Workshop, cards: list[Card]) -> dict[int, list[Helper]]:
     """Per card (by id), the helpers of the session's programmes for that card (by its
     title) or its theme (by name), in name order."""
-    helpers = list(Helper.objects.filter(programme__sessions=workshop).distinct())
-    found: dict[int, list[Helper]] = {}
-    for card in cards:
-        title, theme = card.title.casefold(), card.theme.name.casefold()
-        found[card.pk] = [
+    helpers = [
+        (
+            helper,
+            {title.casefold() for title in helper.card_titles},
+            {name.casefold() for name in helper.theme_names},
+        )
+        for helper in Helper.objects.filter(programme__sessions=workshop).distinct()
+    ]
+    return {
+        card.pk: [
             helper
-            for helper in helpers
-            if title in {t.casefold() for t in helper.card_titles}
-            or theme in {t.casefold() for t in helper.theme_names}
+            for helper, titles, themes in helpers
+            if card.title.casefold() in titles or card.theme.name.casefold() in themes
         ]
-    return found
+        for card in cards
+    }
 
 
 def helper_json(helper: Helper) -> dict[str, Any]:

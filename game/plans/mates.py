@@ -15,12 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from game.errors import Refused
-from game.models import MAX_PLAN_MATES, PlanMate, Player, PlayerContact, Workshop
-
-
-def _reachable(player_id: int) -> bool:
-    contact = PlayerContact.objects.filter(player_id=player_id).first()
-    return contact is not None and contact.reachable
+from game.models import MAX_PLAN_MATES, PlanMate, Player, PlayerContact, Workshop, is_reachable
 
 
 def _erased(player_id: int) -> bool:
@@ -37,11 +32,9 @@ def _mates_of(player_id: int):
     return PlanMate.objects.filter(Q(asker_id=player_id) | Q(mate_id=player_id))
 
 
-def _other(player: Player, other_id: object) -> Player:
+def _other(player: Player, other_id: int) -> Player:
     """The table-mate ``other_id`` of ``player``: refused when it is not a person of the
     player's session and table, or the player themselves."""
-    if not isinstance(other_id, int) or isinstance(other_id, bool):
-        raise Refused("mate_not_found")
     if other_id == player.pk:
         raise Refused("mate_self")
     other = (
@@ -59,11 +52,11 @@ def _other(player: Player, other_id: object) -> Player:
 def _check_open(player: Player) -> None:
     if not Workshop.objects.get(pk=player.workshop_id).plans_open():
         raise Refused("plans_closed")
-    if not _reachable(player.pk):
+    if not is_reachable(player.pk):
         raise Refused("mate_needs_address")
 
 
-def mate_ask(*, player: Player, other_id: object) -> PlanMate:
+def mate_ask(*, player: Player, other_id: int) -> PlanMate:
     """``player`` asks a table-mate to follow their plan with them. When the other asked
     first, this is their yes: the pairing holds."""
     _check_open(player)
@@ -91,14 +84,14 @@ def mate_ask(*, player: Player, other_id: object) -> PlanMate:
 
 
 def _agree(pair: PlanMate, asker: Player) -> PlanMate:
-    if not _reachable(asker.pk):
+    if not is_reachable(asker.pk):
         raise Refused("mate_unreachable", name=asker.name)
     pair.agreed = timezone.now()
     pair.save(update_fields=["agreed"])
     return pair
 
 
-def mate_answer(*, player: Player, other_id: object, yes: bool) -> PlanMate | None:
+def mate_answer(*, player: Player, other_id: int, yes: bool) -> PlanMate | None:
     """``player`` answers a table-mate's ask: yes makes the pairing, no removes the ask."""
     if yes:
         _check_open(player)
@@ -117,7 +110,7 @@ def mate_answer(*, player: Player, other_id: object, yes: bool) -> PlanMate | No
         return _agree(pair, other)
 
 
-def mate_undo(*, player: Player, other_id: object) -> None:
+def mate_undo(*, player: Player, other_id: int) -> None:
     """Either side ends the pairing, or takes back an ask, at any time."""
     other = _other(player, other_id)
     deleted, _rows = _pair(player.pk, other.pk).delete()
@@ -163,4 +156,4 @@ def agreed_mates(player_id: int) -> list[Player]:
     """The player's plan mates who said yes, with an address that still works."""
     pairs = _mates_of(player_id).filter(agreed__isnull=False).select_related("asker", "mate")
     others = [pair.mate if pair.asker_id == player_id else pair.asker for pair in pairs]
-    return [other for other in others if _reachable(other.pk)]
+    return [other for other in others if is_reachable(other.pk)]

@@ -39,8 +39,9 @@ from game.models import (
     Mail,
     MailKind,
     Player,
-    PlayerContact,
     Programme,
+    is_reachable,
+    reachable_q,
 )
 from game.programmes.access import check_owner
 
@@ -56,8 +57,7 @@ def circle_opt_in(*, player: Player, on: bool, now: datetime | None = None) -> b
     if not on:
         CircleOptIn.objects.filter(player=player).delete()
         return False
-    contact = PlayerContact.objects.filter(player=player).first()
-    if contact is None or not contact.reachable:
+    if not is_reachable(player.pk):
         raise Refused("no_address")
     CircleOptIn.objects.get_or_create(player=player, defaults={"consented": now or timezone.now()})
     return True
@@ -73,8 +73,7 @@ def circle_answer(*, member: CircleMember, join: bool, now: datetime | None = No
             raise Refused("circle_closed")
         if member.joined is not None:
             raise Refused("circle_answered")
-        contact = PlayerContact.objects.filter(player_id=member.player_id).first()
-        if join and (contact is None or not contact.reachable):
+        if join and not is_reachable(member.player_id):
             raise Refused("no_address")
         member.joined, member.answered = join, now
         member.save(update_fields=["joined", "answered"])
@@ -89,9 +88,7 @@ def circle_answer(*, member: CircleMember, join: bool, now: datetime | None = No
 
 
 def _yeses(circle: Circle):
-    return circle.members.filter(joined=True, player__contact__email__gt="").filter(
-        player__contact__stopped__isnull=True, player__contact__bounced__isnull=True
-    )
+    return circle.members.filter(reachable_q("player__contact__"), joined=True)
 
 
 def circle_introduce(*, circle: Circle, now: datetime | None = None) -> int:
@@ -164,12 +161,10 @@ def candidates(programme: Programme) -> list[Player]:
     """Who may be proposed: opted in, reachable, in none of the programme's circles."""
     return list(
         Player.objects.filter(
+            reachable_q("contact__"),
             workshop__programmes=programme,
             removed=False,
             circle_opt_in__isnull=False,
-            contact__email__gt="",
-            contact__stopped__isnull=True,
-            contact__bounced__isnull=True,
         )
         .exclude(circle_memberships__circle__programme=programme)
         .select_related("workshop")
@@ -316,19 +311,17 @@ def circle_close(*, programme: Programme, by: AbstractBaseUser, circle_id: int) 
 
 
 def circle_rows(programme: Programme, latest_checkins: dict) -> list[dict]:
-    """Each circle with its members, their answers, and their check-ins in aggregate."""
+    """Each circle with its members, their answers, and their check-ins in aggregate
+    (``latest_checkins``: game.programmes.selectors', of the programme's sessions)."""
+    checked_in = {c.item.player_id for c in latest_checkins.values()}
+    activated = {c.item.player_id for c in latest_checkins.values() if c.status in ACTIVE}
     rows = []
     for circle in programme.circles.select_related("host").prefetch_related(
         "members__player__workshop"
     ):
         members = list(circle.members.all())
         ids = {m.player_id for m in members if m.joined}
-        checked = {c.item.player_id for c in latest_checkins.values() if c.item.player_id in ids}
-        active = {
-            c.item.player_id
-            for c in latest_checkins.values()
-            if c.item.player_id in ids and c.status in ACTIVE
-        }
+        checked, active = ids & checked_in, ids & activated
         rows.append(
             {
                 "circle": circle,

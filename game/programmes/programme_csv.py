@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cards.sheets.writing import table_csv, table_xlsx
 from game.models import Programme
 from game.plans.results_csv import DELIMITER
-from game.programmes.circles import circle_rows
-from game.programmes.selectors import FIGURE_LABELS, latest_checkins, programme_report
+from game.programmes.selectors import FIGURE_LABELS, programme_report
 
 CSV_COLUMNS = [
     "row",
@@ -107,7 +106,7 @@ def programme_rows(programme: Programme) -> list[list[Any]]:
                     *[""] * CIRCLE_COLUMNS,
                 ]
             )
-    for row in circle_rows(programme, latest_checkins(list(programme.sessions.all()))):
+    for row in report["circles"]:
         rows.append(
             [
                 str(ROW_KINDS["circle"]),

@@ -24,7 +24,9 @@ from game.models import (
     PlayerContact,
     Programme,
     Workshop,
+    reachable_q,
 )
+from game.programmes.circles import circle_rows
 from game.room.people import people_reached
 
 # --- the figures ------------------------------------------------------------------------------
@@ -72,8 +74,11 @@ def latest_checkins(workshops: Iterable[Workshop]) -> dict[int, CheckIn]:
     return latest
 
 
-def figures(workshops: list[Workshop]) -> dict[int, Figures]:
-    """The figures of each session, by its id (a handful of queries for all of them)."""
+def figures(
+    workshops: list[Workshop], latest: dict[int, CheckIn] | None = None
+) -> dict[int, Figures]:
+    """The figures of each session, by its id (a handful of queries for all of them);
+    ``latest``: the sessions' ``latest_checkins`` when the caller has them already."""
     people = people_reached(workshops)
 
     def per_session(values: Iterable[int]) -> Counter:
@@ -89,9 +94,9 @@ def figures(workshops: list[Workshop]) -> dict[int, Figures]:
         )
     )
     reachable = per_session(
-        PlayerContact.objects.filter(player__in=people, stopped__isnull=True, bounced__isnull=True)
-        .exclude(email="")
-        .values_list("player__workshop_id", flat=True)
+        PlayerContact.objects.filter(reachable_q(), player__in=people).values_list(
+            "player__workshop_id", flat=True
+        )
     )
     sent = per_session(
         Mail.objects.filter(
@@ -101,7 +106,7 @@ def figures(workshops: list[Workshop]) -> dict[int, Figures]:
         ).values_list("player__workshop_id", flat=True)
     )
     mates = _with_mate(people)
-    latest = latest_checkins(workshops)
+    latest = latest_checkins(workshops) if latest is None else latest
     checked: dict[int, set[int]] = defaultdict(set)
     active: dict[int, set[int]] = defaultdict(set)
     for checkin in latest.values():
@@ -173,7 +178,9 @@ class CardFigures:
     done: int
 
 
-def card_figures(workshops: list[Workshop]) -> list[dict[str, Any]]:
+def card_figures(
+    workshops: list[Workshop], latest: dict[int, CheckIn] | None = None
+) -> list[dict[str, Any]]:
     """Per theme (of the sessions' decks, in order) and card: how often it was chosen for
     a plan, and how many of those are started or done by their latest check-in. Sessions
     that played different versions of one deck count together: a card is its deck (the
@@ -183,7 +190,7 @@ def card_figures(workshops: list[Workshop]) -> list[dict[str, Any]]:
             "card__theme__deck__source"
         )
     )
-    latest = latest_checkins(workshops)
+    latest = latest_checkins(workshops) if latest is None else latest
     chosen: Counter = Counter()
     by_status: dict[str, Counter] = {
         CheckInStatus.STARTED: Counter(),
@@ -274,10 +281,12 @@ class HelpFigures:
     activated: int
 
 
-def help_figures(workshops: list[Workshop]) -> dict[str, list[HelpFigures]]:
+def help_figures(
+    workshops: list[Workshop], latest: dict[int, CheckIn] | None = None
+) -> dict[str, list[HelpFigures]]:
     """Per helper, theme and card (by title): help asked → contact made → activated after
     help. Counts only: no name or address of anyone who asked."""
-    latest = latest_checkins(workshops)
+    latest = latest_checkins(workshops) if latest is None else latest
     requests = HelpRequest.objects.filter(
         item__player__in=people_reached(workshops)
     ).select_related("helper", "item__card__theme")
@@ -308,14 +317,16 @@ def help_figures(workshops: list[Workshop]) -> dict[str, list[HelpFigures]]:
 
 def programme_report(programme: Programme, *, names: bool = False) -> dict[str, Any]:
     workshops = list(programme.sessions.select_related("deck", "facilitator").order_by("created"))
-    per_session = figures(workshops)
+    latest = latest_checkins(workshops)  # read once for every figure below
+    per_session = figures(workshops, latest)
     whole = total(per_session)
     return {
         "sessions": [(workshop, per_session[workshop.pk]) for workshop in workshops],
         "total": whole,
         "mates": mate_comparison(whole),
-        "help": help_figures(workshops),
-        "themes": card_figures(workshops),
+        "help": help_figures(workshops, latest),
+        "circles": circle_rows(programme, latest),
+        "themes": card_figures(workshops, latest),
         "lines": lines(workshops, names=names),
         "names": names,
     }

@@ -30,9 +30,9 @@ from game.followups.help import (
     help_came_save,
     help_contacted,
     helper_stop,
-    open_requests,
     read_contact_token,
     read_helper_stop_token,
+    requests_of,
 )
 from game.followups.links import CHECKIN_SALT, PLAN_SALT, STOP_SALT, make_token, read_token
 from game.followups.mail import send_soon
@@ -71,7 +71,7 @@ def _cards(player: Player, followup: int, chosen: dict[str, str]) -> list[dict]:
     checkins = checkins_of(player)
     plan = plan_of(player)
     helpers = helpers_by_card(player.workshop, [item.card for item in plan])
-    requests = open_requests(player)
+    requests = requests_of(player)
     cards = []
     for item in plan:
         mine = checkins.get(item.pk, {})

@@ -25,7 +25,7 @@ from game.programmes.access import NotFound, may_change, programme_for, programm
 from game.programmes.funnel_svg import funnel
 from game.programmes.programme_csv import programme_csv as programme_csv_bytes
 from game.programmes.programme_csv import programme_xlsx as programme_xlsx_bytes
-from game.programmes.selectors import FIGURE_LABELS, latest_checkins, programme_report
+from game.programmes.selectors import FIGURE_LABELS, programme_report
 from game.programmes.services import (
     MAX_NAME,
     programme_add_session,
@@ -88,7 +88,6 @@ def programme_page(request: HttpRequest, pk: int) -> HttpResponse:
         "session_rows": [(workshop, _cells(numbers)) for workshop, numbers in report["sessions"]],
         "total_cells": _cells(report["total"]),
         "helpers": programme.helpers.all(),
-        "circles": circles.circle_rows(programme, latest_checkins(list(programme.sessions.all()))),
         "circle_waiting": circles.waiting_count(programme),
         "helper_columns": helpers.COLUMNS,
     }
@@ -219,14 +218,10 @@ def programme_helpers_file(request: HttpRequest, pk: int, kind: str) -> HttpResp
     programme = _programme(request, pk)
     if kind not in ("csv", "xlsx"):
         raise Http404
+    filename = f"helpers-{programme.pk}.{kind}"
     if kind == "xlsx":
-        response = HttpResponse(helpers.helpers_xlsx(programme), content_type=XLSX_TYPE)
-    else:
-        response = HttpResponse(
-            helpers.helpers_csv(programme), content_type="text/csv; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="helpers-{programme.pk}.{kind}"'
-    return response
+        return attachment(helpers.helpers_xlsx(programme), XLSX_TYPE, filename)
+    return attachment(helpers.helpers_csv(programme), "text/csv; charset=utf-8", filename)
 
 
 @require_POST

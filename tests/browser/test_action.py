@@ -13,7 +13,7 @@ from typing import Any
 
 from tests.browser.conftest import screenshot
 from tests.browser.test_session_flow import create_session, join
-from tests.spreadsheets import csv_rows, xlsx_rows
+from tests.spreadsheets import RESULTS_HEADER_NL, csv_rows, xlsx_rows
 
 try:
     from playwright.sync_api import Page, expect
@@ -22,17 +22,6 @@ except ImportError:  # the conftest skips these tests (or fails them where requi
     expect = None
 
 SAVED = "Opgeslagen"  # "Saved", the plan editor's status in Dutch
-DUTCH_HEADER = [
-    "speler",
-    "tafel",
-    "plaats",
-    "thema",
-    "kaart",
-    "wat ik ga doen",
-    "met wie",
-    "wanneer",
-    "als … dan",
-]
 CSV_HEADER = [
     "player",
     "table",
@@ -251,7 +240,7 @@ def test_the_facilitator_sees_the_plan_on_the_results_page_and_in_the_csv(facili
     assert response.headers["content-type"].startswith("text/csv")
     assert f"actieplannen-{code}.csv" in response.headers["content-disposition"]
     table = csv_rows(response.body())  # a byte order mark and semicolons: Excel in Dutch
-    assert table[0] == DUTCH_HEADER
+    assert table[0] == RESULTS_HEADER_NL
     mine = [dict(zip(CSV_HEADER, row, strict=True)) for row in table[1:] if row[0] == "Wim"]
     assert len(table) == 3 and len(mine) == 2, table
     for n, (row, item) in enumerate(zip(mine, items, strict=True), start=1):
@@ -272,7 +261,7 @@ def test_the_facilitator_sees_the_plan_on_the_results_page_and_in_the_csv(facili
     response = facilitator_page.request.get(link.get_attribute("href"))
     assert response.ok and f"actieplannen-{code}.xlsx" in response.headers["content-disposition"]
     sheet = xlsx_rows(response.body())
-    assert sheet[0] == DUTCH_HEADER
+    assert sheet[0] == RESULTS_HEADER_NL
     wim = [row for row in sheet[1:] if row[0] == "Wim"]
     assert [(row[2], row[4], row[5]) for row in wim] == [
         (n, item.title, item.action) for n, item in enumerate(items, start=1)

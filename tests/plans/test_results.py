@@ -10,7 +10,7 @@ from game.plans.selectors import results, top_ideas
 from game.plans.services import plan_save
 from tests.factories import facilitator
 from tests.plans.builders import host_client, item
-from tests.spreadsheets import csv_rows
+from tests.spreadsheets import RESULTS_HEADER_NL, csv_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +35,7 @@ def test_the_csv_has_a_row_per_plan_card(game):
         reverse("host:results_csv", kwargs={"code": workshop.code})
     )
     rows = csv_rows(response.content)
-    assert rows[0] == [
-        "speler",
-        "tafel",
-        "plaats",
-        "thema",
-        "kaart",
-        "wat ik ga doen",
-        "met wie",
-        "wanneer",
-        "als … dan",
-    ]
+    assert rows[0] == RESULTS_HEADER_NL
     assert len(rows[0]) == len(CSV_COLUMNS)
     assert rows[1] == [
         "Anna",
