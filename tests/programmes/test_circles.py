@@ -23,6 +23,7 @@ from game.programmes.services import programme_add_session, programme_create
 from game.room.privacy import workshop_forget_people
 from tests.followups.builders import BASE, links, path_of
 from tests.followups.smtp import parts
+from tests.plans.builders import phone_of
 from tests.spreadsheets import csv_rows
 from tests.tables import session_with_table
 
@@ -203,3 +204,53 @@ def test_tablemates_are_dealt_over_circles_when_others_fit():
     for group in groups:
         tables = [p.table_id for p in group]
         assert max(tables.count(t) for t in set(tables)) == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["not json", "[]", '{"on": "yes"}', '{"on": 1}', "{}", '{"on": true, "x": 1}', "[" * 200],
+)
+def test_the_plan_pages_circle_tick_refuses_what_is_not_a_true_or_false(body):
+    _workshop, people = session_of(("Anna", "Bob"))
+    anna = people[0]
+    circles.circle_opt_in(player=anna, on=False)
+    response = phone_of(anna).post(reverse("plan_circle"), body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["message"]
+    assert not CircleOptIn.objects.filter(player=anna).exists()
+    assert (
+        Client().post(reverse("plan_circle"), "{}", content_type="application/json").status_code
+        == 403
+    )
+
+
+def test_an_answer_that_is_neither_yes_nor_no_changes_nothing(programme, smtp):
+    programme, _people = programme
+    (circle,) = circles.circles_propose(programme=programme, by=programme.owner)
+    circles.circle_invite(programme=programme, by=programme.owner, circle_id=circle.pk)
+    followups_run(base_url=BASE)
+    assert answer(smtp, "anna@example.org", "maybe").status_code == 400
+    assert answer(smtp, "anna@example.org", "").status_code == 400
+    assert not CircleMember.objects.filter(joined__isnull=False).exists()
+
+
+def test_ids_of_another_programme_are_not_found(programme):
+    programme, _people = programme
+    (circle,) = circles.circles_propose(programme=programme, by=programme.owner)
+    other = programme_create(owner=programme.owner, name="Ander programma")
+    theirs = Circle.objects.create(programme=other, name="Elders")
+    member = circle.members.first()
+    for call, kwargs in (
+        (circles.circle_move, {"member_id": member.pk, "circle_id": theirs.pk}),
+        (circles.circle_invite, {"circle_id": theirs.pk}),
+        (circles.circle_close, {"circle_id": theirs.pk}),
+    ):
+        with pytest.raises(Refused) as refused:
+            call(programme=programme, by=programme.owner, **kwargs)
+        assert refused.value.code == "not_found"
+    with pytest.raises(Refused):
+        circles.circle_move(
+            programme=other, by=programme.owner, member_id=member.pk, circle_id=theirs.pk
+        )
+    assert CircleMember.objects.get(pk=member.pk).circle_id == circle.pk
+    assert Circle.objects.get(pk=theirs.pk).closed is None
+    assert not Mail.objects.filter(kind="invite").exists()

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from cards.models import Card, Deck
 from game.errors import Refused
-from game.models import Player, Poll, Programme, Table, Workshop
+from game.models import Circle, Helper, Player, Poll, Programme, Table, Workshop
 from game.room import polls, seating, sessions
 from game.table import play
 from tests.factories import facilitator, playable_deck
@@ -266,22 +266,49 @@ async def test_another_facilitators_dashboard_socket_answers_as_a_code_that_does
 # --- programmes ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", ["host:programme", "host:programme_csv"])
+@pytest.mark.parametrize(
+    ("page", "extra"),
+    [
+        ("host:programme", {}),
+        ("host:programme_csv", {}),
+        ("host:programme_xlsx", {}),
+        ("host:programme_helpers_file", {"kind": "csv"}),
+        ("host:programme_helpers_file", {"kind": "xlsx"}),
+    ],
+)
 def test_another_facilitators_programme_pages_answer_as_one_that_does_not_exist(
-    as_otto, programme, page
+    as_otto, programme, page, extra
 ):
-    theirs = as_otto.get(reverse(page, kwargs={"pk": programme.pk}))
-    none = as_otto.get(reverse(page, kwargs={"pk": NO_PK}))
+    theirs = as_otto.get(reverse(page, kwargs={"pk": programme.pk, **extra}))
+    none = as_otto.get(reverse(page, kwargs={"pk": NO_PK, **extra}))
     assert theirs.status_code == 404
     assert_same_answer(theirs, none)
 
 
 @pytest.mark.parametrize(
-    "action", ["add_session", "remove_session", "share", "unshare", "rename", "delete"]
+    "action",
+    [
+        "add_session",
+        "remove_session",
+        "share",
+        "unshare",
+        "rename",
+        "delete",
+        "helper_add",
+        "helper_edit",
+        "helper_delete",
+        "circles_propose",
+        "circle_change",
+        "circle_move",
+        "circle_invite",
+        "circle_close",
+    ],
 )
 def test_another_facilitators_programme_actions_answer_as_one_that_does_not_exist(
     as_otto, otto, programme, own_session, action
 ):
+    helper = Helper.objects.create(programme=programme, name="Ans", offer="Advies")
+    circle = Circle.objects.create(programme=programme, name="Kring")
     data = {
         "action": action,
         "code": own_session.code,
@@ -289,6 +316,10 @@ def test_another_facilitators_programme_actions_answer_as_one_that_does_not_exis
         "username": "otto",
         "user": otto.pk,
         "name": "Van Otto",
+        "offer": "Van Otto",
+        "helper": helper.pk,
+        "circle": circle.pk,
+        "member": 1,
     }
     theirs = as_otto.post(reverse("host:programme_action", kwargs={"pk": programme.pk}), data)
     none = as_otto.post(reverse("host:programme_action", kwargs={"pk": NO_PK}), data)
@@ -297,6 +328,10 @@ def test_another_facilitators_programme_actions_answer_as_one_that_does_not_exis
     programme.refresh_from_db()
     assert programme.name == "Overijssel 2027"
     assert programme.sessions.count() == 1 and not programme.shared_with.exists()
+    assert list(programme.helpers.values_list("name", "offer")) == [("Ans", "Advies")]
+    assert list(programme.circles.values_list("name", "invited", "closed")) == [
+        ("Kring", None, None)
+    ]
 
 
 def test_another_facilitators_session_is_added_to_a_programme_as_a_code_that_does_not_exist(
