@@ -153,3 +153,16 @@ def test_the_venue_export_carries_the_mates_and_their_names_only():
     data["session"]["code"] = "ZZZZZZ"
     with pytest.raises(Refused):
         import_for_followups(data=data, by=host)
+
+
+def test_a_thumbs_up_the_mail_server_refuses_is_not_counted(smtp):
+    session = ended_session()
+    anna, bob = mates(session)
+    smtp.handler.refuse.append("451 4.3.0 Try again later")
+    with pytest.raises(Refused) as refused:
+        thumbs_send(sender=anna, mate=bob, base_url=BASE)
+    assert refused.value.code == "thumbs_failed"
+    pair = PlanMate.objects.get()
+    assert pair.thumbs_to_mate is None and pair.thumbs_to_asker is None
+    thumbs_send(sender=anna, mate=bob, base_url=BASE)  # the next try goes, not refused as too soon
+    assert [m["To"] for m in smtp.wait_for(1)] == ["bob@example.org"]

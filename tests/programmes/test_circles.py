@@ -254,3 +254,29 @@ def test_ids_of_another_programme_are_not_found(programme):
     assert CircleMember.objects.get(pk=member.pk).circle_id == circle.pk
     assert Circle.objects.get(pk=theirs.pk).closed is None
     assert not Mail.objects.filter(kind="invite").exists()
+
+
+def test_a_circle_needs_a_name_and_an_invited_member_stays(programme, smtp):
+    programme, _people = programme
+    (circle,) = circles.circles_propose(programme=programme, by=programme.owner)
+    for name in ("", "   ", "x" * 101):
+        with pytest.raises(Refused) as refused:
+            circles.circle_change(
+                programme=programme,
+                by=programme.owner,
+                circle_id=circle.pk,
+                name=name,
+                host_id=None,
+                introduce_on=None,
+            )
+        assert refused.value.code == "bad_circle_name"
+    other = Circle.objects.create(programme=programme, name="Tweede kring")
+    circles.circle_invite(programme=programme, by=programme.owner, circle_id=circle.pk)
+    member = circle.members.first()
+    with pytest.raises(Refused) as refused:
+        circles.circle_move(
+            programme=programme, by=programme.owner, member_id=member.pk, circle_id=other.pk
+        )
+    assert refused.value.code == "circle_member_invited"
+    assert Circle.objects.get(pk=circle.pk).name.startswith("Leerkring 1")
+    assert CircleMember.objects.get(pk=member.pk).circle_id == circle.pk
