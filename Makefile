@@ -21,7 +21,7 @@ run: setup
 	@PORT=$(PORT) $(PY) manage.py local_welcome --host $(HOST) --port $(PORT)
 	@PORT=$(PORT) $(VENV)/bin/daphne -b $(HOST) -p $(PORT) innovation_track.asgi:application
 
-# `make venue`: this laptop serves the phones on the venue's Wi-Fi (README, "Venue mode").
+# `make venue`: this laptop serves the phones on the venue's Wi-Fi (docs/hosting.md).
 # Listens on every interface; the settings let in only this laptop's address on the local
 # network (detected, or VENUE_ADDRESS) besides 127.0.0.1.
 venue: setup
@@ -29,7 +29,7 @@ venue: setup
 	@VENUE=true PORT=$(PORT) $(PY) manage.py local_welcome --venue --port $(PORT)
 	@VENUE=true PORT=$(PORT) $(VENV)/bin/daphne -b 0.0.0.0 -p $(PORT) innovation_track.asgi:application
 
-# `make stack`: the production setup on this machine, on loopback (README, "Hosting"): nginx
+# `make stack`: the production setup on this machine, on loopback (docs/hosting.md): nginx
 # on 127.0.0.1:STACK_PORT in front of STACK_WORKERS daphne workers, over PostgreSQL and Redis
 # (DATABASE_URL and REDIS_URL; by default the database kwartet_stack on this machine's
 # PostgreSQL, made when missing, and this machine's Redis). deploy/stack.py runs the release

@@ -1,3 +1,3 @@
 """Hosting Innovation on Track for real: nginx in front of several daphne workers,
-PostgreSQL and Redis (README, "Hosting"). ``deploy/stack.py`` runs that setup on this
+PostgreSQL and Redis (docs/hosting.md). ``deploy/stack.py`` runs that setup on this
 machine on loopback; ``deploy/render.py`` renders the nginx templates."""

@@ -1,4 +1,4 @@
-"""Renders the nginx templates of deploy/ (README, "Hosting").
+"""Renders the nginx templates of deploy/ (docs/hosting.md).
 
 The templates hold nginx's own variables ($host, $remote_addr) beside placeholders of
 ours, which are upper case in braces: ${STATIC_ROOT}. Only those are filled in, and a

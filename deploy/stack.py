@@ -1,5 +1,5 @@
 """The production setup on this machine, on loopback: nginx in front of N daphne workers
-over PostgreSQL and Redis, as README "Hosting" runs it on a server.
+over PostgreSQL and Redis, as docs/hosting.md runs it on a server.
 
     python deploy/stack.py [--workers 2] [--port 8080]        # what `make stack` runs
 

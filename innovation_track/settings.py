@@ -215,7 +215,7 @@ GAME_TICK_SECONDS = float(envint("GAME_TICK_MS", "250")) / 1000
 BOT_DELAY_SECONDS = float(envint("BOT_DELAY_MS", "1200")) / 1000  # a human-like pause
 WS_RATE_PER_SECOND = envint("WS_RATE_PER_SECOND", "5")
 # The server's garbage collector (innovation_track/asgi.py): collected less often than
-# Python's 700, 10, 10, which paused a busy room's event loop (README "Performance").
+# Python's 700, 10, 10, which paused a busy room's event loop (docs/performance.md).
 GC_THRESHOLDS = (
     envint("GC_THRESHOLD_0", "50000"),
     envint("GC_THRESHOLD_1", "50"),
@@ -231,7 +231,8 @@ WS_RATE_BURST = envint("WS_RATE_BURST", "20")
 WS_PER_SEAT = envint("WS_PER_SEAT", "3")
 WS_PER_ADDRESS = envint("WS_PER_ADDRESS", "1000")
 # Joining: a whole room shares one Wi-Fi address, so joins to a session that exists are
-# never limited; wrong codes are, per address and for the whole server (README, "Joining").
+# never limited; wrong codes are, per address and for the whole server (docs/architecture.md,
+# "Joining and its limits").
 JOIN_WRONG_CODES_PER_ADDRESS = envint("JOIN_WRONG_CODES_PER_ADDRESS", "30")
 JOIN_WRONG_CODES_TOTAL = envint("JOIN_WRONG_CODES_TOTAL", "600")
 JOIN_WRONG_CODE_WINDOW_SECONDS = envint("JOIN_WRONG_CODE_WINDOW_SECONDS", "600")

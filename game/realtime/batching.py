@@ -3,7 +3,7 @@
 Every move of every table goes to its session's dashboard group. In a busy room that is
 hundreds of group messages a second to each dashboard's socket, and a consumer takes
 one message per turn of the event loop: under load the dashboard fell seconds behind
-and its queue overflowed (tests/perf, README "Performance"). So each process sends a
+and its queue overflowed (tests/perf, docs/performance.md). So each process sends a
 session's table events at most once per DASHBOARD_BATCH_SECONDS, as one message with
 one entry per table (its events in order, without gaps); a quiet room's go at once.
 

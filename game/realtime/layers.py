@@ -3,7 +3,7 @@
 Channels' ``InMemoryChannelLayer`` walks every channel and every group member on each
 send and receive to expire old messages, starts a task per recipient of a group
 message, and deep-copies the message for each of them. With 300 phones that was a
-large share of a move's cost (tests/perf, README "Performance"). This layer:
+large share of a move's cost (tests/perf, docs/performance.md). This layer:
 
 - expires at most once a second (expiry is measured in tens of seconds anyway);
 - delivers a group message to every member's queue directly, without a task each;

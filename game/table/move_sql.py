@@ -1,8 +1,8 @@
 """The statements of a move, without the ORM's query building.
 
 A move is the hot path of a live room: hundreds a second in a busy one. Building the
-same UPDATE and INSERTs through the ORM cost more than running them (tests/perf, README
-"Performance"), so the few statements of a move are written here once, in SQL that
+same UPDATE and INSERTs through the ORM cost more than running them (tests/perf,
+docs/performance.md), so the few statements of a move are written here once, in SQL that
 SQLite and PostgreSQL both run. Values still go through each model field's own
 ``get_db_prep_save`` (JSON, dates), and table and column names come from the models.
 Each statement's text is made once per database (``vendor``), not on every move.

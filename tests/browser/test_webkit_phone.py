@@ -20,7 +20,7 @@ from tests.browser.webkit import WAIT_S, screenshot
 from tests.browser.webkit import webkit_phone as webkit_phone  # the fixture
 
 GAME_S = 240  # three seats, bots at 200 ms a move; the phone's taps take longest
-MOST_ASKS = 300  # a game ends long before: 50 asks a card at the very most (README)
+MOST_ASKS = 300  # a game ends long before: 50 asks a card at the very most (docs/architecture.md)
 NAME = "Iris"
 
 # What the page shows, read in one go: its turn, the end, an open dialog, the last

@@ -1,6 +1,6 @@
 """The load harness: our server against the floor, the same workload, one run.
 
-    make loadtest                      # the scenarios of the README, about 6 minutes
+    make loadtest                      # the scenarios of docs/performance.md, about 6 minutes
     .venv/bin/python tests/perf/loadtest.py [--servers embedded postgres stack floor]
         [--rates 30 120 300] [--missing-rates 300] [--seconds 10] [--tables 60] [--seats 5]
         [--dashboards 2] [--storm 1000] [--profile DIR] [--budget 900]
@@ -50,8 +50,9 @@ STORM_DEADLINE = 30.0  # a storm that has not caught up by then is reported as f
 
 
 # What the asks are like: a hit keeps the turn (2 events to the table), a miss passes it
-# (3 events, and another phone on turn). "mixed" is the room the README's main table
-# measures; "missing" is a room where every ask misses that can, the heaviest per move.
+# (3 events, and another phone on turn). "mixed" is the room the main tables of
+# docs/performance.md measure; "missing" is a room where every ask misses that can, the
+# heaviest per move.
 WORKLOADS = {"mixed": 0.2, "missing": 0.0}
 
 

@@ -2,7 +2,7 @@
 
 It fails only on what went wrong (a delivery lost, a gap or repeat, an error, an
 unanswered ask, a socket closed, a phone not caught up after the reconnect storm), never
-on timing: the figures are for `make loadtest` and the README. So an ask counts as
+on timing: the figures are for `make loadtest` and docs/performance.md. So an ask counts as
 unanswered after 30 s here (not 5 s), and a delivery as lost only if it is still missing
 30 s after the last ask (the drain ends as soon as nothing is missing). The SQLite run measures the
 embedded default and the floor; the PostgreSQL run one worker over PostgreSQL and Redis.

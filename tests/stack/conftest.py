@@ -1,6 +1,6 @@
 """The real stack for a test module: nginx on a free loopback port in front of two
 daphne workers over the PostgreSQL test database pytest-django created and a
-redis-server of the module's own (deploy/stack.py, README "Hosting").
+redis-server of the module's own (deploy/stack.py, docs/hosting.md).
 
 Only in the PostgreSQL run (`python -m tests.services postgres`): several processes
 share the database, which the in-memory SQLite test database cannot. Without nginx or
