@@ -1,11 +1,29 @@
 from django.urls import include, path
 
-from game.views import debrief, followup, host, phone, plan, programme, projector, results
+from game.views import (
+    debrief,
+    followup,
+    host,
+    manual,
+    phone,
+    plan,
+    programme,
+    projector,
+    results,
+)
 
 host_patterns = [
     path("", host.host_home, name="home"),
-    # Above "<code>/", which would take "programmes" or "import" for a join code.
+    # Above "<code>/", which would take "programmes", "import" or "handleiding" for a join code.
     path("import/", programme.host_import, name="import"),
+    # The manual (docs/manual/), public: game.views.manual says why.
+    path("handleiding/", manual.manual_index, name="manual"),
+    path("handleiding/<str:page>/", manual.manual_page, name="manual_page"),
+    path(
+        "handleiding/img/<str:language>/<str:name>",
+        manual.manual_image,
+        name="manual_image",
+    ),
     path("programmes/", programme.programmes_home, name="programmes"),
     path("programmes/<int:pk>/", programme.programme_page, name="programme"),
     path("programmes/<int:pk>/do/", programme.programme_action, name="programme_action"),
