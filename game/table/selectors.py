@@ -130,7 +130,8 @@ def room_tables(workshop: Workshop, *, with_last: bool = False) -> list[TableVie
 
 
 def room_ranking(tables: list[TableView], *, humans_only: bool = False) -> list[dict[str, Any]]:
-    """Everyone at a started table, most quartets first; ``first`` marks the leaders."""
+    """Everyone at a started table, most quartets first; ``place`` is their place in the
+    room (equal scores share it: 1, 1, 3) and ``first`` marks the leaders."""
     room = sorted(
         (
             {
@@ -147,6 +148,8 @@ def room_ranking(tables: list[TableView], *, humans_only: bool = False) -> list[
         key=lambda entry: (-entry["score"], entry["table"], entry["name"]),
     )
     top = room[0]["score"] if room else 0
-    for entry in room:
+    for index, entry in enumerate(room):
+        ahead = room[index - 1] if index else None
+        entry["place"] = ahead["place"] if ahead and ahead["score"] == entry["score"] else index + 1
         entry["first"] = entry["score"] == top and top > 0
     return room

@@ -1,7 +1,8 @@
 """The projector: the join code and names before play, every table during play, the
-ranking after, and the room's top ideas and open poll throughout.
+room's ranking after (static/game/projector.js splits it into slides when it must),
+the room's top ideas, and an open poll as the whole screen while it is open.
 
-During and after play the tables fill a grid of the whole screen: ``grid_shape``
+During play the tables fill a grid of the whole screen: ``grid_shape``
 picks its columns and rows from the number of tables, and the size band (the most
 tables of that shape) sets the type in static/game/projector.css.
 """
@@ -15,6 +16,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from cards.text import booklet_plain
+from game.engine import MIN_SEATS
 from game.models import Table, TableEvent, Workshop
 from game.plans.phase import countdown_left
 from game.plans.selectors import top_ideas
@@ -30,6 +32,7 @@ UNKNOWN_COLOUR = "#545462"
 PROJECTOR_TEXTS = {
     "quartet": _("Table %(table)s lays the quartet %(theme)s"),
     "earlier": _("+%(count)s earlier"),  # the names that no longer fit, before play
+    "slide": _("Slide %(slide)s of %(slides)s"),  # the ranking on slides, after play
 }
 
 
@@ -70,18 +73,17 @@ def _chip(colours: dict, slug: str) -> dict[str, str]:
     return colours.get(slug, {"name": slug, "colour": UNKNOWN_COLOUR})
 
 
-def _seats(row: TableView, colours: dict, *, ranked: bool) -> list[dict]:
-    """A table's members (most quartets first when ``ranked``) with their laid
-    quartets as chips: the theme's name and colour."""
+def _seats(row: TableView, colours: dict) -> list[dict]:
+    """A table's members with their laid quartets as chips: the theme's name and colour."""
     return [
         {"member": member, "chips": [_chip(colours, slug) for slug in member.laid]}
-        for member in (row.ranked if ranked else row.members)
+        for member in row.members
     ]
 
 
-def _cards(started: list[TableView], colours: dict, *, ranked: bool) -> list[dict]:
+def _cards(started: list[TableView], colours: dict) -> list[dict]:
     """Every started table as the grid shows it."""
-    return [{"row": row, "seats": _seats(row, colours, ranked=ranked)} for row in started]
+    return [{"row": row, "seats": _seats(row, colours)} for row in started]
 
 
 def _feed(workshop: Workshop, rows: list[TableView], colours: dict, limit: int = 8) -> list[dict]:
@@ -107,17 +109,24 @@ def _feed(workshop: Workshop, rows: list[TableView], colours: dict, limit: int =
     return feed
 
 
-def _phase(workshop: Workshop, started: list[TableView]) -> str:
+def _phase(workshop: Workshop, rows: list[TableView]) -> str:
+    """ "before" any game, "after" the last (or the session's end), "during" between: a
+    table of enough people that has yet to start keeps the room "during", though every
+    game that started is over."""
+    started = [row for row in rows if row.started]
     if not started:
         return "before"
+    if not workshop.is_open:
+        return "after"
     over = all(row.table.status == Table.Status.OVER for row in started)
-    return "after" if over or not workshop.is_open else "during"
+    to_come = any(not row.started and len(row.members) >= MIN_SEATS for row in rows)
+    return "after" if over and not to_come else "during"
 
 
 def projector_context(request: HttpRequest, workshop: Workshop) -> dict:
     panel = dashboard(workshop)
     started = [row for row in panel["rows"] if row.started]
-    phase = _phase(workshop, started)
+    phase = _phase(workshop, panel["rows"])
     colours = _colours(workshop)
     countdown = countdown_left(workshop)
     return {
@@ -126,7 +135,7 @@ def projector_context(request: HttpRequest, workshop: Workshop) -> dict:
         "join_url": join_url(request, workshop),
         "phase": phase,
         "started": started,
-        "cards": _cards(started, colours, ranked=phase == "after"),
+        "cards": _cards(started, colours) if phase == "during" else [],  # after: the ranking
         "grid": grid_shape(len(started)),
         "stuck": any(row.waiting_on for row in started),  # a table waits for someone away
         "room": room_ranking(started),

@@ -10,15 +10,9 @@
   const { schedule } = fragmentRefresher(root, root.dataset.url, 1000, { morph: true });
   const CHANGES = new Set(["game_started", "game_over"]);
 
-  /* The keys and clickers people use: a clicker sends PageDown and PageUp (or the
-     arrows), a keyboard the arrows and the space bar; each goes a whole slide on. */
-  const NEXT = new Set(["ArrowRight", "ArrowDown", "PageDown", " "]);
-  const BACK = new Set(["ArrowLeft", "ArrowUp", "PageUp"]);
+  /* The keys and clickers people use (slideStep, dom.js): a whole slide on or back. */
   document.addEventListener("keydown", (event) => {
-    if (event.altKey || event.ctrlKey || event.metaKey) return;
-    if (event.target.closest && event.target.closest("input, textarea, select, button, a, summary")) return;
-    let step = NEXT.has(event.key) ? 1 : BACK.has(event.key) ? -1 : 0;
-    if (event.key === " " && event.shiftKey) step = -1;
+    const step = slideStep(event);
     if (!step) return;
     const slides = [...root.querySelectorAll(".db-slide")];
     if (!slides.length) return;

@@ -26,3 +26,16 @@ function el(tag, attrs, ...children) {
   for (const child of children) node.append(child);
   return node;
 }
+
+/* The keys and clickers people use to go through slides: a clicker sends PageDown and
+   PageUp (or the arrows), a keyboard the arrows and the space bar (Shift+space back).
+   1 for the next slide, -1 for the one before, 0 for any other key, a key with a
+   modifier, or one typed into a field or on a link or button (that key is theirs). */
+const NEXT_KEYS = new Set(["ArrowRight", "ArrowDown", "PageDown", " "]);
+const BACK_KEYS = new Set(["ArrowLeft", "ArrowUp", "PageUp"]);
+function slideStep(event) {
+  if (event.altKey || event.ctrlKey || event.metaKey) return 0;
+  if (event.target.closest && event.target.closest("input, textarea, select, button, a, summary")) return 0;
+  if (event.key === " " && event.shiftKey) return -1;
+  return NEXT_KEYS.has(event.key) ? 1 : BACK_KEYS.has(event.key) ? -1 : 0;
+}

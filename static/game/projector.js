@@ -27,29 +27,26 @@
       || [...card.querySelectorAll(".pj-who, h2 .pj-badge")].some(cut));
   }
 
-  /* The top ideas, the quartets laid and the room's ranking fill what the side column
-     has left: whole lines only, the newest (or best) first. */
-  function trimLists() {
-    for (const box of panel.querySelectorAll(".pj-side .pj-ideas, .pj-side .pj-feed, .pj-side .pj-room")) {
-      const bottom = box.getBoundingClientRect().bottom - parseFloat(getComputedStyle(box).paddingBottom);
-      let full = false;
-      for (const item of box.querySelectorAll("li")) {
-        item.hidden = false;
-        full = full || item.getBoundingClientRect().bottom > bottom + 0.5;
-        item.hidden = full;
-      }
+  /* A list fills what its box has left: whole lines only, the newest (or best) first. */
+  function trimList(box) {
+    const bottom = box.getBoundingClientRect().bottom - parseFloat(getComputedStyle(box).paddingBottom);
+    let full = false;
+    for (const item of box.querySelectorAll("li")) {
+      item.hidden = false;
+      full = full || item.getBoundingClientRect().bottom > bottom + 0.5;
+      item.hidden = full;
     }
   }
 
   /* The side column holds what fits: a list with no line left goes, heading and all;
      while the column still runs over, the quartets laid go (the spotlight shows them
-     too), then the top ideas. An open poll and the ranking stay. */
+     too), then the top ideas. */
   function fitSide() {
     const side = panel.querySelector(".pj-side");
     if (!side) return;
-    const lists = [...side.querySelectorAll(":scope > .pj-ideas, :scope > .pj-feed, :scope > .pj-room")];
+    const lists = [...side.querySelectorAll(":scope > .pj-ideas, :scope > .pj-feed")];
     for (const list of lists) list.hidden = false;
-    trimLists();
+    for (const list of lists) trimList(list);
     for (const list of lists) if (!list.querySelector("li:not([hidden])")) list.hidden = true;
     for (const list of side.querySelectorAll(":scope > .pj-feed, :scope > .pj-ideas")) {
       if (side.scrollHeight <= side.clientHeight + 0.5) break;
@@ -79,12 +76,134 @@
     }
   }
 
+  /* After play: the room's ranking in as many columns as its longest line allows and as
+     many rows as the height holds, beside the top ideas. What does not fit on one
+     screen becomes slides: a page of the ranking each, then the top ideas on their own;
+     they turn every SLIDE_MS, and with the keys and clickers people use. */
+  const SLIDE_MS = 12000;
+  let slides = [];
+  let slide = 0;
+  let turning = null;
+
+  function rankingShape(list, items) {
+    list.classList.remove("is-wrapping");
+    list.classList.add("is-measuring");
+    const widest = Math.max(...items.map((item) => item.getBoundingClientRect().width));
+    const tallest = Math.max(...items.map((item) => item.getBoundingClientRect().height));
+    list.classList.remove("is-measuring");
+    const gap = parseFloat(getComputedStyle(list).columnGap) || 0;
+    if (widest > list.clientWidth) list.classList.add("is-wrapping");  // one column, names wrap
+    return {
+      columns: Math.max(1, Math.floor((list.clientWidth + gap) / (widest + gap))),
+      rows: Math.max(1, Math.floor(list.clientHeight / tallest)),
+    };
+  }
+
+  function fitFinal() {
+    const final = panel.querySelector(".pj-final");
+    spotlight.classList.toggle("pj-beside", Boolean(final));
+    if (!final) { slides = []; keepTurning(); return; }
+    spotlight.style.setProperty("--beside-top", `${final.querySelector(".pj-final-body").getBoundingClientRect().top}px`);
+    const room = final.querySelector(".pj-room");
+    const list = room.querySelector(".pj-ranking");
+    const items = [...list.children];
+    const ideas = final.querySelector(".pj-ideas");
+    final.classList.remove("is-slides");
+    room.hidden = false;
+    if (ideas) { ideas.hidden = false; trimList(ideas); }
+    for (const item of items) item.hidden = false;
+    if (!items.length) { slides = []; keepTurning(); return; }
+    let shape = rankingShape(list, items);
+    const ideasFit = !ideas || !ideas.querySelector("li[hidden]");
+    if (items.length <= shape.columns * shape.rows && ideasFit) {
+      slides = [{ from: 0, to: items.length, shape }];
+    } else {
+      final.classList.add("is-slides");
+      if (ideas) ideas.hidden = true;
+      shape = rankingShape(list, items);
+      const per = shape.columns * shape.rows;
+      slides = [];
+      for (let from = 0; from < items.length; from += per) {
+        slides.push({ from, to: Math.min(items.length, from + per), shape });
+      }
+      if (ideas) slides.push({ ideas: true });
+    }
+    slide = Math.min(slide, slides.length - 1);
+    showSlide(final);
+    keepTurning();
+  }
+
+  /* The slides turn by themselves; one turned by hand (``restart``) stays its full time. */
+  function keepTurning(restart = false) {
+    if (slides.length < 2) { clearInterval(turning); turning = null; return; }
+    if (turning && !restart) return;
+    clearInterval(turning);
+    turning = setInterval(() => turn(1, { wrap: true }), SLIDE_MS);
+  }
+
+  function showSlide(final) {
+    const { from, to, shape, ideas: onIdeas } = slides[slide];
+    const room = final.querySelector(".pj-room");
+    const list = room.querySelector(".pj-ranking");
+    const ideas = final.querySelector(".pj-ideas");
+    if (slides.length > 1) {
+      room.hidden = Boolean(onIdeas);
+      if (ideas) { ideas.hidden = !onIdeas; if (onIdeas) trimList(ideas); }
+    }
+    if (!onIdeas) {
+      [...list.children].forEach((item, index) => { item.hidden = index < from || index >= to; });
+      list.style.setProperty("--rank-cols", String(shape.columns));
+      list.style.setProperty("--rank-rows", String(Math.min(shape.rows, Math.ceil((to - from) / shape.columns))));
+    }
+    const number = final.querySelector("#pj-slide-no");
+    number.hidden = slides.length < 2;
+    number.textContent = fmt(T.slide, { slide: slide + 1, slides: slides.length });
+  }
+
+  /* A slide on or back; past the last one (by key or clicker), the debrief. */
+  function turn(step, { wrap = false } = {}) {
+    const final = panel.querySelector(".pj-final");
+    if (!final) return false;
+    const next = slide + step;
+    if (next >= slides.length && !wrap) {
+      window.location.assign(final.querySelector(".pj-final-next a").href);
+      return true;
+    }
+    slide = (next + slides.length) % slides.length;
+    if (!wrap && next < 0) slide = 0;
+    showSlide(final);
+    return true;
+  }
+
+  document.addEventListener("keydown", (event) => {
+    const step = slideStep(event);
+    if (!step || !panel.querySelector(".pj-final")) return;
+    event.preventDefault();
+    turn(step);
+    keepTurning(true);
+  });
+
+  /* An open poll: the type as large as the question and answers allow. */
+  function fitPoll() {
+    const poll = panel.querySelector(".pj-pollscreen .pj-poll");
+    if (!poll) return;
+    const bars = poll.querySelector(".pj-bars");
+    const over = () => poll.scrollHeight > poll.clientHeight + 0.5 || bars.scrollHeight > bars.clientHeight + 0.5;
+    let scale = 1;
+    panel.style.setProperty("--poll-fit", "1");
+    while (scale > SMALLEST_FIT && over()) {
+      scale = Math.round((scale - 0.05) * 100) / 100;
+      panel.style.setProperty("--poll-fit", String(scale));
+    }
+  }
+
   /* Runs before the new panel is painted (a mutation observer), so nothing flickers;
      then the panel says for which size of screen it is laid out (data-fitted). */
   function fit() {
     trimNames();
     fitSide();
-    spotlight.classList.toggle("pj-beside", Boolean(panel.querySelector(".pj-after")));
+    fitFinal();
+    fitPoll();
     fitCards();
     panel.dataset.fitted = `${window.innerWidth}x${window.innerHeight}`;
   }

@@ -90,10 +90,11 @@ def tables_of_bots(dashboard: Page, name: str, sizes: tuple[int, ...]) -> str:
     return code
 
 
-def wait_for_the_end(big: Page, tables: int) -> None:
-    """The projector shows the ranking once every table's game is over."""
+def wait_for_the_end(big: Page, players: int) -> None:
+    """The projector shows the room's ranking, everyone in it, once every table's game
+    is over."""
     expect(big.locator(".pj-room")).to_be_visible(timeout=GAME_MS)
-    expect(big.locator(".pj-table")).to_have_count(tables)
+    expect(big.locator(".pj-rank")).to_have_count(players)
 
 
 def shown(page: Page) -> dict[str, Any]:
@@ -116,7 +117,7 @@ def expect_frame(page: Page, frames: list[dict], n: int) -> dict[str, Any]:
 def test_the_debrief_and_the_replay_on_the_big_screen(facilitator_page, projector):
     code = tables_of_bots(facilitator_page, "Nabespreking", (BOTS, BOTS))
     big = projector(code)
-    wait_for_the_end(big, 2)
+    wait_for_the_end(big, 2 * BOTS)
     violations = Violations()
     violations.watch(big)
     big.reload()  # without the quartets of the last moves in the spotlight
@@ -210,7 +211,7 @@ def test_a_room_of_eight_tables_stays_readable_from_the_back(facilitator_page, p
     sizes = (6, 5, 4, 3, 6, 5, 4, 3)
     code = tables_of_bots(facilitator_page, "Volle zaal", sizes)
     big = projector(code)
-    wait_for_the_end(big, len(sizes))
+    wait_for_the_end(big, sum(sizes))
     big.goto(f"/host/{code}/projector/debrief/")
     expect(big.locator(".net-svg .net-table")).to_have_count(len(sizes))
     expect(big.locator(".net-svg .net-name")).to_have_count(sum(sizes))

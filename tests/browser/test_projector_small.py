@@ -160,7 +160,7 @@ def spotlight_beside_the_button(big: Page, where: str) -> None:
     print(f"{where}: spotlight {spot}, button {hit}")
     assert not measure.overlaps(spot, hit["box"]), f"{where}: the spotlight covers the button"
     assert hit["reached"], f"{where}: a tap on the button reaches {hit['on_top']}"
-    assert measure.outside(big, "#spotlight, .pj-top .btn") == [], where
+    assert measure.outside(big, "#spotlight, .pj-final-next .btn") == [], where
     assert measure.clipped(big, "#spotlight") == [], f"{where}: the spotlight is cut off"
     fits_the_window(big, where)
 
@@ -212,7 +212,7 @@ def test_the_debrief_fits_a_small_projector(facilitator_page, projector):
     a 1024x768 projector with no text under 18 px."""
     code = tables_of_bots(facilitator_page, "Kleine beamer", (4, 3))
     big = projector(code)
-    wait_for_the_end(big, 2)
+    wait_for_the_end(big, 7)
     big.goto(f"/host/{code}/projector/debrief/")
     expect(big.locator(".net-svg .net-name")).to_have_count(7)
     for width, height in SMALL_PROJECTORS:

@@ -1,6 +1,8 @@
 """The read model of a session's tables: one shape for the dashboard, the projector
 and the results page, built from public information only."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -72,6 +74,10 @@ def test_the_ranking_leaves_out_bots_when_asked_and_marks_the_leaders():
     assert all(not entry["name"].startswith("Bot") for entry in humans)
     top = everyone[0]["score"]
     assert [entry["first"] for entry in everyone] == [e["score"] == top > 0 for e in everyone]
+    # Equal scores share a place; the next score's place counts everyone above it.
+    for index, entry in enumerate(everyone):
+        above = sum(e["score"] > entry["score"] for e in everyone)
+        assert entry["place"] == above + 1, (index, everyone)
 
 
 def test_dashboard_projector_and_results_show_the_same_table():
@@ -88,3 +94,21 @@ def test_dashboard_projector_and_results_show_the_same_table():
         assert [(m.player.name, m.cards, m.quartets, m.turn) for m in rows[0].members] == [
             (m.player.name, m.cards, m.quartets, m.turn) for m in view.members
         ]
+
+
+def test_equal_scores_share_a_place_in_the_room():
+    """1, 1, 3: the ranking's places as a sports table gives them."""
+
+    def member(name, score):
+        player = SimpleNamespace(name=name, is_bot=False)
+        return SimpleNamespace(player=player, score=score, quartets=[])
+
+    view = SimpleNamespace(
+        started=True,
+        table=SimpleNamespace(number=1),
+        members=[member("Ans", 2), member("Bo", 3), member("Cas", 3), member("Dirk", 0)],
+    )
+    ranking = room_ranking([view])
+    assert [(e["name"], e["place"], e["first"]) for e in ranking] == [
+        ("Bo", 1, True), ("Cas", 1, True), ("Ans", 3, False), ("Dirk", 4, False)
+    ]  # fmt: skip

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from game import engine
 from game.models import Player
+from game.room import seating
 from game.table import away, play
 from game.views.projector import grid_shape
 from tests.factories import facilitator
@@ -117,8 +118,7 @@ def test_no_hand_reaches_the_projector():
         assert card not in page
 
 
-def test_after_the_game_it_shows_the_ranking_of_each_table_and_the_room():
-    workshop, table, players = session_with_table(("Anna", "Bob"), themes=2, seed=3)
+def play_to_the_end(table, players) -> engine.GameState:
     state = game_state(table)
     while state.turn is not None:
         ask = engine.legal_actions(state, state.turn)[0]
@@ -126,10 +126,38 @@ def test_after_the_game_it_shows_the_ranking_of_each_table_and_the_room():
             player=players[ask.seat], target=ask.target, card=ask.card, action_id=str(state.seq)
         )
         state = game_state(table)
+    return state
+
+
+def test_after_the_game_it_shows_the_room_ranking_with_places():
+    workshop, table, players = session_with_table(("Anna", "Bob"), themes=2, seed=3)
+    state = play_to_the_end(table, players)
     page = projector(workshop)
-    assert "Uitslag" in page and "De zaal" in page
+    assert "Uitslag" in page and "De zaal" in page and "2 spelers" in page
+    assert 'class="pj-table ' not in page and 'class="pj-table"' not in page  # no table cards
     best = players[engine.winners(state)[0]].name
-    assert f'<li class="winner"><span class="pj-name" dir="auto">{best}</span>' in page
+    assert (
+        f'<li class="pj-rank winner"><span class="pj-place">1</span>'
+        f'<span class="pj-name" dir="auto">{best}</span>'
+    ) in page
+    assert reverse("host:debrief", kwargs={"code": workshop.code}) in page
+
+
+def test_a_table_still_to_start_keeps_the_room_playing_when_the_first_game_ends():
+    """One table's game over while another table waits to start with two at it: the
+    tables, not the final ranking. A table of one cannot start: it keeps nothing
+    waiting. The session's end ends the room's play."""
+    workshop, table, players = session_with_table(("Anna", "Bob"), themes=2, seed=3)
+    host = workshop.facilitator
+    other = seating.table_add(workshop=workshop, by=host)
+    seating.bot_add(table=other, level="easy", by=host)
+    play_to_the_end(table, players)
+    assert "Uitslag" in projector(workshop)  # one at the other table: nothing to come
+    seating.bot_add(table=other, level="easy", by=host)
+    page = projector(workshop)
+    assert 'class="pj-table is-over"' in page and "Uitslag" not in page
+    play.workshop_end(workshop=workshop, by=host)
+    assert "Uitslag" in projector(workshop)
 
 
 def test_the_projector_is_for_the_sessions_facilitator_only():
