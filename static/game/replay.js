@@ -37,18 +37,22 @@
     return box;
   });
 
-  /* Each seat on an oval around the felt, moved in where it would leave the table's
-     area (a seat grows with its quartets; a tablet's area is small). */
+  /* The seats around the felt, clockwise from the top, each in a cell of a 3x3 grid
+     whose middle holds the felt (debrief.css): a seat never covers another or the
+     table, and a name takes the width of its column. The felt spans the middle row
+     when no seat sits beside it. On a phone the seats are a list (the grid's cells
+     are not used there). */
+  const SPOTS = {
+    2: ["1 / 2", "3 / 2"],
+    3: ["1 / 2", "3 / 3", "3 / 1"],
+    4: ["1 / 2", "2 / 3", "3 / 2", "2 / 1"],
+    5: ["1 / 2", "2 / 3", "3 / 3", "3 / 1", "2 / 1"],
+    6: ["1 / 2", "1 / 3", "3 / 3", "3 / 2", "3 / 1", "1 / 1"],
+  };
   function placeSeats() {
-    const { width, height } = stage.getBoundingClientRect();
-    seats.forEach((box, index) => {
-      const angle = -Math.PI / 2 + (2 * Math.PI * index) / seats.length;
-      const { width: w, height: h } = box.getBoundingClientRect();
-      const x = width * (0.5 + 0.45 * Math.cos(angle));
-      const y = height * (0.5 + 0.42 * Math.sin(angle));
-      box.style.left = `${Math.max(w / 2, Math.min(width - w / 2, x))}px`;
-      box.style.top = `${Math.max(h / 2, Math.min(height - h / 2, y))}px`;
-    });
+    const spots = SPOTS[seats.length] || [];
+    seats.forEach((box, index) => { if (spots[index]) box.style.setProperty("--spot", spots[index]); });
+    stage.classList.toggle("rp-wide-felt", !spots.some((spot) => spot.startsWith("2 ")));
   }
 
   function chip(key) {
@@ -86,7 +90,7 @@
   function drawArrow(frame) {
     arrow.replaceChildren();
     const ask = frame.ask;
-    if (!ask) return;
+    if (!ask || getComputedStyle(arrow).display === "none") return;  // a phone: no arrows
     const base = stage.getBoundingClientRect();
     arrow.setAttribute("viewBox", `0 0 ${base.width} ${base.height}`);
     const box = (seat) => {
@@ -146,7 +150,6 @@
     const frame = frames[current];
     players.forEach((player, index) => drawSeat(seats[index], player, frame));
     drawPanel(frame);
-    placeSeats();  // after the panel: upright, the table gets the height the panel leaves
     drawArrow(frame);
     $("rp-move").textContent = fmt(T.move, { n: current, total: last });
     $("rp-time").textContent = clock(frame.t);
@@ -225,7 +228,8 @@
     event.preventDefault();
     go(to);
   });
-  window.addEventListener("resize", () => { placeSeats(); drawArrow(frames[current]); });
+  window.addEventListener("resize", () => drawArrow(frames[current]));
+  placeSeats();
   show(Number.parseInt(location.hash.slice(1), 10) || 0);
   mark();
 })();
