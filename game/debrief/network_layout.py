@@ -38,8 +38,18 @@ GOOD_ROOM = 16  # letters: with room for these, a ring may grow wider than round
 ROUNDEST = 0.7  # the ring's width at least, of its height
 RING_LEAST = 1.8  # the ring's height (ry) at least, in font sizes: room for the arrows
 # What a layout must give, best first: (letters of room per name, ring height in font
-# sizes); a room too big for the first gets the next.
-TIERS = ((NAME_ROOM, RING_LEAST), (NAME_ROOM, 0.0), (NAME_ROOM / 2, 0.0), (2, 0.0))
+# sizes); a room too big for the first gets the next. The first: every name whole
+# (``WHOLE``), taken when that leaves the names WHOLE_FONT or more as the projector shows
+# them; its cells may also take the whole area (a wide room's names need the width).
+WHOLE = math.inf
+WHOLE_FONT = 28  # at 1920x1080; the 1280x720 beamer shows the drawing at two thirds: 18.7 px
+TIERS = (
+    (WHOLE, RING_LEAST),
+    (NAME_ROOM, RING_LEAST),
+    (NAME_ROOM, 0.0),
+    (NAME_ROOM / 2, 0.0),
+    (2, 0.0),
+)
 RING_MOST = 4.5  # the ring's height at most, in font sizes: a big cell keeps its names close
 FLATTEST = 1.6  # the ring's width at most, in heights: an ellipse in a wide cell
 MIDDLE = 0.3  # a node whose |cos| is below this has its name above or below it
@@ -316,8 +326,11 @@ class Plan:
     rings: dict[int, Ring] = field(default_factory=dict)  # by seat count
 
 
-def _cell(tables: int, columns: int) -> tuple[int, float, float]:
+def _cell(tables: int, columns: int, wide: bool = False) -> tuple[int, float, float]:
+    """Rows, cell width and height; ``wide``: the cells share the whole area."""
     rows = math.ceil(tables / columns)
+    if wide:
+        return rows, AREA_W / columns, AREA_H / rows
     return rows, min(AREA_W / columns, CELL_MAX_W), min(AREA_H / rows, CELL_MAX_H)
 
 
@@ -328,8 +341,9 @@ def _plan_at(
     font: float,
     tier: tuple[float, float],
     longest: float,
+    wide: bool = False,
 ):
-    rows, cell_w, cell_h = _cell(tables, columns)
+    rows, cell_w, cell_h = _cell(tables, columns, wide)
     t = Type(font)
     # Room for the longest name, up to the tier's letters: short names leave rings round.
     want, least = min(letters(tier[0], font), longest * font * SAFETY), tier[1]
@@ -344,30 +358,43 @@ def _plan_at(
 
 
 def plan(tables: int, counts: set[int], longest: float = math.inf) -> Plan:
-    """The grid and type for ``tables`` tables of the seat ``counts``: the largest type
-    at which every name has room for NAME_ROOM letters and the rings for their arrows,
-    then the biggest rings; where even the smallest type does not allow that, less
-    (TIERS). ``longest``: the longest name's width in ems (less room is asked for it)."""
-    best: tuple | None = None
+    """The grid and type for ``tables`` tables of the seat ``counts``: every name whole
+    when that leaves them WHOLE_FONT or more as shown; else the largest type at which
+    every name has room for NAME_ROOM letters and the rings for their arrows, then the
+    biggest rings; where even the smallest type does not allow that, less (TIERS).
+    ``longest``: the longest name's width in ems (less room is asked for it)."""
     for tier in TIERS:
-        for columns in range(1, max(tables, 1) + 1):
-            low, high, found = FONT_MIN, FONT_MAX, None
-            while low <= high:  # the largest whole font size that fits
-                mid = (low + high) // 2
-                made = _plan_at(tables, columns, counts, mid, tier, longest)
-                if made:
-                    found, low = made, mid + 1
-                else:
-                    high = mid - 1
-            if found is None:
-                continue
-            # As the projector shows it: a smaller drawing is scaled up to the area.
-            scale = min(AREA_W / (columns * found.cell_w), AREA_H / (found.rows * found.cell_h))
-            size = min(r.ry for r in found.rings.values()) if found.rings else 0
-            # Then the fewest rows: a wide drawing also suits the results page's column.
-            score = (round(found.type.font * scale, 1), -found.rows, size * scale)
-            if best is None or score > best[0]:
-                best = (score, found)
-        if best:
+        whole = tier[0] == WHOLE
+        if whole and longest == math.inf:
+            continue
+        best: tuple | None = None
+        for wide in (False, True) if whole else (False,):
+            for columns in range(1, max(tables, 1) + 1):
+                found = _largest(tables, columns, counts, tier, longest, wide)
+                if found is None:
+                    continue
+                # As the projector shows it: a smaller drawing is scaled up to the area.
+                scale = min(AREA_W / (columns * found.cell_w), AREA_H / (found.rows * found.cell_h))
+                size = min(r.ry for r in found.rings.values()) if found.rings else 0
+                # Then the fewest rows: a wide drawing also suits the results page's column.
+                score = (round(found.type.font * scale, 1), -found.rows, size * scale)
+                if best is None or score > best[0]:
+                    best = (score, found)
+        if best and (not whole or best[0][0] >= WHOLE_FONT):
             return best[1]
     raise ValueError(f"no layout for {tables} tables of {sorted(counts)}")  # pragma: no cover
+
+
+def _largest(
+    tables: int, columns: int, counts: set[int], tier: tuple, longest: float, wide: bool
+) -> Plan | None:
+    """The plan of the largest whole font size that fits (None: not even the smallest)."""
+    low, high, found = FONT_MIN, FONT_MAX, None
+    while low <= high:
+        mid = (low + high) // 2
+        made = _plan_at(tables, columns, counts, mid, tier, longest, wide)
+        if made:
+            found, low = made, mid + 1
+        else:
+            high = mid - 1
+    return found

@@ -82,6 +82,7 @@ def rooms(server) -> dict[str, dict[str, Any]]:
     ]
     specs += [{"name": key, "sizes": sizes} for key, sizes in MIXED.items()]
     specs.append({"name": "issue", "sizes": [5, 4], "style": "issue"})
+    specs.append({"name": "walk", "sizes": [5, 4], "style": "people"})  # issue 31's walk
     printed = server.manage(
         "shell",
         "-c",
@@ -270,3 +271,25 @@ def test_the_debrief_answers_the_keys_and_clickers_people_use(rooms, projector):
         assert slide_on_screen() == expected, key
     swatch = page.locator(".net-legend li").first.locator("path")
     assert swatch.count() == 1 and swatch.get_attribute("class") == "net-hit"
+
+
+WALK_SIZES = ((1280, 720), (1024, 768), (1920, 1080))
+
+
+def test_the_walk_throughs_room_shows_every_name_whole_on_a_small_beamer(rooms, projector):
+    """Issue 31, item 9: nine people at tables of five and four, at 1280x720, had their
+    longer names cut ("… van de…") while the drawing used the middle third of the slide.
+    At 1280x720, 1024x768 and 1920x1080: every name whole, at 18 px or more, and the
+    drawing as wide as the slide allows."""
+    room = rooms["walk"]
+    page = projector(room["code"])
+    for width, height in WALK_SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        drawn = check(page, "walk", room)
+        screenshot(page, f"debrief-layout-walk-{width}x{height}", full_page=False)
+        shown = [name["text"] for table in drawn["tables"] for name in table["names"]]
+        assert shown == [name for row in room["names"] for name in row], f"{width}x{height}"
+        smallest, where = page.evaluate(SMALLEST)
+        assert smallest >= 18, f"{width}x{height}: text of {smallest:.1f} px: {where}"
+        used = (drawn["svg"][2] - drawn["svg"][0]) / drawn["slide"][0]
+        print(f"{width}x{height}: names from {smallest:.1f} px, the drawing {used:.0%} wide")
