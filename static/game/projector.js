@@ -89,14 +89,33 @@
     list.classList.remove("is-wrapping");
     list.classList.add("is-measuring");
     const widest = Math.max(...items.map((item) => item.getBoundingClientRect().width));
-    const tallest = Math.max(...items.map((item) => item.getBoundingClientRect().height));
+    let tallest = Math.max(...items.map((item) => item.getBoundingClientRect().height));
     list.classList.remove("is-measuring");
     const gap = parseFloat(getComputedStyle(list).columnGap) || 0;
-    if (widest > list.clientWidth) list.classList.add("is-wrapping");  // one column, names wrap
+    const wraps = widest > list.clientWidth;
+    if (wraps) {  // a name longer than the whole width: one column, the names wrapped
+      list.classList.add("is-wrapping");
+      list.style.setProperty("--rank-cols", "1");
+      tallest = Math.max(...items.map((item) => item.getBoundingClientRect().height));
+    }
     return {
-      columns: Math.max(1, Math.floor((list.clientWidth + gap) / (widest + gap))),
+      columns: wraps ? 1 : Math.max(1, Math.floor((list.clientWidth + gap) / (widest + gap))),
       rows: Math.max(1, Math.floor(list.clientHeight / tallest)),
+      wraps,
     };
+  }
+
+  /* A room that fits with room to spare: its type larger, as large as still fits. */
+  const GROWTH = [2, 1.75, 1.5, 1.3, 1.15];
+  function grown(list, items) {
+    for (const grow of GROWTH) {
+      list.style.setProperty("--rank-fit", String(grow));
+      const shape = rankingShape(list, items);
+      if (!shape.wraps && items.length <= shape.columns * shape.rows) return shape;
+    }
+    list.style.setProperty("--rank-fit", "1");
+    rankingShape(list, items);
+    return null;
   }
 
   function fitFinal() {
@@ -113,9 +132,11 @@
     if (ideas) { ideas.hidden = false; trimList(ideas); }
     for (const item of items) item.hidden = false;
     if (!items.length) { slides = []; keepTurning(); return; }
+    list.style.setProperty("--rank-fit", "1");
     let shape = rankingShape(list, items);
     const ideasFit = !ideas || !ideas.querySelector("li[hidden]");
     if (items.length <= shape.columns * shape.rows && ideasFit) {
+      shape = grown(list, items) || shape;
       slides = [{ from: 0, to: items.length, shape }];
     } else {
       final.classList.add("is-slides");
@@ -152,8 +173,9 @@
     }
     if (!onIdeas) {
       [...list.children].forEach((item, index) => { item.hidden = index < from || index >= to; });
-      list.style.setProperty("--rank-cols", String(shape.columns));
-      list.style.setProperty("--rank-rows", String(Math.min(shape.rows, Math.ceil((to - from) / shape.columns))));
+      const columns = Math.min(shape.columns, Math.ceil((to - from) / shape.rows));  // no empty ones
+      list.style.setProperty("--rank-cols", String(columns));
+      list.style.setProperty("--rank-rows", String(Math.ceil((to - from) / columns)));
     }
     const number = final.querySelector("#pj-slide-no");
     number.hidden = slides.length < 2;
