@@ -68,6 +68,7 @@ SHOTS: dict[str, tuple[int, int]] = {
     "dashboard-play": (1280, 800),
     "phone-play": PHONE,
     "projector-play": (1280, 720),
+    "projector-poll": (1280, 720),
     "projector-final": (1280, 720),
     "phone-plan": PHONE,
     "dashboard-plans": (1280, 800),
@@ -318,6 +319,20 @@ def test_the_manuals_pictures_from_one_real_session(
         page.wait_for_timeout(300)  # the cards fit themselves to the screen
 
     shoot(screen, "projector-play", ready=board)
+
+    # A ready poll: it has the projector while it is open; four phones vote.
+    desk.click("button[value=poll_ready]")
+    for n, phone in enumerate(session.phones[:4]):
+        phone.locator("#poll-answers button").nth(n % 2).tap()
+        expect(phone.locator("#poll-thanks")).to_be_visible()
+
+    def polled(page: Page) -> None:
+        expect(page.locator(".pj-poll-total")).to_contain_text("4")
+        page.wait_for_timeout(300)  # the type fits itself to the question
+
+    shoot(screen, "projector-poll", ready=polled)
+    desk.click("button[value=poll_close]")
+    expect(screen.locator(".pj-pollscreen")).to_have_count(0)
 
     def choosing(page: Page) -> None:
         expect(page.locator("#live-status")).to_have_text(texts(page)["online"])
