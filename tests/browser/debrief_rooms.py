@@ -113,6 +113,17 @@ def _over(deck, events: list[dict], seats: int, seed: int) -> dict:
     return engine.stored_state_to_json(over)
 
 
+def made(server, specs: list[dict], facilitator: str) -> dict[str, str]:
+    """``build`` run in the server's process (the test's side): {name: join code}."""
+    printed = server.manage(
+        "shell",
+        "-c",
+        "from tests.browser.debrief_rooms import build; "
+        f"build({json.dumps(json.dumps(specs))}, {facilitator!r})",
+    )
+    return json.loads(printed.strip().splitlines()[-1])
+
+
 def build(specs: str, facilitator: str) -> None:
     """Make the rooms of ``specs`` (JSON: [{"name", "sizes", "style", "spread", "ideas"}])
     for the user ``facilitator``; prints {name: join code} as JSON. ``spread``: quartets

@@ -11,7 +11,6 @@ Screenshots: tests/browser/screenshots/debrief-layout-*.png.
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -19,7 +18,7 @@ import pytest
 
 from game.debrief.network_svg import TABLES_PER_SLIDE
 from tests.browser.conftest import FACILITATOR, screenshot
-from tests.browser.debrief_rooms import names
+from tests.browser.debrief_rooms import made, names
 
 try:
     from playwright.sync_api import expect
@@ -83,13 +82,7 @@ def rooms(server) -> dict[str, dict[str, Any]]:
     specs += [{"name": key, "sizes": sizes} for key, sizes in MIXED.items()]
     specs.append({"name": "issue", "sizes": [5, 4], "style": "issue"})
     specs.append({"name": "walk", "sizes": [5, 4], "style": "people"})  # issue 31's walk
-    printed = server.manage(
-        "shell",
-        "-c",
-        "from tests.browser.debrief_rooms import build; "
-        f"build({json.dumps(json.dumps(specs))}, {FACILITATOR!r})",
-    )
-    codes = json.loads(printed.strip().splitlines()[-1])
+    codes = made(server, specs, FACILITATOR)
     return {
         spec["name"]: {
             "code": codes[spec["name"]],

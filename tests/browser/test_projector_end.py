@@ -16,7 +16,6 @@ Screenshots: tests/browser/screenshots/projector-end-*.png, projector-poll-*.png
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -24,7 +23,7 @@ import pytest
 
 from tests.browser import measure
 from tests.browser.conftest import FACILITATOR, screenshot
-from tests.browser.debrief_rooms import names
+from tests.browser.debrief_rooms import made, names
 from tests.browser.rooms import Room
 from tests.browser.test_projector_grid import fitted
 from tests.browser.test_projector_small import NAMES, fits_the_window
@@ -71,13 +70,7 @@ def finished(server) -> dict[str, dict[str, Any]]:
          "ideas": spec["ideas"]}
         for key, spec in ROOMS.items()
     ]  # fmt: skip
-    printed = server.manage(
-        "shell",
-        "-c",
-        "from tests.browser.debrief_rooms import build; "
-        f"build({json.dumps(json.dumps(specs))}, {FACILITATOR!r})",
-    )
-    codes = json.loads(printed.strip().splitlines()[-1])
+    codes = made(server, specs, FACILITATOR)
     return {
         key: {
             "code": codes[f"Slot {key}"],

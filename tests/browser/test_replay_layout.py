@@ -14,7 +14,7 @@ from typing import Any
 
 from tests.browser.conftest import screenshot
 from tests.browser.measure import BOXES, READABLE_PX, no_side_scroll, overlaps, smallest_text
-from tests.browser.rooms import Room
+from tests.browser.test_replay_tablet import played_out
 
 try:
     from playwright.sync_api import Page, expect
@@ -22,7 +22,6 @@ except ImportError:  # the conftest skips these tests (or fails them where requi
     Page = Any
     expect = None
 
-GAME_MS = 120_000
 NAMES = [
     "Annemarie van den Broek", "Wilhelmina van Oosterhout", "Yasmina Bouzidi-de Haan",
     "Mohammed El Amrani", "Gijs de Boer", "Maria de Groot-van den Heuvel",
@@ -65,13 +64,7 @@ FELT = """() => {
 
 def long_names(browser, site, dashboard: Page) -> str:
     """A finished table of six with long names; its session's code."""
-    room = Room(browser, site, dashboard, "Lange namen")
-    room.do("add_table")
-    (table,) = room.tables()
-    room.bots(table, 6)
-    room.do("start", table=table)
-    status = dashboard.locator("#panel .table-card .badge-status")
-    expect(status).to_have_text("afgelopen", timeout=GAME_MS)
+    room = played_out(browser, site, dashboard, "Lange namen", 6)
     site.manage(
         "shell",
         "-c",

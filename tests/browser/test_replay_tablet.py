@@ -62,17 +62,22 @@ STATE = """() => ({
 FADE = "() => getComputedStyle(document.querySelector('#rp-say')).animationName"
 
 
+def played_out(browser, site, dashboard: Page, name: str, bots: int) -> Room:
+    """A session whose one table of ``bots`` bots has played to the end."""
+    room = Room(browser, site, dashboard, name)
+    room.do("add_table")
+    (table,) = room.tables()
+    room.bots(table, bots)
+    room.do("start", table=table)
+    status = dashboard.locator("#panel .table-card .badge-status")
+    expect(status).to_have_text("afgelopen", timeout=GAME_MS)
+    return room
+
+
 @pytest.fixture
 def finished(browser, site, facilitator_page) -> Room:
     """A session whose one table of five bots has played to the end."""
-    room = Room(browser, site, facilitator_page, "Terugkijken")
-    room.do("add_table")
-    (table,) = room.tables()
-    room.bots(table, 5)
-    room.do("start", table=table)
-    status = facilitator_page.locator("#panel .table-card .badge-status")
-    expect(status).to_have_text("afgelopen", timeout=GAME_MS)
-    return room
+    return played_out(browser, site, facilitator_page, "Terugkijken", 5)
 
 
 def check_fits(page: Page, where: str) -> None:
