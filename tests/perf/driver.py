@@ -155,10 +155,12 @@ class Dashboard(Socket):
     def __init__(self, driver: Driver, path: str, cookie: str) -> None:
         super().__init__(driver, path, cookie)
         self.seqs: dict[int, int] = {}
+        self.greeted = False  # its hello came: the tables' seqs it starts from
 
     def take(self, message: dict[str, Any], now: float) -> None:
         if message["type"] == "hello":
             self.seqs.update({int(k): v for k, v in message["tables"].items()})
+            self.greeted = True
         elif message["type"] == "update":
             for batch in message.get("tables", []):  # table events, batched per table
                 self.take_batch(batch, now)
@@ -257,7 +259,9 @@ class Driver:
 
     async def connect(self, phones: list[tuple[str, str]], dashboards: list[tuple[str, str]]):
         """Open every phone's socket (CONNECT_CONCURRENCY at a time), then the dashboards;
-        returns when every phone has its view."""
+        returns when every phone has its view and every dashboard its hello. (A hello
+        that came after the first ask would start past it: its delivery would count as
+        lost and its update as a repeat, though the dashboard missed nothing.)"""
         self.phones = [Phone(self, path, cookie) for path, cookie in phones]
         self.dashboards = [Dashboard(self, path, cookie) for path, cookie in dashboards]
         gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
@@ -268,11 +272,16 @@ class Driver:
 
         await asyncio.gather(*(one(s) for s in [*self.phones, *self.dashboards]))
         deadline = time.monotonic() + 30
-        while not all(p.viewed for p in self.phones) and time.monotonic() < deadline:
+        while time.monotonic() < deadline and not (
+            all(p.viewed for p in self.phones) and all(d.greeted for d in self.dashboards)
+        ):
             await asyncio.sleep(0.05)
         missing = sum(not p.viewed for p in self.phones)
         if missing:
             raise RuntimeError(f"{missing} phones got no view within 30 s")
+        unheard = sum(not d.greeted for d in self.dashboards)
+        if unheard:
+            raise RuntimeError(f"{unheard} dashboards got no hello within 30 s")
 
     def acked(self, phone: Phone, message: dict[str, Any], now: float) -> None:
         table = phone.table
