@@ -95,7 +95,9 @@ def check_slide(big: Page, where: str) -> dict[str, Any]:
     assert measure.clipped(big, ".pj-rank .pj-name, .pj-rank, .pj-idea-title") == [], where
     button = big.get_by_role("link", name="Nabespreking →")
     expect(button).to_be_visible()
-    assert button.evaluate(measure.HIT)["reached"], f"{where}: the button is covered"
+    # In one evaluate: a read of the panel in between would measure a detached button.
+    hit = big.evaluate(f"() => ({measure.HIT})(document.querySelector('.pj-final-next a'))")
+    assert hit["reached"], f"{where}: the button is covered by {hit['on_top']}"
     shown = big.evaluate(SHOWN)
     assert shown["ideas_cut"] == 0, f"{where}: a top idea is cut off"
     return shown
