@@ -182,19 +182,18 @@
     number.textContent = fmt(T.slide, { slide: slide + 1, slides: slides.length });
   }
 
-  /* A slide on or back; past the last one (by key or clicker), the debrief. */
+  /* A slide on or back (``wrap``: the clock's, round again after the last); past the
+     last one by key or clicker, the debrief. */
   function turn(step, { wrap = false } = {}) {
     const final = panel.querySelector(".pj-final");
-    if (!final) return false;
+    if (!final) return;
     const next = slide + step;
     if (next >= slides.length && !wrap) {
       window.location.assign(final.querySelector(".pj-final-next a").href);
-      return true;
+      return;
     }
-    slide = (next + slides.length) % slides.length;
-    if (!wrap && next < 0) slide = 0;
+    slide = wrap ? next % slides.length : Math.max(0, next);
     showSlide(final);
-    return true;
   }
 
   document.addEventListener("keydown", (event) => {
@@ -205,18 +204,23 @@
     keepTurning(true);
   });
 
+  /* The panel's ``property`` (a scale of its type) from 1 down in steps of 0.05, while
+     ``over()`` says something still does not fit, to SMALLEST_FIT at the least. */
+  function shrink(property, over) {
+    let scale = 1;
+    panel.style.setProperty(property, "1");
+    while (scale > SMALLEST_FIT && over()) {
+      scale = Math.round((scale - 0.05) * 100) / 100;
+      panel.style.setProperty(property, String(scale));
+    }
+  }
+
   /* An open poll: the type as large as the question and answers allow. */
   function fitPoll() {
     const poll = panel.querySelector(".pj-pollscreen .pj-poll");
     if (!poll) return;
     const bars = poll.querySelector(".pj-bars");
-    const over = () => poll.scrollHeight > poll.clientHeight + 0.5 || bars.scrollHeight > bars.clientHeight + 0.5;
-    let scale = 1;
-    panel.style.setProperty("--poll-fit", "1");
-    while (scale > SMALLEST_FIT && over()) {
-      scale = Math.round((scale - 0.05) * 100) / 100;
-      panel.style.setProperty("--poll-fit", String(scale));
-    }
+    shrink("--poll-fit", () => poll.scrollHeight > poll.clientHeight + 0.5 || bars.scrollHeight > bars.clientHeight + 0.5);
   }
 
   /* Runs before the new panel is painted (a mutation observer), so nothing flickers;
@@ -235,12 +239,7 @@
     const cards = [...board.querySelectorAll(".pj-table")];
     for (const compact of [false, true]) {
       board.classList.toggle("pj-compact", compact);
-      let scale = 1;
-      panel.style.setProperty("--fit", "1");
-      while (cards.length && scale > SMALLEST_FIT && overflowing(cards)) {
-        scale = Math.round((scale - 0.05) * 100) / 100;
-        panel.style.setProperty("--fit", String(scale));
-      }
+      shrink("--fit", () => cards.length && overflowing(cards));
       if (!overflowing(cards)) return;
     }
   }
